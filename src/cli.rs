@@ -1,0 +1,132 @@
+//! Command-line definitions. The only module that knows clap: [`Cli::into_action`] turns the parsed
+//! arguments into plain data ([`Action`]) and nothing below sees a clap type.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use sprawl::config::{parse_size, Config, Format};
+
+#[derive(Parser, Debug)]
+#[command(name = "sprawl", version, about = "Find leaked machine credentials: where they are, who owns them, how far they spread")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Scan files and directories (default "."); "-" reads standard input.
+    Scan(ScanArgs),
+    /// List the rules or check a rule file's examples.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum RulesCommand {
+    /// List built-in rules (and custom ones from --config).
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+        /// sprawl.toml with custom rules to include.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Run every example and negative example of the rules in FILE(s) through the engine.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum FormatArg {
+    Human,
+    Json,
+    Jsonl,
+}
+
+#[derive(Args, Debug)]
+struct ScanArgs {
+    /// Files or directories to scan; "-" for standard input.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// sprawl.toml: custom rules, disabled rules, allowlists.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Print full secret values (default: redacted everywhere).
+    #[arg(long)]
+    no_redact: bool,
+    /// Worker threads (default: number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
+    /// Exit status when anything is reported.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    exit_code: u8,
+    /// Do not honour .gitignore / .ignore files.
+    #[arg(long)]
+    no_ignore: bool,
+    /// Skip files larger than this (e.g. 50MiB, 1G).
+    #[arg(long, value_name = "SIZE", default_value = "50MiB", value_parser = parse_size)]
+    max_file_size: u64,
+    /// Ignore `sprawl:allow` comments (for audits).
+    #[arg(long)]
+    no_inline_allow: bool,
+}
+
+/// What the user asked for, as plain data.
+pub enum Action {
+    Scan(Config),
+    RulesList { json: bool, config: Option<PathBuf> },
+    RulesCheck(Vec<PathBuf>),
+}
+
+impl Cli {
+    pub fn into_action(self) -> Action {
+        match self.command {
+            Command::Scan(a) => Action::Scan(scan_config(a)),
+            Command::Rules { command: RulesCommand::List { format, config } } => Action::RulesList {
+                json: matches!(format, ListFormat::Json),
+                config,
+            },
+            Command::Rules { command: RulesCommand::Check { files } } => Action::RulesCheck(files),
+        }
+    }
+}
+
+fn scan_config(a: ScanArgs) -> Config {
+    let defaults = Config::default();
+    let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
+    Config {
+        paths: a.paths,
+        format: match a.format {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+        },
+        output: a.output,
+        config_file: a.config,
+        redact: !a.no_redact,
+        threads: a.threads.filter(|&n| n > 0).unwrap_or(defaults.threads),
+        exit_code: a.exit_code,
+        respect_ignore: !a.no_ignore,
+        max_file_size: a.max_file_size,
+        inline_allow: !a.no_inline_allow,
+        color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    }
+}

@@ -1,0 +1,216 @@
+//! `Config`: everything a run needs, as plain data (the CLI builds it; tests and benches build it
+//! directly), and loading of the optional `sprawl.toml` file (custom rules, disabled rules, allowlists).
+//!
+//! A config file is read only when the user passes it (`--config`): a file inside the scanned tree never
+//! changes what is reported on its own.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::rules::{self, RawRule, Rule, RuleError, RuleOrigin};
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Jsonl,
+}
+
+/// A scan, fully described.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub paths: Vec<PathBuf>,
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    pub config_file: Option<PathBuf>,
+    pub redact: bool,
+    pub threads: usize,
+    /// Exit status when anything is reported.
+    pub exit_code: u8,
+    pub respect_ignore: bool,
+    pub max_file_size: u64,
+    pub inline_allow: bool,
+    /// Colour in human output (the CLI decides: a terminal, and `NO_COLOR` unset).
+    pub color: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            paths: vec![PathBuf::from(".")],
+            format: Format::Human,
+            output: None,
+            config_file: None,
+            redact: true,
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            exit_code: 1,
+            respect_ignore: true,
+            max_file_size: 50 << 20,
+            inline_allow: true,
+            color: false,
+        }
+    }
+}
+
+/// The contents of a `sprawl.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFileConfig {
+    #[serde(default)]
+    rules: Vec<toml::Spanned<RawRule>>,
+    #[serde(default)]
+    disabled_rules: Vec<String>,
+    #[serde(default)]
+    allowlist: RawAllowlist,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAllowlist {
+    #[serde(default)]
+    paths: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    values: Vec<String>,
+    #[serde(default)]
+    regexes: Vec<toml::Spanned<String>>,
+}
+
+/// A loaded `sprawl.toml`.
+#[derive(Debug)]
+pub struct FileConfig {
+    pub rules: Vec<Rule>,
+    pub disabled_rules: Vec<String>,
+    pub exclude_paths: GlobSet,
+    pub allow_values: Vec<Vec<u8>>,
+    pub allow_regexes: Vec<regex::bytes::Regex>,
+}
+
+impl Default for FileConfig {
+    fn default() -> FileConfig {
+        FileConfig {
+            rules: Vec::new(),
+            disabled_rules: Vec::new(),
+            exclude_paths: GlobSet::empty(),
+            allow_values: Vec::new(),
+            allow_regexes: Vec::new(),
+        }
+    }
+}
+
+impl FileConfig {
+    /// Reads and checks a config file. Errors name the file, the line and what is wrong.
+    pub fn load(path: &Path) -> Result<FileConfig, RuleError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| RuleError::Parse {
+            file: file.clone(),
+            message: e.to_string(),
+        })?;
+        FileConfig::parse(&file, &text)
+    }
+
+    pub fn parse(file: &str, text: &str) -> Result<FileConfig, RuleError> {
+        let raw: RawFileConfig = toml::from_str(text).map_err(|e| RuleError::Parse {
+            file: file.to_string(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        let at = |span: std::ops::Range<usize>, message: String| RuleError::Parse {
+            file: format!("{file}:{}", rules::line_of(text, span.start)),
+            message,
+        };
+        let rules = raw
+            .rules
+            .into_iter()
+            .map(|s| {
+                let origin = RuleOrigin {
+                    file: file.to_string(),
+                    line: rules::line_of(text, s.span().start),
+                };
+                rules::from_raw(s.into_inner(), None, origin)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut globs = GlobSetBuilder::new();
+        for p in &raw.allowlist.paths {
+            let glob = Glob::new(p.get_ref())
+                .map_err(|e| at(p.span(), format!("allowlist path {:?}: {e}", p.get_ref())))?;
+            globs.add(glob);
+        }
+        let exclude_paths = globs.build().map_err(|e| RuleError::Parse {
+            file: file.to_string(),
+            message: e.to_string(),
+        })?;
+        let allow_regexes = raw
+            .allowlist
+            .regexes
+            .iter()
+            .map(|r| {
+                regex::bytes::Regex::new(r.get_ref())
+                    .map_err(|e| at(r.span(), format!("allowlist regex: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(FileConfig {
+            rules,
+            disabled_rules: raw.disabled_rules,
+            exclude_paths,
+            allow_values: raw
+                .allowlist
+                .values
+                .into_iter()
+                .map(String::into_bytes)
+                .collect(),
+            allow_regexes,
+        })
+    }
+}
+
+/// Parses a size such as `50MiB`, `300M`, `1G`, `4096`.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("invalid size {s:?} (expected e.g. 50MiB, 300M, 4096)"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return Err(format!("invalid size unit in {s:?} (use K, M or G)")),
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("size {s:?} is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("50MiB"), Ok(50 << 20));
+        assert_eq!(parse_size("300M"), Ok(300 << 20));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert!(parse_size("12Q").is_err());
+        assert!(parse_size("").is_err());
+    }
+
+    #[test]
+    fn bad_allowlist_regex_names_line() {
+        let err = FileConfig::parse("s.toml", "[allowlist]\nregexes = [\n  \"(unclosed\",\n]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("s.toml:3: allowlist regex: "), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_line() {
+        let err = FileConfig::parse("s.toml", "disabled_rule = [\"x\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 1"), "{err}");
+        assert!(err.contains("unknown field `disabled_rule`"), "{err}");
+    }
+}

@@ -1,0 +1,492 @@
+//! The detection engine: bytes in, matches out. No I/O, no knowledge of files or commits.
+//!
+//! Pipeline per blob: the keyword prefilter ([`prefilter`]) finds candidate rules and the positions of
+//! their keywords; each candidate rule runs its regex only in windows around those positions; each
+//! regex match goes through the filters ([`filter`]); overlapping matches of different rules keep the most
+//! specific one; line and column are computed only for what survives.
+//!
+//! The [`Engine`] is immutable and shared by every thread. Regexes compile on a rule's first candidate,
+//! so start-up pays for none of them. Each thread owns a [`Scratch`] that is reused for every blob.
+
+pub mod filter;
+pub mod prefilter;
+
+use std::sync::OnceLock;
+
+use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
+
+use crate::finding::{Match, Secret};
+use crate::rules::{Confidence, Rule, RuleError};
+use prefilter::Prefilter;
+
+/// Bytes before a keyword hit where a match may start.
+pub const WINDOW_BEFORE: usize = 512;
+
+/// The marker that suppresses a finding on its line.
+pub const INLINE_ALLOW: &[u8] = b"sprawl:allow";
+
+/// Suppression that applies to every rule.
+#[derive(Debug, Default)]
+pub struct EngineOptions {
+    /// Exact secret values never reported.
+    pub allow_values: Vec<Vec<u8>>,
+    /// Secrets matching any of these are never reported.
+    pub allow_regexes: Vec<Regex>,
+    /// Honour `sprawl:allow` on the secret's line(s).
+    pub inline_allow: bool,
+}
+
+struct CompiledRule {
+    rule: Rule,
+    /// (regex, index of the `secret` group); `None` if the pattern does not compile.
+    compiled: OnceLock<Option<(Regex, usize)>>,
+}
+
+/// Immutable, thread-shared detector set.
+pub struct Engine {
+    rules: Vec<CompiledRule>,
+    prefilter: Prefilter,
+    options: EngineOptions,
+}
+
+/// Per-thread working memory, reused across blobs.
+pub struct Scratch {
+    windows: Vec<Vec<(usize, usize)>>,
+    touched: Vec<u32>,
+    locations: Vec<Option<CaptureLocations>>,
+    raw: Vec<Raw>,
+}
+
+/// A regex match before filtering and positioning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Raw {
+    start: usize,
+    end: usize,
+    rule: u32,
+}
+
+/// Counts from one blob besides its matches.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BlobSummary {
+    /// Matches dropped because their line carries `sprawl:allow`.
+    pub allowed_inline: usize,
+}
+
+fn compile(pattern: &str) -> Result<(Regex, usize), String> {
+    let re = RegexBuilder::new(pattern)
+        .size_limit(16 << 20)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let idx = re
+        .capture_names()
+        .position(|n| n == Some("secret"))
+        .ok_or_else(|| "pattern needs a named group `secret`".to_string())?;
+    Ok((re, idx))
+}
+
+impl Engine {
+    /// Builds the engine. Regexes are not compiled here (see [`Engine::compile_all`]).
+    pub fn new(rules: Vec<Rule>, options: EngineOptions) -> Engine {
+        let prefilter = Prefilter::new(rules.iter().map(|r| r.keywords.as_slice()));
+        let rules = rules
+            .into_iter()
+            .map(|rule| CompiledRule {
+                rule,
+                compiled: OnceLock::new(),
+            })
+            .collect();
+        Engine {
+            rules,
+            prefilter,
+            options,
+        }
+    }
+
+    /// Compiles the regexes of the rules `which` selects now, reporting the first that fails. Used for
+    /// custom rules (so a bad pattern is an error up front) and by the rule checker.
+    pub fn compile_all(&self, which: impl Fn(&Rule) -> bool) -> Result<(), RuleError> {
+        for r in self.rules.iter().filter(|r| which(&r.rule)) {
+            if let Err(message) = compile(&r.rule.pattern) {
+                return Err(RuleError::Invalid {
+                    origin: r.rule.origin.clone(),
+                    id: r.rule.meta.id.clone(),
+                    message: format!("invalid pattern: {message}"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub fn rules(&self) -> impl ExactSizeIterator<Item = &Rule> {
+        self.rules.iter().map(|r| &r.rule)
+    }
+
+    pub fn rule(&self, index: usize) -> &Rule {
+        &self.rules[index].rule
+    }
+
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            windows: vec![Vec::new(); self.rules.len()],
+            touched: Vec::new(),
+            locations: (0..self.rules.len()).map(|_| None).collect(),
+            raw: Vec::new(),
+        }
+    }
+
+    fn compiled(&self, rule: usize) -> Option<&(Regex, usize)> {
+        let r = &self.rules[rule];
+        r.compiled
+            .get_or_init(|| compile(&r.rule.pattern).ok())
+            .as_ref()
+    }
+
+    /// Finds every credential in `hay`, appending to `out` in order of position.
+    pub fn scan(&self, hay: &[u8], scratch: &mut Scratch, out: &mut Vec<Match>) -> BlobSummary {
+        self.collect_windows(hay, scratch);
+        self.run_regexes(hay, scratch);
+        self.finish(hay, scratch, out)
+    }
+
+    /// Like [`Engine::scan`] but runs every rule's regex over the whole blob, with no prefilter. It defines
+    /// what `scan` must find; tests compare the two to enforce the prefilter contract.
+    pub fn scan_exhaustive(
+        &self,
+        hay: &[u8],
+        scratch: &mut Scratch,
+        out: &mut Vec<Match>,
+    ) -> BlobSummary {
+        self.reset(scratch);
+        for r in 0..self.rules.len() {
+            scratch.windows[r].push((0, hay.len()));
+            scratch.touched.push(r as u32);
+        }
+        self.run_regexes(hay, scratch);
+        self.finish(hay, scratch, out)
+    }
+
+    fn reset(&self, scratch: &mut Scratch) {
+        for &r in &scratch.touched {
+            scratch.windows[r as usize].clear();
+        }
+        scratch.touched.clear();
+        scratch.raw.clear();
+    }
+
+    /// Prefilter pass: for each candidate rule, the merged byte windows where its regex must run.
+    fn collect_windows(&self, hay: &[u8], scratch: &mut Scratch) {
+        self.reset(scratch);
+        let Scratch {
+            windows, touched, ..
+        } = scratch;
+        self.prefilter.for_each_hit(hay, |hit| {
+            let r = hit.rule as usize;
+            let start = hit.start.saturating_sub(WINDOW_BEFORE);
+            let end = hit.end.saturating_add(self.rules[r].rule.window).min(hay.len());
+            let w = &mut windows[r];
+            match w.last_mut() {
+                Some(last) if start <= last.1 => {
+                    last.0 = last.0.min(start);
+                    last.1 = last.1.max(end);
+                }
+                Some(_) => w.push((start, end)),
+                None => {
+                    touched.push(hit.rule);
+                    w.push((start, end));
+                }
+            }
+        });
+    }
+
+    fn run_regexes(&self, hay: &[u8], scratch: &mut Scratch) {
+        let Scratch {
+            windows,
+            touched,
+            locations,
+            raw,
+        } = scratch;
+        for &r in touched.iter() {
+            let r = r as usize;
+            let Some((re, group)) = self.compiled(r) else {
+                continue;
+            };
+            let locs = locations[r].get_or_insert_with(|| re.capture_locations());
+            for &(start, end) in &windows[r] {
+                let end = extend_window_end(hay, end);
+                let slice = &hay[..end];
+                let mut pos = start;
+                while pos <= end {
+                    let Some(m) = re.captures_read_at(locs, slice, pos) else {
+                        break;
+                    };
+                    if let Some((s, e)) = locs.get(*group) {
+                        if e > s {
+                            raw.push(Raw {
+                                start: s,
+                                end: e,
+                                rule: r as u32,
+                            });
+                        }
+                    }
+                    pos = if m.end() > m.start() {
+                        m.end()
+                    } else {
+                        m.end() + 1
+                    };
+                }
+            }
+        }
+    }
+
+    fn keep(&self, hay: &[u8], raw: &Raw) -> bool {
+        let rule = &self.rules[raw.rule as usize].rule;
+        let secret = &hay[raw.start..raw.end];
+        if let Some(min) = rule.min_entropy {
+            if filter::shannon_entropy(secret) < min {
+                return false;
+            }
+        }
+        if filter::is_placeholder(secret) {
+            return false;
+        }
+        if rule.meta.confidence == Confidence::Low {
+            let line_start = memchr::memrchr(b'\n', &hay[..raw.start]).map_or(0, |i| i + 1);
+            let name_from = line_start.max(raw.start.saturating_sub(128));
+            if filter::is_not_secret_shaped(secret, &hay[name_from..raw.start]) {
+                return false;
+            }
+        }
+        if self.options.allow_values.iter().any(|v| v == secret) {
+            return false;
+        }
+        !self.options.allow_regexes.iter().any(|re| re.is_match(secret))
+    }
+
+    /// Filters, resolves overlaps between rules, and positions the surviving matches.
+    fn finish(&self, hay: &[u8], scratch: &mut Scratch, out: &mut Vec<Match>) -> BlobSummary {
+        let raw = &mut scratch.raw;
+        raw.sort_unstable();
+        raw.dedup();
+        raw.retain(|m| self.keep(hay, m));
+        let kept = self.resolve_overlaps(raw);
+        let mut summary = BlobSummary::default();
+        let mut cursor = Cursor::default();
+        for m in kept {
+            if self.options.inline_allow && line_has_allow_marker(hay, m.start, m.end) {
+                summary.allowed_inline += 1;
+                continue;
+            }
+            let (line, column) = cursor.advance(hay, m.start);
+            let (end_line, end_column) = end_position(hay, m.start, m.end, line, column);
+            out.push(Match {
+                rule: m.rule as usize,
+                secret: Secret::new(hay[m.start..m.end].to_vec()),
+                start: m.start,
+                end: m.end,
+                line,
+                column,
+                end_line,
+                end_column,
+            });
+        }
+        summary
+    }
+
+    /// Among matches whose secrets overlap, keeps the most specific: higher confidence, then the longer
+    /// secret, then the lower rule index. `raw` is sorted by start.
+    fn resolve_overlaps(&self, raw: &[Raw]) -> Vec<Raw> {
+        let rank = |m: &Raw| {
+            let c = self.rules[m.rule as usize].rule.meta.confidence;
+            (c, m.end - m.start, std::cmp::Reverse(m.rule))
+        };
+        let mut kept: Vec<Raw> = Vec::with_capacity(raw.len());
+        let mut i = 0;
+        while i < raw.len() {
+            // A cluster: a maximal run of transitively overlapping spans.
+            let mut j = i + 1;
+            let mut cluster_end = raw[i].end;
+            while j < raw.len() && raw[j].start < cluster_end {
+                cluster_end = cluster_end.max(raw[j].end);
+                j += 1;
+            }
+            let cluster = &raw[i..j];
+            if cluster.len() == 1 {
+                kept.push(cluster[0]);
+            } else {
+                let mut by_rank: Vec<Raw> = cluster.to_vec();
+                by_rank.sort_by_key(|m| std::cmp::Reverse(rank(m)));
+                let mut chosen: Vec<Raw> = Vec::new();
+                for m in by_rank {
+                    if chosen.iter().all(|c| m.end <= c.start || m.start >= c.end) {
+                        chosen.push(m);
+                    }
+                }
+                chosen.sort_unstable();
+                kept.extend(chosen);
+            }
+            i = j;
+        }
+        kept
+    }
+}
+
+/// Moves a window's end past the rest of its line (or token, on very long lines), so a regex never sees
+/// a token cut in half at the slice end.
+fn extend_window_end(hay: &[u8], end: usize) -> usize {
+    if end >= hay.len() {
+        return hay.len();
+    }
+    let limit = (end + 1024).min(hay.len());
+    if let Some(nl) = memchr::memchr(b'\n', &hay[end..limit]) {
+        return end + nl;
+    }
+    let limit = (end + 512).min(hay.len());
+    let token = |b: &u8| b.is_ascii_alphanumeric() || b"+/=_-.~%".contains(b);
+    end + hay[end..limit].iter().take_while(|b| token(b)).count()
+}
+
+fn line_has_allow_marker(hay: &[u8], start: usize, end: usize) -> bool {
+    let line_start = memchr::memrchr(b'\n', &hay[..start]).map_or(0, |i| i + 1);
+    let line_end = memchr::memchr(b'\n', &hay[end..]).map_or(hay.len(), |i| end + i);
+    memchr::memmem::find(&hay[line_start..line_end], INLINE_ALLOW).is_some()
+}
+
+/// Characters in `bytes`: UTF-8 scalar values, or bytes when the text is not UTF-8 (Latin-1 and other
+/// single-byte encodings have one byte per character).
+fn char_count(bytes: &[u8]) -> usize {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.chars().count(),
+        Err(_) => bytes.len(),
+    }
+}
+
+/// Incremental line/column computation over matches visited in order of position.
+#[derive(Default)]
+struct Cursor {
+    pos: usize,
+    line: u32,
+    line_start: usize,
+}
+
+impl Cursor {
+    /// 1-based (line, column) of byte `to`; `to` must not be before the previous call's.
+    fn advance(&mut self, hay: &[u8], to: usize) -> (u32, u32) {
+        let span = &hay[self.pos..to];
+        let newlines = memchr::memchr_iter(b'\n', span).count();
+        if newlines > 0 {
+            self.line += newlines as u32;
+            self.line_start = self.pos + memchr::memrchr(b'\n', span).unwrap() + 1;
+        }
+        self.pos = to;
+        let column = char_count(&hay[self.line_start..to]) as u32 + 1;
+        (self.line + 1, column)
+    }
+}
+
+/// (end_line, end_column) just after the secret at `start..end` that begins at (`line`, `column`).
+fn end_position(hay: &[u8], start: usize, end: usize, line: u32, column: u32) -> (u32, u32) {
+    let secret = &hay[start..end];
+    match memchr::memrchr(b'\n', secret) {
+        None => (line, column + char_count(secret) as u32),
+        Some(last) => {
+            let lines = memchr::memchr_iter(b'\n', secret).count() as u32;
+            (line + lines, char_count(&secret[last + 1..]) as u32 + 1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::parse_rule_file;
+
+    fn engine(toml: &str) -> Engine {
+        let rules = parse_rule_file("test.toml", toml).unwrap();
+        Engine::new(
+            rules,
+            EngineOptions {
+                inline_allow: true,
+                ..Default::default()
+            },
+        )
+    }
+
+    const RULES: &str = r#"
+provider = "t"
+[[rules]]
+id = "t.tok"
+name = "T token"
+keywords = ["tok_"]
+pattern = '\b(?P<secret>tok_[A-Za-z0-9]{20})\b'
+confidence = "high"
+[[rules]]
+id = "t.generic"
+name = "generic"
+keywords = ["secret"]
+pattern = '(?i)secret\s*=\s*"(?P<secret>[^"\s]{8,64})"'
+confidence = "low"
+"#;
+
+    fn scan(e: &Engine, hay: &[u8]) -> Vec<(String, u32, u32, u32)> {
+        let mut s = e.scratch();
+        let mut out = Vec::new();
+        e.scan(hay, &mut s, &mut out);
+        out.iter()
+            .map(|m| (m.secret.expose_lossy(), m.line, m.column, m.end_column))
+            .collect()
+    }
+
+    #[test]
+    fn positions_are_one_based_and_end_exclusive() {
+        let e = engine(RULES);
+        let hay = b"first line\r\nx = tok_R7tZk2mQ9vXw4LpB8nHc\n\xe9\xe9 tok_Q7tZk2mQ9vXw4LpB8nHd";
+        assert_eq!(
+            scan(&e, hay),
+            vec![
+                ("tok_R7tZk2mQ9vXw4LpB8nHc".into(), 2, 5, 29),
+                ("tok_Q7tZk2mQ9vXw4LpB8nHd".into(), 3, 4, 28),
+            ]
+        );
+    }
+
+    #[test]
+    fn specific_rule_wins_overlap_with_generic() {
+        let e = engine(RULES);
+        let hits = scan(&e, br#"secret = "tok_R7tZk2mQ9vXw4LpB8nHc""#);
+        assert_eq!(hits, vec![("tok_R7tZk2mQ9vXw4LpB8nHc".into(), 1, 11, 35)]);
+        let mut s = e.scratch();
+        let mut out = Vec::new();
+        e.scan(br#"secret = "tok_R7tZk2mQ9vXw4LpB8nHc""#, &mut s, &mut out);
+        assert_eq!(e.rule(out[0].rule).meta.id, "t.tok");
+    }
+
+    #[test]
+    fn inline_allow_suppresses_and_counts() {
+        let e = engine(RULES);
+        let mut s = e.scratch();
+        let mut out = Vec::new();
+        let summary = e.scan(b"a tok_R7tZk2mQ9vXw4LpB8nHc # sprawl:allow\n", &mut s, &mut out);
+        assert!(out.is_empty());
+        assert_eq!(summary.allowed_inline, 1);
+    }
+
+    #[test]
+    fn keyword_far_from_match_window_is_bounded() {
+        let e = engine(RULES);
+        // A keyword with no token near it finds nothing; a token far beyond the window is found by its own keyword.
+        let mut hay = b"tok_ ".to_vec();
+        hay.extend(std::iter::repeat_n(b'.', 5000));
+        hay.extend(b" tok_R7tZk2mQ9vXw4LpB8nHc");
+        assert_eq!(scan(&e, &hay).len(), 1);
+    }
+
+    #[test]
+    fn scratch_is_reusable_across_blobs() {
+        let e = engine(RULES);
+        let mut s = e.scratch();
+        let mut out = Vec::new();
+        e.scan(b"tok_R7tZk2mQ9vXw4LpB8nHc", &mut s, &mut out);
+        e.scan(b"nothing here", &mut s, &mut out);
+        assert_eq!(out.len(), 1);
+    }
+}

@@ -1,0 +1,233 @@
+//! The data that flows from the engine to the reports: a raw [`Match`] in a blob, a located [`Finding`],
+//! and the [`Credential`] that groups every finding of one secret (its sprawl).
+//!
+//! Secrets are toxic: [`Secret`] never prints its value through `Debug` or `Display`; only
+//! [`Secret::expose`] gives the bytes, and reports call it only when the user asked for `--no-redact`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use crate::rules::RuleMeta;
+
+/// A credential value. `Debug` and `Display` print a redacted form; the value is reachable only through
+/// [`Secret::expose`].
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    pub fn new(bytes: Vec<u8>) -> Secret {
+        Secret(bytes)
+    }
+
+    /// The raw value. Callers must not log it.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The value as text (invalid UTF-8 replaced). Callers must not log it.
+    pub fn expose_lossy(&self) -> String {
+        String::from_utf8_lossy(&self.0).into_owned()
+    }
+
+    /// A short prefix followed by `…`: enough to recognise a token kind (`ghp_ab…`), never enough to use
+    /// it. Short secrets show nothing but `…`: a prefix of a 10-character password is a real leak.
+    pub fn redacted(&self) -> String {
+        let text = String::from_utf8_lossy(&self.0);
+        let chars = text.chars().count();
+        let shown = if chars >= 24 { 6 } else if chars >= 16 { 3 } else { 0 };
+        let mut out: String = text.chars().take(shown).collect();
+        out.push('…');
+        out
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({})", self.redacted())
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Identity of a credential: a hash of (rule id, secret value). The same secret found by the same rule has
+/// the same fingerprint in every file, commit and repository; it reveals nothing about the value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Fingerprint(pub String);
+
+impl Fingerprint {
+    pub fn new(rule_id: &str, secret: &[u8]) -> Fingerprint {
+        let mut h = Sha256::new();
+        h.update(rule_id.as_bytes());
+        h.update([0u8]);
+        h.update(secret);
+        let digest = h.finalize();
+        let mut hex = String::with_capacity(40);
+        for b in &digest[..20] {
+            hex.push_str(&format!("{b:02x}"));
+        }
+        Fingerprint(hex)
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What the engine reports for one blob: which rule, where the secret is, and its value.
+/// Positions are in the blob the engine was given; the caller knows which file or object that is.
+#[derive(Clone, Debug)]
+pub struct Match {
+    /// Index into the engine's rules.
+    pub rule: usize,
+    pub secret: Secret,
+    /// Byte span of the secret in the blob.
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line of the secret's first character.
+    pub line: u32,
+    /// 1-based column (in characters) of the secret's first character.
+    pub column: u32,
+    /// 1-based line of the secret's last character.
+    pub end_line: u32,
+    /// Column just after the secret's last character, on `end_line` (exclusive, 1-based).
+    pub end_column: u32,
+}
+
+/// The commit a history finding came from (filled by the git source; `None` for files on disk).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub id: String,
+    pub author_name: String,
+    pub author_email: String,
+    /// RFC 3339.
+    pub date: String,
+    pub summary: String,
+}
+
+/// Whether a credential still works. Network checks happen only with `--validate`.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Validity {
+    #[default]
+    NotChecked,
+    Live {
+        identity: Option<String>,
+        scopes: Vec<String>,
+    },
+    Invalid,
+    Unknown {
+        reason: String,
+    },
+}
+
+impl Validity {
+    pub fn status(&self) -> &'static str {
+        match self {
+            Validity::NotChecked => "not_checked",
+            Validity::Live { .. } => "live",
+            Validity::Invalid => "invalid",
+            Validity::Unknown { .. } => "unknown",
+        }
+    }
+}
+
+/// One occurrence of a credential at one place.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: Arc<RuleMeta>,
+    pub fingerprint: Fingerprint,
+    pub secret: Secret,
+    /// Relative to the scanned root (history: the path in the commit).
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub commit: Option<CommitInfo>,
+    pub owners: Vec<String>,
+    pub owner_source: Option<String>,
+    pub validity: Validity,
+}
+
+impl Finding {
+    /// The deterministic report order: path, position, rule, commit.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+        let commit = self.commit.as_ref().map(|c| c.id.as_str()).unwrap_or("");
+        (&self.path, self.line, self.column, &self.rule.id, commit)
+    }
+}
+
+/// One distinct credential and everything known about it: the findings that share a fingerprint.
+#[derive(Clone, Debug)]
+pub struct Credential {
+    pub fingerprint: Fingerprint,
+    pub rule: Arc<RuleMeta>,
+    pub secret: Secret,
+    pub locations: usize,
+    pub first_seen: Option<String>,
+    pub owners: Vec<String>,
+    pub validity: Validity,
+}
+
+/// Groups findings by fingerprint, in fingerprint order. Owners are the union over locations, sorted.
+pub fn group_credentials(findings: &[Finding]) -> Vec<Credential> {
+    let mut by_fp: std::collections::BTreeMap<&Fingerprint, Credential> = Default::default();
+    for f in findings {
+        let c = by_fp.entry(&f.fingerprint).or_insert_with(|| Credential {
+            fingerprint: f.fingerprint.clone(),
+            rule: f.rule.clone(),
+            secret: f.secret.clone(),
+            locations: 0,
+            first_seen: None,
+            owners: Vec::new(),
+            validity: f.validity.clone(),
+        });
+        c.locations += 1;
+        if let Some(date) = f.commit.as_ref().map(|c| &c.date) {
+            if c.first_seen.as_ref().is_none_or(|seen| date < seen) {
+                c.first_seen = Some(date.clone());
+            }
+        }
+        for o in &f.owners {
+            if !c.owners.contains(o) {
+                c.owners.push(o.clone());
+            }
+        }
+    }
+    let mut out: Vec<Credential> = by_fp.into_values().collect();
+    for c in &mut out {
+        c.owners.sort();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_debug_and_display_redact() {
+        let s = Secret::new(b"ghp_R7tZk2mQ9vXw4LpB8nHc3sJd6fYg1aUe5oTi".to_vec());
+        assert_eq!(format!("{s}"), "ghp_R7…");
+        assert_eq!(format!("{s:?}"), "Secret(ghp_R7…)");
+        let short = Secret::new(b"hunter2hunter2".to_vec());
+        assert_eq!(short.redacted(), "…");
+    }
+
+    #[test]
+    fn fingerprint_depends_on_rule_and_value_only() {
+        let a = Fingerprint::new("github.pat-classic", b"ghp_abc");
+        assert_eq!(a, Fingerprint::new("github.pat-classic", b"ghp_abc"));
+        assert_ne!(a, Fingerprint::new("github.pat-classic", b"ghp_abd"));
+        assert_ne!(a, Fingerprint::new("generic.token", b"ghp_abc"));
+        assert_eq!(a.0.len(), 40);
+    }
+}

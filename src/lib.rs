@@ -1,0 +1,13 @@
+//! sprawl: finds machine credentials leaked into files and git history and reports each as one
+//! credential with all its locations.
+//!
+//! Layers (a lower one never uses a higher one): `finding`, `rules` → `engine` → `source` → `scan`
+//! (orchestration) → `report`. The CLI (`src/cli.rs`, binary only) turns arguments into a [`config::Config`].
+
+pub mod config;
+pub mod engine;
+pub mod finding;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;

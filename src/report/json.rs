@@ -1,0 +1,179 @@
+//! `--format json` (schema_version 1, the contract in DESIGN.md) and `--format jsonl` (one finding per line).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::RenderOptions;
+use crate::finding::{Credential, Finding, Secret, Validity};
+use crate::scan::ScanResult;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    schema_version: u32,
+    tool: Tool,
+    findings: Vec<JsonFinding<'a>>,
+    credentials: Vec<JsonCredential<'a>>,
+    stats: Stats,
+    errors: Vec<JsonError<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule_id: &'a str,
+    provider: &'a str,
+    confidence: &'a str,
+    fingerprint: &'a str,
+    secret: String,
+    path: &'a str,
+    line: u32,
+    column: u32,
+    end_column: u32,
+    commit: Option<&'a str>,
+    author_name: Option<&'a str>,
+    author_email: Option<&'a str>,
+    commit_date: Option<&'a str>,
+    owners: &'a [String],
+    owner_source: Option<&'a str>,
+    validity: JsonValidity<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonCredential<'a> {
+    fingerprint: &'a str,
+    rule_id: &'a str,
+    locations: usize,
+    first_seen: Option<&'a str>,
+    owners: &'a [String],
+    validity: JsonValidity<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonValidity<'a> {
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identity: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scopes: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Stats {
+    files: u64,
+    blobs: u64,
+    bytes: u64,
+    duration_ms: u64,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    path: &'a str,
+    message: &'a str,
+}
+
+fn secret_text(s: &Secret, opts: RenderOptions) -> String {
+    if opts.redact {
+        s.redacted()
+    } else {
+        s.expose_lossy()
+    }
+}
+
+fn validity(v: &Validity) -> JsonValidity<'_> {
+    let mut out = JsonValidity {
+        status: v.status(),
+        identity: None,
+        scopes: None,
+        reason: None,
+    };
+    match v {
+        Validity::Live { identity, scopes } => {
+            out.identity = identity.as_deref();
+            out.scopes = Some(scopes);
+        }
+        Validity::Unknown { reason } => out.reason = Some(reason),
+        Validity::NotChecked | Validity::Invalid => {}
+    }
+    out
+}
+
+fn finding<'a>(f: &'a Finding, opts: RenderOptions) -> JsonFinding<'a> {
+    let c = f.commit.as_ref();
+    JsonFinding {
+        rule_id: &f.rule.id,
+        provider: &f.rule.provider,
+        confidence: f.rule.confidence.as_str(),
+        fingerprint: &f.fingerprint.0,
+        secret: secret_text(&f.secret, opts),
+        path: &f.path,
+        line: f.line,
+        column: f.column,
+        end_column: f.end_column,
+        commit: c.map(|c| c.id.as_str()),
+        author_name: c.map(|c| c.author_name.as_str()),
+        author_email: c.map(|c| c.author_email.as_str()),
+        commit_date: c.map(|c| c.date.as_str()),
+        owners: &f.owners,
+        owner_source: f.owner_source.as_deref(),
+        validity: validity(&f.validity),
+    }
+}
+
+fn credential(c: &Credential) -> JsonCredential<'_> {
+    JsonCredential {
+        fingerprint: &c.fingerprint.0,
+        rule_id: &c.rule.id,
+        locations: c.locations,
+        first_seen: c.first_seen.as_deref(),
+        owners: &c.owners,
+        validity: validity(&c.validity),
+    }
+}
+
+/// The whole report as one JSON document.
+pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let report = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "sprawl",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        findings: result.findings.iter().map(|f| finding(f, opts)).collect(),
+        credentials: result.credentials.iter().map(credential).collect(),
+        stats: Stats {
+            files: result.stats.files,
+            blobs: result.stats.blobs,
+            bytes: result.stats.bytes,
+            duration_ms: result.stats.duration_ms,
+        },
+        errors: result
+            .errors
+            .iter()
+            .map(|e| JsonError {
+                path: &e.path,
+                message: &e.message,
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
+}
+
+/// One finding object per line.
+pub fn write_lines(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    for f in &result.findings {
+        serde_json::to_writer(&mut *out, &finding(f, opts))?;
+        writeln!(out)?;
+    }
+    Ok(())
+}

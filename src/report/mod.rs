@@ -1,0 +1,31 @@
+//! Reports serialise a [`ScanResult`]; they make no decisions about what is reported.
+//! Secrets are redacted unless the caller passes `redact = false` (`--no-redact`).
+
+pub mod human;
+pub mod json;
+
+use std::io::{self, Write};
+
+use crate::config::Format;
+use crate::scan::ScanResult;
+
+/// How to render.
+#[derive(Clone, Copy, Debug)]
+pub struct RenderOptions {
+    pub redact: bool,
+    pub color: bool,
+}
+
+/// Writes `result` in `format`.
+pub fn write(
+    result: &ScanResult,
+    format: Format,
+    opts: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::write(result, opts, out),
+        Format::Json => json::write(result, opts, out),
+        Format::Jsonl => json::write_lines(result, opts, out),
+    }
+}

@@ -1,0 +1,100 @@
+//! The rule checker: runs every rule's examples and negative examples through the real engine (prefilter,
+//! windows, filters, overlap resolution), and enforces the prefilter contract on each example.
+//! `cargo test` runs it on the built-in rules; `sprawl rules check FILE` runs it on a user's file.
+
+use crate::engine::{Engine, EngineOptions};
+use crate::finding::Match;
+use crate::rules::Rule;
+
+/// One way a rule fails its own examples.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckFailure {
+    pub rule_id: String,
+    pub origin: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for CheckFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: rule `{}`: {}", self.origin, self.rule_id, self.message)
+    }
+}
+
+/// Checks `rules` together (an example must be found by its own rule even with every other rule present).
+/// Returns every failure; empty means all rules pass.
+pub fn check_rules(rules: Vec<Rule>) -> Vec<CheckFailure> {
+    let engine = Engine::new(
+        rules,
+        EngineOptions {
+            inline_allow: true,
+            ..Default::default()
+        },
+    );
+    let mut failures = Vec::new();
+    let mut scratch = engine.scratch();
+    let mut windowed = Vec::new();
+    let mut exhaustive = Vec::new();
+    for (index, rule) in engine.rules().enumerate() {
+        let mut fail = |message: String| {
+            failures.push(CheckFailure {
+                rule_id: rule.meta.id.clone(),
+                origin: rule.origin.to_string(),
+                message,
+            })
+        };
+        if let Err(e) = engine.compile_all(|r| r.meta.id == rule.meta.id) {
+            fail(e.to_string());
+            continue;
+        }
+        if rule.examples.is_empty() {
+            fail("has no examples".into());
+        }
+        if rule.negative_examples.is_empty() {
+            fail("has no negative_examples".into());
+        }
+        for (n, example) in rule.examples.iter().enumerate() {
+            let lower = example.to_ascii_lowercase();
+            if !rule
+                .keywords
+                .iter()
+                .any(|k| lower.contains(&k.to_ascii_lowercase()))
+            {
+                fail(format!("example {} contains none of the keywords", n + 1));
+            }
+            windowed.clear();
+            exhaustive.clear();
+            engine.scan(example.as_bytes(), &mut scratch, &mut windowed);
+            engine.scan_exhaustive(example.as_bytes(), &mut scratch, &mut exhaustive);
+            if !windowed.iter().any(|m| m.rule == index) {
+                let found: Vec<&str> = windowed
+                    .iter()
+                    .map(|m| engine.rule(m.rule).meta.id.as_str())
+                    .collect();
+                fail(format!(
+                    "example {} is not found (found instead: {})",
+                    n + 1,
+                    if found.is_empty() { "nothing".to_string() } else { found.join(", ") }
+                ));
+            }
+            if spans(&windowed) != spans(&exhaustive) {
+                fail(format!(
+                    "example {}: the prefilter missed a match the full regex scan finds \
+                     (a match without a keyword, or longer than the window)",
+                    n + 1
+                ));
+            }
+        }
+        for (n, negative) in rule.negative_examples.iter().enumerate() {
+            windowed.clear();
+            engine.scan(negative.as_bytes(), &mut scratch, &mut windowed);
+            if windowed.iter().any(|m| m.rule == index) {
+                fail(format!("negative example {} is found", n + 1));
+            }
+        }
+    }
+    failures
+}
+
+fn spans(ms: &[Match]) -> Vec<(usize, usize, usize)> {
+    ms.iter().map(|m| (m.rule, m.start, m.end)).collect()
+}

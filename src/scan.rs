@@ -1,0 +1,253 @@
+//! Runs a scan described by a [`Config`]: builds the engine, feeds it from the sources, turns matches into
+//! findings and groups them into credentials. Returns plain data; reports serialise it.
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use crate::config::{Config, FileConfig};
+use crate::engine::{Engine, EngineOptions, Scratch};
+use crate::finding::{group_credentials, Credential, Finding, Fingerprint, Match, Validity};
+use crate::rules::{self, RuleError};
+use crate::source::fs::{self, FsOptions, RootError};
+use crate::source::{BlobSink, Origin, Skip};
+
+/// Counters of a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub files: u64,
+    pub blobs: u64,
+    pub bytes: u64,
+    pub duration_ms: u64,
+    pub allowed_inline: u64,
+    pub skipped_binary: u64,
+    pub skipped_large: u64,
+}
+
+/// Something that could not be scanned. The message never contains scanned content.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ScanError {
+    pub path: String,
+    pub message: String,
+}
+
+/// Everything a scan found, sorted deterministically.
+#[derive(Debug, Default)]
+pub struct ScanResult {
+    pub findings: Vec<Finding>,
+    pub credentials: Vec<Credential>,
+    pub stats: Stats,
+    /// Unreadable inputs (warnings: the scan went on).
+    pub errors: Vec<ScanError>,
+    /// Files deliberately skipped, with why (warnings worth showing, e.g. too large).
+    pub notices: Vec<ScanError>,
+    /// The config file that was loaded, if any.
+    pub config_loaded: Option<String>,
+}
+
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Rules(#[from] RuleError),
+    #[error(transparent)]
+    Root(#[from] RootError),
+}
+
+/// Loads the config file named in `config` (or none) and builds the engine: built-in rules minus disabled
+/// ones, plus custom rules (compiled up front, so a bad pattern is an error now).
+pub fn prepare(config: &Config) -> Result<(Engine, FileConfig), RuleError> {
+    let file_config = match &config.config_file {
+        Some(p) => FileConfig::load(p)?,
+        None => FileConfig::default(),
+    };
+    let engine = build_engine(&file_config, config.inline_allow)?;
+    Ok((engine, file_config))
+}
+
+pub fn build_engine(file_config: &FileConfig, inline_allow: bool) -> Result<Engine, RuleError> {
+    let mut all = rules::builtin()?;
+    let custom_ids: Vec<String> = file_config
+        .rules
+        .iter()
+        .map(|r| r.meta.id.clone())
+        .collect();
+    all.extend(file_config.rules.iter().cloned());
+    rules::check_unique_ids(&all)?;
+    all.retain(|r| !file_config.disabled_rules.contains(&r.meta.id));
+    let engine = Engine::new(
+        all,
+        EngineOptions {
+            allow_values: file_config.allow_values.clone(),
+            allow_regexes: file_config.allow_regexes.clone(),
+            inline_allow,
+        },
+    );
+    engine.compile_all(|r| custom_ids.contains(&r.meta.id))?;
+    Ok(engine)
+}
+
+/// Scans the files and directories of `config.paths`.
+pub fn scan_paths(config: &Config) -> Result<ScanResult, RunError> {
+    let started = Instant::now();
+    let (engine, file_config) = prepare(config)?;
+    let shared = Mutex::new(Collected::default());
+    let opts = FsOptions {
+        respect_ignore: config.respect_ignore,
+        max_file_size: config.max_file_size,
+        threads: config.threads,
+        exclude: file_config.exclude_paths.clone(),
+    };
+    fs::walk(&config.paths, &opts, || EngineSink::new(&engine, &shared))?;
+    let collected = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut result = collected.into_result();
+    result.stats.duration_ms = started.elapsed().as_millis() as u64;
+    result.config_loaded = config
+        .config_file
+        .as_deref()
+        .map(|p: &Path| p.display().to_string());
+    Ok(result)
+}
+
+/// Results gathered by the worker threads.
+#[derive(Default)]
+struct Collected {
+    findings: Vec<Finding>,
+    stats: Stats,
+    errors: Vec<ScanError>,
+    notices: Vec<ScanError>,
+}
+
+impl Collected {
+    fn merge(&mut self, other: Collected) {
+        self.findings.extend(other.findings);
+        let (a, b) = (&mut self.stats, other.stats);
+        a.files += b.files;
+        a.blobs += b.blobs;
+        a.bytes += b.bytes;
+        a.allowed_inline += b.allowed_inline;
+        a.skipped_binary += b.skipped_binary;
+        a.skipped_large += b.skipped_large;
+        self.errors.extend(other.errors);
+        self.notices.extend(other.notices);
+    }
+
+    fn into_result(mut self) -> ScanResult {
+        self.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.errors.sort();
+        self.notices.sort();
+        let credentials = group_credentials(&self.findings);
+        ScanResult {
+            findings: self.findings,
+            credentials,
+            stats: self.stats,
+            errors: self.errors,
+            notices: self.notices,
+            config_loaded: None,
+        }
+    }
+}
+
+/// Turns an engine match in a blob at `path` into a finding.
+pub fn to_finding(engine: &Engine, m: Match, path: &str) -> Finding {
+    let rule = engine.rule(m.rule);
+    Finding {
+        fingerprint: Fingerprint::new(&rule.meta.id, m.secret.expose()),
+        rule: rule.meta.clone(),
+        secret: m.secret,
+        path: path.to_string(),
+        line: m.line,
+        column: m.column,
+        end_line: m.end_line,
+        end_column: m.end_column,
+        commit: None,
+        owners: Vec::new(),
+        owner_source: None,
+        validity: Validity::NotChecked,
+    }
+}
+
+/// A worker thread's sink: its own scratch and results, merged into the shared collection when the
+/// thread finishes (on drop), so the hot path takes no lock.
+struct EngineSink<'a> {
+    engine: &'a Engine,
+    scratch: Scratch,
+    matches: Vec<Match>,
+    local: Collected,
+    shared: &'a Mutex<Collected>,
+}
+
+impl<'a> EngineSink<'a> {
+    fn new(engine: &'a Engine, shared: &'a Mutex<Collected>) -> EngineSink<'a> {
+        EngineSink {
+            engine,
+            scratch: engine.scratch(),
+            matches: Vec::new(),
+            local: Collected::default(),
+            shared,
+        }
+    }
+}
+
+impl BlobSink for EngineSink<'_> {
+    fn blob(&mut self, origin: &Origin, data: &[u8]) {
+        self.local.stats.files += 1;
+        self.local.stats.blobs += 1;
+        self.local.stats.bytes += data.len() as u64;
+        self.matches.clear();
+        let summary = self.engine.scan(data, &mut self.scratch, &mut self.matches);
+        self.local.stats.allowed_inline += summary.allowed_inline as u64;
+        for m in self.matches.drain(..) {
+            self.local
+                .findings
+                .push(to_finding(self.engine, m, &origin.path));
+        }
+    }
+
+    fn skipped(&mut self, path: &str, why: Skip) {
+        match why {
+            Skip::Binary => self.local.stats.skipped_binary += 1,
+            Skip::TooLarge(size) => {
+                self.local.stats.skipped_large += 1;
+                self.local.notices.push(ScanError {
+                    path: path.to_string(),
+                    message: format!(
+                        "skipped: {} is over the size limit (--max-file-size)",
+                        human_bytes(size)
+                    ),
+                });
+            }
+        }
+    }
+
+    fn warning(&mut self, path: &str, message: String) {
+        self.local.errors.push(ScanError {
+            path: path.to_string(),
+            message,
+        });
+    }
+}
+
+impl Drop for EngineSink<'_> {
+    fn drop(&mut self) {
+        let local = std::mem::take(&mut self.local);
+        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        shared.merge(local);
+    }
+}
+
+/// `1.2 MB`-style size for messages.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}

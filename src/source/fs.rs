@@ -1,0 +1,172 @@
+//! Files and directories on disk, and standard input.
+//!
+//! Directories are walked in parallel by the `ignore` crate: `.gitignore`/`.ignore` honoured unless
+//! disabled, hidden files included, `.git` never entered, symlinks never followed (so symlink loops cannot
+//! trap the walk). Each walker thread reads a file once into its own reusable buffer: first a probe for
+//! binary content, then the rest.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+use ignore::{WalkBuilder, WalkState};
+
+use super::{looks_binary, BlobSink, Origin, Skip, BINARY_PROBE};
+
+/// How to walk.
+#[derive(Clone, Debug)]
+pub struct FsOptions {
+    /// Honour `.gitignore`, `.ignore` and git's exclude files.
+    pub respect_ignore: bool,
+    /// Files larger than this are skipped.
+    pub max_file_size: u64,
+    pub threads: usize,
+    /// Relative paths matching these are not scanned.
+    pub exclude: GlobSet,
+}
+
+/// What a path argument is.
+#[derive(Debug, thiserror::Error)]
+pub enum RootError {
+    #[error("{0}: no such file or directory")]
+    Missing(PathBuf),
+}
+
+/// Walks `roots` (files, directories, or `-` for stdin), feeding one sink per worker thread.
+/// A root that does not exist is an error before anything is scanned.
+pub fn walk<S, F>(roots: &[PathBuf], opts: &FsOptions, make_sink: F) -> Result<(), RootError>
+where
+    S: BlobSink,
+    F: Fn() -> S + Sync,
+{
+    for root in roots {
+        if root.as_os_str() != "-" && std::fs::symlink_metadata(root).is_err() {
+            return Err(RootError::Missing(root.clone()));
+        }
+    }
+    for root in roots {
+        if root.as_os_str() == "-" {
+            let mut sink = make_sink();
+            let mut buf = Vec::new();
+            match io::stdin().lock().read_to_end(&mut buf) {
+                Ok(_) => sink.blob(
+                    &Origin {
+                        path: "<stdin>".into(),
+                    },
+                    &buf,
+                ),
+                Err(e) => sink.warning("<stdin>", e.to_string()),
+            }
+        } else if root.is_dir() {
+            walk_dir(root, opts, &make_sink);
+        } else {
+            let mut sink = make_sink();
+            let mut buf = Vec::new();
+            let display = root.to_string_lossy().replace('\\', "/");
+            if !opts.exclude.is_match(root) {
+                read_and_scan(root, &display, opts, &mut buf, &mut sink);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn walk_dir<S, F>(root: &Path, opts: &FsOptions, make_sink: &F)
+where
+    S: BlobSink,
+    F: Fn() -> S + Sync,
+{
+    let walker = WalkBuilder::new(root)
+        .hidden(false)
+        .parents(opts.respect_ignore)
+        .ignore(opts.respect_ignore)
+        .git_ignore(opts.respect_ignore)
+        .git_global(false) // the user's global excludes must not hide files from a security scan
+        .git_exclude(opts.respect_ignore)
+        .require_git(false)
+        .follow_links(false)
+        .threads(opts.threads)
+        .filter_entry(|e| e.file_name() != ".git")
+        .build_parallel();
+    walker.run(|| {
+        let mut sink = make_sink();
+        let mut buf: Vec<u8> = Vec::new();
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    let path = error_path(&err).unwrap_or_default();
+                    sink.warning(&path, err.to_string());
+                    return WalkState::Continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return WalkState::Continue;
+            }
+            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            if opts.exclude.is_match(rel) {
+                return WalkState::Continue;
+            }
+            let display = rel.to_string_lossy().replace('\\', "/");
+            read_and_scan(entry.path(), &display, opts, &mut buf, &mut sink);
+            WalkState::Continue
+        })
+    });
+}
+
+fn error_path(err: &ignore::Error) -> Option<String> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.to_string_lossy().into_owned()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.to_string_lossy().into_owned()),
+        _ => None,
+    }
+}
+
+/// Reads `path` once into `buf` (probe first, so a binary file costs 8 KiB) and hands it to the sink.
+fn read_and_scan<S: BlobSink>(
+    path: &Path,
+    display: &str,
+    opts: &FsOptions,
+    buf: &mut Vec<u8>,
+    sink: &mut S,
+) {
+    let result = (|| -> io::Result<Option<Skip>> {
+        let mut file = File::open(path)?;
+        let size = file.metadata()?.len();
+        if size > opts.max_file_size {
+            return Ok(Some(Skip::TooLarge(size)));
+        }
+        buf.clear();
+        buf.reserve(size as usize + 1);
+        (&mut file)
+            .take(BINARY_PROBE as u64)
+            .read_to_end(buf)?;
+        if looks_binary(buf) {
+            return Ok(Some(Skip::Binary));
+        }
+        // Bounded read: a file that grows while being read stops at the limit.
+        file.take(opts.max_file_size + 1 - buf.len() as u64)
+            .read_to_end(buf)?;
+        if buf.len() as u64 > opts.max_file_size {
+            return Ok(Some(Skip::TooLarge(buf.len() as u64)));
+        }
+        Ok(None)
+    })();
+    match result {
+        Ok(None) => sink.blob(
+            &Origin {
+                path: display.to_string(),
+            },
+            buf,
+        ),
+        Ok(Some(skip)) => sink.skipped(display, skip),
+        Err(e) => sink.warning(display, e.to_string()),
+    }
+    if buf.capacity() > 64 << 20 {
+        *buf = Vec::new(); // do not keep a huge file's buffer alive for the rest of the walk
+    }
+}
