@@ -8,7 +8,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use sprawl::config::{parse_size, Config, Format};
 
 #[derive(Parser, Debug)]
-#[command(name = "sprawl", version, about = "Find leaked machine credentials: where they are, who owns them, how far they spread")]
+#[command(
+    name = "sprawl",
+    version,
+    about = "Find leaked machine credentials: where they are, who owns them, how far they spread"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -100,11 +104,15 @@ impl Cli {
     pub fn into_action(self) -> Action {
         match self.command {
             Command::Scan(a) => Action::Scan(scan_config(a)),
-            Command::Rules { command: RulesCommand::List { format, config } } => Action::RulesList {
+            Command::Rules {
+                command: RulesCommand::List { format, config },
+            } => Action::RulesList {
                 json: matches!(format, ListFormat::Json),
                 config,
             },
-            Command::Rules { command: RulesCommand::Check { files } } => Action::RulesCheck(files),
+            Command::Rules {
+                command: RulesCommand::Check { files },
+            } => Action::RulesCheck(files),
         }
     }
 }

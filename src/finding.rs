@@ -36,7 +36,13 @@ impl Secret {
     pub fn redacted(&self) -> String {
         let text = String::from_utf8_lossy(&self.0);
         let chars = text.chars().count();
-        let shown = if chars >= 24 { 6 } else if chars >= 16 { 3 } else { 0 };
+        let shown = if chars >= 24 {
+            6
+        } else if chars >= 16 {
+            3
+        } else {
+            0
+        };
         let mut out: String = text.chars().take(shown).collect();
         out.push('…');
         out
@@ -57,7 +63,9 @@ impl fmt::Display for Secret {
 
 /// Identity of a credential: a hash of (rule id, secret value). The same secret found by the same rule has
 /// the same fingerprint in every file, commit and repository; it reveals nothing about the value.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(transparent)]
 pub struct Fingerprint(pub String);
 

@@ -130,7 +130,12 @@ fn rules_list(json: bool, config: Option<PathBuf>) -> anyhow::Result<Exit> {
         }
         let providers: std::collections::BTreeSet<_> =
             engine.rules().map(|r| r.meta.provider.as_str()).collect();
-        writeln!(out, "{} rules, {} providers", engine.rules().len(), providers.len())?;
+        writeln!(
+            out,
+            "{} rules, {} providers",
+            engine.rules().len(),
+            providers.len()
+        )?;
     }
     Ok(Exit::Clean)
 }
@@ -151,5 +156,9 @@ fn rules_check(files: &[PathBuf]) -> anyhow::Result<Exit> {
         }
     }
     println!("{total} rules checked, {failed} failures");
-    Ok(if failed == 0 { Exit::Clean } else { Exit::Found(1) })
+    Ok(if failed == 0 {
+        Exit::Clean
+    } else {
+        Exit::Found(1)
+    })
 }

@@ -133,7 +133,8 @@ impl Collected {
     }
 
     fn into_result(mut self) -> ScanResult {
-        self.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.errors.sort();
         self.notices.sort();
         let credentials = group_credentials(&self.findings);

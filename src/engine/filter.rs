@@ -180,7 +180,8 @@ pub fn is_not_secret_shaped(value: &[u8], name: &[u8]) -> bool {
         b"true",
         b"false",
     ];
-    let lower_starts = |p: &[u8]| value.len() >= p.len() && value[..p.len()].eq_ignore_ascii_case(p);
+    let lower_starts =
+        |p: &[u8]| value.len() >= p.len() && value[..p.len()].eq_ignore_ascii_case(p);
     if CODE_REFS.iter().any(|r| lower_starts(r)) || contains_ci(value, b"process.env") {
         return true;
     }
@@ -188,7 +189,8 @@ pub fn is_not_secret_shaped(value: &[u8], name: &[u8]) -> bool {
     if FAKE_PREFIXES.iter().any(|p| lower_starts(p)) {
         return true;
     }
-    if value.first() == Some(&b'$') || value.first() == Some(&b'%') || value.first() == Some(&b'@') {
+    if value.first() == Some(&b'$') || value.first() == Some(&b'%') || value.first() == Some(&b'@')
+    {
         return true;
     }
     const HASH_PREFIXES: &[&[u8]] = &[b"sha512-", b"sha384-", b"sha256-", b"sha1-", b"md5-"];
@@ -215,7 +217,8 @@ fn looks_like_path(v: &[u8]) -> bool {
     if starts(b"/") || starts(b"./") || starts(b"../") || starts(b"~/") {
         return true;
     }
-    if v.len() > 3 && v[0].is_ascii_alphabetic() && v[1] == b':' && (v[2] == b'\\' || v[2] == b'/') {
+    if v.len() > 3 && v[0].is_ascii_alphabetic() && v[1] == b':' && (v[2] == b'\\' || v[2] == b'/')
+    {
         return true;
     }
     // dir/file.ext
@@ -237,7 +240,10 @@ fn looks_like_version(v: &[u8]) -> bool {
         .unwrap_or(v.len());
     let core = &v[..core_end];
     let parts = core.split(|&b| b == b'.').collect::<Vec<_>>();
-    parts.len() >= 2 && parts.iter().all(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
 }
 
 fn looks_like_uuid(v: &[u8]) -> bool {
@@ -322,10 +328,22 @@ mod tests {
             b"SomeClassName",
             b"fake_password_1234",
         ] {
-            assert!(is_not_secret_shaped(v, name), "{}", String::from_utf8_lossy(v));
+            assert!(
+                is_not_secret_shaped(v, name),
+                "{}",
+                String::from_utf8_lossy(v)
+            );
         }
-        for v in [&b"Vq8#tLm2!xR9pZ"[..], b"kPzQwRtYuVbNmXcL", b"8dJ2kL9qZx4TvB7n"] {
-            assert!(!is_not_secret_shaped(v, name), "{}", String::from_utf8_lossy(v));
+        for v in [
+            &b"Vq8#tLm2!xR9pZ"[..],
+            b"kPzQwRtYuVbNmXcL",
+            b"8dJ2kL9qZx4TvB7n",
+        ] {
+            assert!(
+                !is_not_secret_shaped(v, name),
+                "{}",
+                String::from_utf8_lossy(v)
+            );
         }
         assert!(is_not_secret_shaped(b"Vq8tLm2xR9pZ", b"password_hash: "));
     }

@@ -72,6 +72,11 @@ pub struct BlobSummary {
     pub allowed_inline: usize,
 }
 
+/// Compiles a rule pattern the way the engine does; the error explains what is wrong.
+pub fn check_pattern(pattern: &str) -> Result<(), String> {
+    compile(pattern).map(|_| ())
+}
+
 fn compile(pattern: &str) -> Result<(Regex, usize), String> {
     let re = RegexBuilder::new(pattern)
         .size_limit(16 << 20)
@@ -182,7 +187,10 @@ impl Engine {
         self.prefilter.for_each_hit(hay, |hit| {
             let r = hit.rule as usize;
             let start = hit.start.saturating_sub(WINDOW_BEFORE);
-            let end = hit.end.saturating_add(self.rules[r].rule.window).min(hay.len());
+            let end = hit
+                .end
+                .saturating_add(self.rules[r].rule.window)
+                .min(hay.len());
             let w = &mut windows[r];
             match w.last_mut() {
                 Some(last) if start <= last.1 => {
@@ -259,7 +267,11 @@ impl Engine {
         if self.options.allow_values.iter().any(|v| v == secret) {
             return false;
         }
-        !self.options.allow_regexes.iter().any(|re| re.is_match(secret))
+        !self
+            .options
+            .allow_regexes
+            .iter()
+            .any(|re| re.is_match(secret))
     }
 
     /// Filters, resolves overlaps between rules, and positions the surviving matches.
@@ -465,7 +477,11 @@ confidence = "low"
         let e = engine(RULES);
         let mut s = e.scratch();
         let mut out = Vec::new();
-        let summary = e.scan(b"a tok_R7tZk2mQ9vXw4LpB8nHc # sprawl:allow\n", &mut s, &mut out);
+        let summary = e.scan(
+            b"a tok_R7tZk2mQ9vXw4LpB8nHc # sprawl:allow\n",
+            &mut s,
+            &mut out,
+        );
         assert!(out.is_empty());
         assert_eq!(summary.allowed_inline, 1);
     }

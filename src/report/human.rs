@@ -24,13 +24,34 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
     let style = Style { on: opts.color };
     for f in &result.findings {
         let title = format!("{} ({})", f.rule.name, f.rule.id);
-        writeln!(out, "{} {}", style.paint("1;31", "●"), style.paint("1", &title))?;
+        writeln!(
+            out,
+            "{} {}",
+            style.paint("1;31", "●"),
+            style.paint("1", &title)
+        )?;
         writeln!(out, "  where   {}:{}:{}", f.path, f.line, f.column)?;
         if let Some(c) = &f.commit {
-            writeln!(out, "  commit  {} {} <{}> {}", short(&c.id), c.author_name, c.author_email, c.date)?;
+            writeln!(
+                out,
+                "  commit  {} {} <{}> {}",
+                short(&c.id),
+                c.author_name,
+                c.author_email,
+                c.date
+            )?;
         }
-        let secret = if opts.redact { f.secret.redacted() } else { f.secret.expose_lossy() };
-        writeln!(out, "  secret  {}   confidence {}", secret, f.rule.confidence.as_str())?;
+        let secret = if opts.redact {
+            f.secret.redacted()
+        } else {
+            f.secret.expose_lossy()
+        };
+        writeln!(
+            out,
+            "  secret  {}   confidence {}",
+            secret,
+            f.rule.confidence.as_str()
+        )?;
         writeln!(out, "  fix     {}", f.rule.fix)?;
         writeln!(out)?;
     }
@@ -54,12 +75,19 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
         s.duration_ms
     ));
     if s.allowed_inline > 0 {
-        summary.push_str(&format!(" · {} allowed inline (sprawl:allow)", s.allowed_inline));
+        summary.push_str(&format!(
+            " · {} allowed inline (sprawl:allow)",
+            s.allowed_inline
+        ));
     }
     if !result.errors.is_empty() {
         summary.push_str(&format!(" · {} unreadable", result.errors.len()));
     }
-    let colour = if result.findings.is_empty() { "32" } else { "1;31" };
+    let colour = if result.findings.is_empty() {
+        "32"
+    } else {
+        "1;31"
+    };
     writeln!(out, "{}", style.paint(colour, &summary))?;
     if !result.findings.is_empty() {
         writeln!(

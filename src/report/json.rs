@@ -170,7 +170,11 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
 }
 
 /// One finding object per line.
-pub fn write_lines(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_lines(
+    result: &ScanResult,
+    opts: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     for f in &result.findings {
         serde_json::to_writer(&mut *out, &finding(f, opts))?;
         writeln!(out)?;

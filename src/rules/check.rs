@@ -2,7 +2,7 @@
 //! windows, filters, overlap resolution), and enforces the prefilter contract on each example.
 //! `cargo test` runs it on the built-in rules; `sprawl rules check FILE` runs it on a user's file.
 
-use crate::engine::{Engine, EngineOptions};
+use crate::engine::{check_pattern, Engine, EngineOptions};
 use crate::finding::Match;
 use crate::rules::Rule;
 
@@ -16,7 +16,11 @@ pub struct CheckFailure {
 
 impl std::fmt::Display for CheckFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: rule `{}`: {}", self.origin, self.rule_id, self.message)
+        write!(
+            f,
+            "{}: rule `{}`: {}",
+            self.origin, self.rule_id, self.message
+        )
     }
 }
 
@@ -42,8 +46,8 @@ pub fn check_rules(rules: Vec<Rule>) -> Vec<CheckFailure> {
                 message,
             })
         };
-        if let Err(e) = engine.compile_all(|r| r.meta.id == rule.meta.id) {
-            fail(e.to_string());
+        if let Err(e) = check_pattern(&rule.pattern) {
+            fail(format!("invalid pattern: {e}"));
             continue;
         }
         if rule.examples.is_empty() {
@@ -73,7 +77,11 @@ pub fn check_rules(rules: Vec<Rule>) -> Vec<CheckFailure> {
                 fail(format!(
                     "example {} is not found (found instead: {})",
                     n + 1,
-                    if found.is_empty() { "nothing".to_string() } else { found.join(", ") }
+                    if found.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        found.join(", ")
+                    }
                 ));
             }
             if spans(&windowed) != spans(&exhaustive) {

@@ -12,7 +12,9 @@ use serde::Deserialize;
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 /// How much a match of a rule means on its own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     Low,
@@ -237,14 +239,21 @@ mod tests {
     #[test]
     fn parse_error_names_file_and_line() {
         let text = "provider = \"x\"\n[[rules]]\nid = \"x.a\"\nname = 3\n";
-        let err = parse_rule_file("custom.toml", text).unwrap_err().to_string();
-        assert!(err.starts_with("custom.toml: TOML parse error at line 4"), "{err}");
+        let err = parse_rule_file("custom.toml", text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("custom.toml: TOML parse error at line 4"),
+            "{err}"
+        );
     }
 
     #[test]
     fn invalid_rule_names_file_line_and_id() {
         let text = "provider = \"x\"\n\n[[rules]]\nid = \"x.a\"\nname = \"A\"\nkeywords = [\"ab\"]\npattern = '(?P<secret>ab)'\nconfidence = \"low\"\n";
-        let err = parse_rule_file("custom.toml", text).unwrap_err().to_string();
+        let err = parse_rule_file("custom.toml", text)
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "custom.toml:3: rule `x.a`: keyword \"ab\" must be ASCII and at least 3 characters"

@@ -142,9 +142,7 @@ fn read_and_scan<S: BlobSink>(
         }
         buf.clear();
         buf.reserve(size as usize + 1);
-        (&mut file)
-            .take(BINARY_PROBE as u64)
-            .read_to_end(buf)?;
+        (&mut file).take(BINARY_PROBE as u64).read_to_end(buf)?;
         if looks_binary(buf) {
             return Ok(Some(Skip::Binary));
         }

@@ -1,0 +1,101 @@
+//! `--config sprawl.toml`: custom rules, disabled rules, path excludes, allowlisted values and regexes,
+//! and the inline `sprawl:allow` marker.
+
+use crate::support::*;
+
+#[test]
+fn custom_rule_disabled_rule_excludes_and_allowlists() {
+    let sb = Sandbox::new();
+    sb.file(
+        "sprawl.toml",
+        r#"
+disabled_rules = ["github.pat-classic"]
+
+[[rules]]
+id = "acme.api-key"
+name = "Acme API key"
+provider = "acme"
+keywords = ["acme_"]
+pattern = '\b(?P<secret>acme_[a-z0-9]{24})\b'
+confidence = "high"
+
+[allowlist]
+paths = ["fixtures/**"]
+values = ["acme_p0o9i8u7y6t5r4e3w2q1a2s3"]
+regexes = ['^acme_zz']
+"#,
+    )
+    .file(
+        "app.env",
+        format!("ACME=acme_q8w7e6r5t4y3u2i1o9p8a7s6\nGH={GH1}\n"),
+    )
+    .file("fixtures/f.env", "ACME=acme_m1n2b3v4c5x6z7l8k9j0h1g2\n")
+    .file(
+        "allowed.env",
+        "A=acme_p0o9i8u7y6t5r4e3w2q1a2s3\nB=acme_zz9i8u7y6t5r4e3w2q1a2s3\n",
+    );
+    let (run, r) = scan_json(sb.path(), &["--config", "sprawl.toml", "."]);
+    assert_eq!(
+        locations(&r),
+        vec![("app.env".into(), 1, 6, "acme.api-key".into())]
+    );
+    assert_eq!(r.findings[0].provider, "acme");
+    assert_eq!(run.stderr, "sprawl: using config sprawl.toml\n");
+}
+
+#[test]
+fn config_inside_the_scanned_tree_is_not_used_unless_passed() {
+    let sb = Sandbox::new();
+    sb.file("sprawl.toml", "disabled_rules = [\"github.pat-classic\"]\n")
+        .file("app.env", format!("GH={GH1}\n"));
+    let (_, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(r.findings.len(), 1);
+}
+
+#[test]
+fn bad_custom_rule_is_an_error_naming_file_line_and_rule() {
+    let sb = Sandbox::new();
+    sb.file(
+        "sprawl.toml",
+        "\n[[rules]]\nid = \"acme.k\"\nname = \"k\"\nkeywords = [\"acme\"]\npattern = '(?P<secret>acme[)'\nconfidence = \"high\"\n",
+    );
+    let run = run_in(sb.path(), &["scan", "--config", "sprawl.toml", "."]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("error: sprawl.toml:2: rule `acme.k`: invalid pattern: regex parse error"),
+        "{}",
+        run.stderr
+    );
+    sb.file("sprawl.toml", "[[rules]]\nid = \"github.pat-classic\"\nname = \"dup\"\nkeywords = [\"ghp_\"]\npattern = '(?P<secret>ghp_x)'\nconfidence = \"high\"\n");
+    let run = run_in(sb.path(), &["scan", "--config", "sprawl.toml", "."]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("sprawl.toml:1: rule `github.pat-classic`: duplicate id"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn inline_allow_marker_suppresses_a_line() {
+    let sb = Sandbox::new();
+    sb.file(
+        "app.py",
+        format!("A = \"{GH1}\"  # sprawl:allow test fixture\nB = \"{GH2}\"\n"),
+    );
+    let (_, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(
+        locations(&r),
+        vec![("app.py".into(), 2, 6, "github.pat-classic".into())]
+    );
+    let human = run_in(sb.path(), &["scan", "."]);
+    assert!(
+        human.stdout.contains("· 1 allowed inline (sprawl:allow)"),
+        "{}",
+        human.stdout
+    );
+    let (_, r) = scan_json(sb.path(), &["--no-inline-allow", "."]);
+    assert_eq!(r.findings.len(), 2);
+}

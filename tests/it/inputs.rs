@@ -1,0 +1,242 @@
+//! Hard inputs: ignore files, hidden files, `.git`, binary and non-UTF-8 data, CRLF, huge lines and
+//! files, unreadable files, symlink loops, empty directories.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::support::*;
+
+#[test]
+fn gitignore_is_respected_unless_no_ignore() {
+    let sb = Sandbox::new();
+    sb.file(".gitignore", "secrets/\n*.log\n")
+        .file("secrets/prod.env", format!("T={GH1}\n"))
+        .file("debug.log", format!("T={GH1}\n"))
+        .file(".ignore", "vendor/\n")
+        .file("vendor/x.env", format!("T={GH1}\n"))
+        .file("app.env", format!("T={GH2}\n"));
+    let (_, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(
+        locations(&r),
+        vec![("app.env".into(), 1, 3, "github.pat-classic".into())]
+    );
+    let (_, r) = scan_json(sb.path(), &["--no-ignore", "."]);
+    let paths: Vec<String> = r.findings.iter().map(|f| f.path.clone()).collect();
+    assert_eq!(
+        paths,
+        vec!["app.env", "debug.log", "secrets/prod.env", "vendor/x.env"]
+    );
+}
+
+#[test]
+fn hidden_files_are_scanned_and_dot_git_is_never_walked() {
+    let sb = Sandbox::new();
+    sb.file(".env", format!("T={GH1}\n"))
+        .file(
+            ".config/app/settings.json",
+            format!("{{\"t\": \"{GH2}\"}}\n"),
+        )
+        .file(
+            ".git/config",
+            format!("url = https://x:{GH1}@github.com/o/r\n"),
+        )
+        .file(".git/objects/ab/cdef", format!("T={GH1}\n"));
+    let (_, r) = scan_json(sb.path(), &["."]);
+    let paths: Vec<String> = r.findings.iter().map(|f| f.path.clone()).collect();
+    assert_eq!(paths, vec![".config/app/settings.json", ".env"]);
+    assert_eq!(r.stats.files, 2);
+}
+
+#[test]
+fn binary_files_are_skipped() {
+    let sb = Sandbox::new();
+    let mut bin = vec![0x7f, b'E', b'L', b'F', 0, 0, 1];
+    bin.extend_from_slice(GH1.as_bytes());
+    sb.file("tool.bin", bin).file("ok.txt", "plain\n");
+    let (run, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(run.code, 0);
+    assert!(r.findings.is_empty());
+    assert_eq!(r.stats.files, 1);
+}
+
+#[test]
+fn latin1_and_crlf_files_are_found_at_the_right_line_and_column() {
+    let sb = Sandbox::new();
+    // "café" in Latin-1 (0xE9): not UTF-8. One byte per character.
+    let mut latin1 = b"caf\xe9 = 1\r\nna\xefve t\xe9xt\r\n# \xe9\xe9 ".to_vec();
+    latin1.extend_from_slice(GH1.as_bytes());
+    latin1.extend_from_slice(b"\r\n");
+    sb.file("latin1.properties", latin1);
+    sb.file(
+        "crlf.env",
+        format!("A=1\r\nB=2\r\n\r\nTOKEN={GH2}\r\nC=3\r\n"),
+    );
+    let (_, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(
+        locations(&r),
+        vec![
+            ("crlf.env".into(), 4, 7, "github.pat-classic".into()),
+            (
+                "latin1.properties".into(),
+                3,
+                6,
+                "github.pat-classic".into()
+            ),
+        ]
+    );
+    assert_eq!(r.findings[0].end_column, 47);
+}
+
+#[test]
+fn ten_megabyte_single_line_file() {
+    let sb = Sandbox::new();
+    let mut line = String::with_capacity(10 << 20);
+    while line.len() < 10 << 20 {
+        line.push_str("var a=function(b){return b.map(function(c){return c*2})};");
+    }
+    let column = line.chars().count() as u32 + 1 + "\"token\":\"".len() as u32;
+    line.push_str(&format!("\"token\":\"{GH1}\";"));
+    sb.file("bundle.min.js", line);
+    let (_, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(
+        locations(&r),
+        vec![(
+            "bundle.min.js".into(),
+            1,
+            column,
+            "github.pat-classic".into()
+        )]
+    );
+}
+
+#[test]
+fn huge_file_is_skipped_with_a_warning_unless_the_limit_allows_it() {
+    let sb = Sandbox::new();
+    let path = sb.join("dump.sql");
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        let row = "INSERT INTO t VALUES (1, 'some ordinary row content here', 42);\n";
+        let mut written = 0usize;
+        let mut lines = 0u32;
+        while written < 200 << 20 {
+            f.write_all(row.as_bytes()).unwrap();
+            written += row.len();
+            lines += 1;
+        }
+        writeln!(f, "-- token {GH1}").unwrap();
+        f.flush().unwrap();
+        assert!(lines > 3_000_000);
+    }
+    let (run, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(run.code, 0);
+    assert!(r.findings.is_empty());
+    assert_eq!(r.stats.files, 0);
+    assert!(
+        run.stderr.contains(
+            "warning: dump.sql: skipped: 209.7 MB is over the size limit (--max-file-size)"
+        ),
+        "{}",
+        run.stderr
+    );
+    let (run, r) = scan_json(sb.path(), &["--max-file-size", "300M", "."]);
+    assert_eq!(run.code, 1);
+    assert_eq!(r.findings.len(), 1);
+    assert_eq!(r.findings[0].column, 10);
+    std::fs::remove_file(path).unwrap();
+}
+
+/// Runs as a user the file permissions apply to: as root, the child drops to `nobody`.
+fn run_unprivileged(dir: &std::path::Path, args: &[&str]) -> Run {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = sprawl();
+    cmd.current_dir(dir).args(args);
+    if unsafe_geteuid() == 0 {
+        cmd.uid(65534).gid(65534);
+    }
+    run_cmd(&mut cmd, None)
+}
+
+fn unsafe_geteuid() -> u32 {
+    // /proc/self/status: "Uid: real effective saved fs"
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let uid_line = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
+    uid_line.split_whitespace().nth(2).unwrap().parse().unwrap()
+}
+
+#[test]
+fn unreadable_file_is_a_warning_and_the_scan_goes_on() {
+    let sb = Sandbox::new();
+    std::fs::set_permissions(sb.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    sb.file("readable.env", format!("T={GH1}\n"));
+    sb.file("locked.env", format!("T={GH2}\n"));
+    std::fs::set_permissions(
+        sb.join("readable.env"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        sb.join("locked.env"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    let run = run_unprivileged(sb.path(), &["scan", "--format", "json", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let r: Report = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        locations(&r),
+        vec![("readable.env".into(), 1, 3, "github.pat-classic".into())]
+    );
+    assert_eq!(r.errors.len(), 1);
+    assert_eq!(r.errors[0].path, "locked.env");
+    assert_eq!(r.errors[0].message, "Permission denied (os error 13)");
+    assert_eq!(
+        run.stderr,
+        "warning: locked.env: Permission denied (os error 13)\n"
+    );
+}
+
+#[test]
+fn symlink_loop_and_symlinks_are_not_followed() {
+    let sb = Sandbox::new();
+    sb.file("real/a.env", format!("T={GH1}\n"));
+    std::os::unix::fs::symlink(sb.join("loop2"), sb.join("loop1")).unwrap();
+    std::os::unix::fs::symlink(sb.join("loop1"), sb.join("loop2")).unwrap();
+    std::os::unix::fs::symlink(sb.join("real"), sb.join("real/self")).unwrap();
+    std::os::unix::fs::symlink(sb.join("real/a.env"), sb.join("link.env")).unwrap();
+    let (run, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        locations(&r),
+        vec![("real/a.env".into(), 1, 3, "github.pat-classic".into())]
+    );
+    assert!(r.errors.is_empty());
+}
+
+#[test]
+fn empty_directory_reports_nothing() {
+    let sb = Sandbox::new();
+    std::fs::create_dir(sb.join("empty")).unwrap();
+    let (run, r) = scan_json(sb.path(), &["empty"]);
+    assert_eq!(run.code, 0);
+    assert!(r.findings.is_empty() && r.credentials.is_empty() && r.errors.is_empty());
+    assert_eq!((r.stats.files, r.stats.bytes), (0, 0));
+    let human = run_in(sb.path(), &["scan", "empty"]);
+    assert!(
+        human
+            .stdout
+            .starts_with("No credentials found · scanned 0 files, 0 B in "),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn single_file_argument_keeps_its_path() {
+    let sb = Sandbox::new();
+    sb.file("conf/app.env", format!("\nT={GH1}\n"));
+    let (_, r) = scan_json(sb.path(), &["conf/app.env"]);
+    assert_eq!(
+        locations(&r),
+        vec![("conf/app.env".into(), 2, 3, "github.pat-classic".into())]
+    );
+}

@@ -1,0 +1,10 @@
+//! The integration-test binary: every test builds real temporary directories (and, later, git
+//! repositories) and runs the real `sprawl` binary, asserting exact outcomes.
+
+mod architecture;
+mod cli;
+mod config;
+mod inputs;
+mod report;
+mod rules;
+mod support;

@@ -1,0 +1,182 @@
+//! Output formats: every field of the JSON contract, JSONL, human blocks, redaction on and off.
+
+use crate::support::*;
+
+fn one_secret() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.file(
+        "deploy/.env",
+        format!("# deploy\nAPP=web\nGITHUB_TOKEN={GH1}\n"),
+    );
+    sb
+}
+
+#[test]
+fn json_report_has_every_field_of_the_contract() {
+    let sb = one_secret();
+    let (run, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(run.code, 1);
+    assert_eq!(r.schema_version, 1);
+    assert_eq!(r.tool.name, "sprawl");
+    assert_eq!(r.tool.version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(r.findings.len(), 1);
+    let f = &r.findings[0];
+    assert_eq!(f.rule_id, "github.pat-classic");
+    assert_eq!(f.provider, "github");
+    assert_eq!(f.confidence, "high");
+    assert_eq!(f.secret, "ghp_Mk…");
+    assert_eq!(
+        (f.path.as_str(), f.line, f.column, f.end_column),
+        ("deploy/.env", 3, 14, 54)
+    );
+    assert_eq!(f.fingerprint.len(), 40);
+    assert_eq!(f.commit, None);
+    assert_eq!(f.author_name, None);
+    assert_eq!(f.author_email, None);
+    assert_eq!(f.commit_date, None);
+    assert!(f.owners.is_empty());
+    assert_eq!(f.owner_source, None);
+    assert_eq!(f.validity.status, "not_checked");
+    assert_eq!(r.credentials.len(), 1);
+    let c = &r.credentials[0];
+    assert_eq!(
+        (c.fingerprint.as_str(), c.rule_id.as_str(), c.locations),
+        (f.fingerprint.as_str(), "github.pat-classic", 1)
+    );
+    assert_eq!(c.first_seen, None);
+    assert!(c.owners.is_empty());
+    assert_eq!(c.validity.status, "not_checked");
+    assert_eq!((r.stats.files, r.stats.blobs), (1, 1));
+    assert_eq!(r.stats.bytes, 24 + GH1.len() as u64 + 1);
+    assert!(r.errors.is_empty());
+}
+
+#[test]
+fn fingerprint_is_stable_across_runs_and_directories() {
+    let a = one_secret();
+    let b = Sandbox::new();
+    b.file("other/place.yml", format!("token: {GH1}\n"));
+    let (_, ra) = scan_json(a.path(), &["."]);
+    let (_, rb) = scan_json(b.path(), &["."]);
+    assert_eq!(ra.findings[0].fingerprint, rb.findings[0].fingerprint);
+}
+
+#[test]
+fn jsonl_writes_one_finding_per_line() {
+    let sb = Sandbox::new();
+    sb.file("a.env", format!("T={GH1}\n"))
+        .file("b.env", format!("T={GH2}\n"));
+    let run = run_in(sb.path(), &["scan", "--format", "jsonl", "."]);
+    assert_eq!(run.code, 1);
+    let lines: Vec<Finding> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is a finding"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        (lines[0].path.as_str(), lines[1].path.as_str()),
+        ("a.env", "b.env")
+    );
+}
+
+#[test]
+fn human_report_has_location_redacted_secret_fix_and_summary() {
+    let sb = one_secret();
+    let run = run_in(sb.path(), &["scan", "."]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("GitHub"), "{}", run.stdout);
+    assert!(run.stdout.contains("(github.pat-classic)"));
+    assert!(run.stdout.contains("  where   deploy/.env:3:14\n"));
+    assert!(run.stdout.contains("  secret  ghp_Mk…"));
+    assert!(run.stdout.contains("  fix     "));
+    assert!(run
+        .stdout
+        .contains("1 finding of 1 distinct credential · scanned 1 file"));
+    assert!(
+        !run.stdout.contains('\x1b'),
+        "no colour when not a terminal"
+    );
+}
+
+#[test]
+fn secrets_are_redacted_in_every_format_unless_no_redact() {
+    let sb = one_secret();
+    for format in ["human", "json", "jsonl"] {
+        let run = run_in(sb.path(), &["scan", "--format", format, "."]);
+        assert_eq!(run.code, 1);
+        assert!(!run.stdout.contains(GH1), "{format} leaks the secret");
+        assert!(
+            !run.stderr.contains(GH1),
+            "{format} leaks the secret on stderr"
+        );
+        let run = run_in(sb.path(), &["scan", "--no-redact", "--format", format, "."]);
+        assert!(
+            run.stdout.contains(GH1),
+            "{format} --no-redact shows the secret"
+        );
+    }
+}
+
+#[test]
+fn output_file_receives_the_report() {
+    let sb = one_secret();
+    let out = sb.join("report.json");
+    let run = run_in(
+        sb.path(),
+        &[
+            "scan",
+            "--format",
+            "json",
+            "-o",
+            out.to_str().unwrap(),
+            "deploy",
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "");
+    let r: Report = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    assert_eq!(r.findings[0].path, ".env");
+}
+
+#[test]
+fn same_secret_in_three_files_is_one_credential_with_three_locations() {
+    let sb = Sandbox::new();
+    sb.file("a/.env", format!("GITHUB_TOKEN={GH1}\n"))
+        .file("b/config.yml", format!("github:\n  token: {GH1}\n"))
+        .file("c/main.py", format!("TOKEN = \"{GH1}\"\n"))
+        .file("d/other.env", format!("GITHUB_TOKEN={GH2}\n"));
+    let (_, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(
+        locations(&r),
+        vec![
+            ("a/.env".into(), 1, 14, "github.pat-classic".into()),
+            ("b/config.yml".into(), 2, 10, "github.pat-classic".into()),
+            ("c/main.py".into(), 1, 10, "github.pat-classic".into()),
+            ("d/other.env".into(), 1, 14, "github.pat-classic".into()),
+        ]
+    );
+    let mut counts: Vec<usize> = r.credentials.iter().map(|c| c.locations).collect();
+    counts.sort();
+    assert_eq!(counts, vec![1, 3]);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let sb = Sandbox::new();
+    for i in 0..40 {
+        sb.file(
+            &format!("d{}/f{i}.env", i % 7),
+            format!("X=1\nT={GH1}\nU={GH2}\n"),
+        );
+    }
+    let strip = |s: String| -> String {
+        s.lines()
+            .filter(|l| !l.contains("duration_ms"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let a = run_in(sb.path(), &["scan", "--format", "json", "-j", "2", "."]);
+    let b = run_in(sb.path(), &["scan", "--format", "json", "-j", "1", "."]);
+    assert_eq!(strip(a.stdout), strip(b.stdout));
+}

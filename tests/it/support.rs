@@ -1,0 +1,173 @@
+//! Test helpers: a temp-dir builder, a runner for the real binary, and the JSON report schema read back
+//! with `deny_unknown_fields`, so the contract cannot drift silently.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde::Deserialize;
+
+/// Made-up credentials in real formats (never real).
+pub const GH1: &str = "ghp_MkGBRVzDDOgeiil5DWqkEYIVSbYvmfz2HPL7";
+pub const GH2: &str = "ghp_us3ajL9hh6bulFjgXMoOs6iOPZNAkfPdrnSp";
+
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn join(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Writes `rel` (creating parent directories).
+    pub fn file(&self, rel: &str, contents: impl AsRef<[u8]>) -> &Sandbox {
+        let p = self.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, contents).unwrap();
+        self
+    }
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn sprawl() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sprawl"));
+    c.env_remove("NO_COLOR");
+    c
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_cmd(sprawl().current_dir(dir).args(args), None)
+}
+
+pub fn run_cmd(cmd: &mut Command, stdin: Option<&[u8]>) -> Run {
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn sprawl");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `sprawl scan --format json ARGS` in `dir`, parsed.
+pub fn scan_json(dir: &Path, args: &[&str]) -> (Run, Report) {
+    let mut all = vec!["scan", "--format", "json"];
+    all.extend_from_slice(args);
+    let run = run_in(dir, &all);
+    let report: Report = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}\nstderr: {}", run.stdout, run.stderr));
+    (run, report)
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub findings: Vec<Finding>,
+    pub credentials: Vec<Credential>,
+    pub stats: Stats,
+    pub errors: Vec<ErrorEntry>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    pub rule_id: String,
+    pub provider: String,
+    pub confidence: String,
+    pub fingerprint: String,
+    pub secret: String,
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_column: u32,
+    pub commit: Option<String>,
+    pub author_name: Option<String>,
+    pub author_email: Option<String>,
+    pub commit_date: Option<String>,
+    pub owners: Vec<String>,
+    pub owner_source: Option<String>,
+    pub validity: Validity,
+}
+
+#[derive(Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Validity {
+    pub status: String,
+    #[serde(default)]
+    pub identity: Option<String>,
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Credential {
+    pub fingerprint: String,
+    pub rule_id: String,
+    pub locations: usize,
+    pub first_seen: Option<String>,
+    pub owners: Vec<String>,
+    pub validity: Validity,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // every field is read back to pin the schema, not all are asserted
+pub struct Stats {
+    pub files: u64,
+    pub blobs: u64,
+    pub bytes: u64,
+    pub duration_ms: u64,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorEntry {
+    pub path: String,
+    pub message: String,
+}
+
+/// (path, line, column, rule) of each finding, in report order.
+pub fn locations(r: &Report) -> Vec<(String, u32, u32, String)> {
+    r.findings
+        .iter()
+        .map(|f| (f.path.clone(), f.line, f.column, f.rule_id.clone()))
+        .collect()
+}
