@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use sprawl::config::{parse_size, Config, Format};
+use sprawl::config::{parse_size, Config, Format, Mode};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -61,9 +61,18 @@ enum FormatArg {
 
 #[derive(Args, Debug)]
 struct ScanArgs {
-    /// Files or directories to scan; "-" for standard input.
+    /// Files or directories to scan; "-" for standard input. With --git or --staged: the repository.
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
+    /// Scan the whole git history of the repository at PATH (every blob of every ref, once).
+    #[arg(long, conflicts_with = "staged")]
+    git: bool,
+    /// With --git: only what the commits of A..B introduce (a pull request).
+    #[arg(long, value_name = "A..B", requires = "git", value_parser = parse_range)]
+    range: Option<(String, String)>,
+    /// Scan only what is staged for the next commit (pre-commit).
+    #[arg(long)]
+    staged: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     format: FormatArg,
@@ -120,7 +129,15 @@ impl Cli {
 fn scan_config(a: ScanArgs) -> Config {
     let defaults = Config::default();
     let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
+    let mode = if a.staged {
+        Mode::Staged
+    } else if a.git {
+        Mode::History { range: a.range }
+    } else {
+        Mode::Files
+    };
     Config {
+        mode,
         paths: a.paths,
         format: match a.format {
             FormatArg::Human => Format::Human,
@@ -136,5 +153,15 @@ fn scan_config(a: ScanArgs) -> Config {
         max_file_size: a.max_file_size,
         inline_allow: !a.no_inline_allow,
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// `A..B` -> (A, B).
+fn parse_range(s: &str) -> Result<(String, String), String> {
+    match s.split_once("..") {
+        Some((a, b)) if !a.is_empty() && !b.is_empty() && !b.starts_with('.') => {
+            Ok((a.to_string(), b.to_string()))
+        }
+        _ => Err(format!("expected A..B (two commits or refs), got {s:?}")),
     }
 }

@@ -19,9 +19,23 @@ pub enum Format {
     Jsonl,
 }
 
+/// What to scan.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Files and directories on disk (and stdin).
+    #[default]
+    Files,
+    /// The git history of the repository at the first path; with a range `(from, to)`, only what the
+    /// commits of `from..to` introduce.
+    History { range: Option<(String, String)> },
+    /// What is staged in the index of the repository containing the first path.
+    Staged,
+}
+
 /// A scan, fully described.
 #[derive(Clone, Debug)]
 pub struct Config {
+    pub mode: Mode,
     pub paths: Vec<PathBuf>,
     pub format: Format,
     pub output: Option<PathBuf>,
@@ -40,6 +54,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Config {
         Config {
+            mode: Mode::Files,
             paths: vec![PathBuf::from(".")],
             format: Format::Human,
             output: None,

@@ -116,8 +116,10 @@ pub struct CommitInfo {
     pub id: String,
     pub author_name: String,
     pub author_email: String,
-    /// RFC 3339.
+    /// RFC 3339, in the author's time zone.
     pub date: String,
+    /// Seconds since the epoch (for ordering: RFC 3339 strings in different zones do not sort).
+    pub timestamp: i64,
     pub summary: String,
 }
 
@@ -160,6 +162,8 @@ pub struct Finding {
     pub end_line: u32,
     pub end_column: u32,
     pub commit: Option<CommitInfo>,
+    /// History scans: whether this location is still in HEAD's tree. `None` outside git history.
+    pub in_head: Option<bool>,
     pub owners: Vec<String>,
     pub owner_source: Option<String>,
     pub validity: Validity,
@@ -180,7 +184,10 @@ pub struct Credential {
     pub rule: Arc<RuleMeta>,
     pub secret: Secret,
     pub locations: usize,
+    /// Earliest commit date (RFC 3339) of any location; `None` outside git history.
     pub first_seen: Option<String>,
+    /// Whether any location is in HEAD's tree; `None` outside git history.
+    pub in_head: Option<bool>,
     pub owners: Vec<String>,
     pub validity: Validity,
 }
@@ -188,6 +195,7 @@ pub struct Credential {
 /// Groups findings by fingerprint, in fingerprint order. Owners are the union over locations, sorted.
 pub fn group_credentials(findings: &[Finding]) -> Vec<Credential> {
     let mut by_fp: std::collections::BTreeMap<&Fingerprint, Credential> = Default::default();
+    let mut earliest: std::collections::HashMap<&Fingerprint, i64> = Default::default();
     for f in findings {
         let c = by_fp.entry(&f.fingerprint).or_insert_with(|| Credential {
             fingerprint: f.fingerprint.clone(),
@@ -195,14 +203,20 @@ pub fn group_credentials(findings: &[Finding]) -> Vec<Credential> {
             secret: f.secret.clone(),
             locations: 0,
             first_seen: None,
+            in_head: None,
             owners: Vec::new(),
             validity: f.validity.clone(),
         });
         c.locations += 1;
-        if let Some(date) = f.commit.as_ref().map(|c| &c.date) {
-            if c.first_seen.as_ref().is_none_or(|seen| date < seen) {
-                c.first_seen = Some(date.clone());
+        if let Some(commit) = &f.commit {
+            let t = earliest.entry(&f.fingerprint).or_insert(i64::MAX);
+            if commit.timestamp < *t {
+                *t = commit.timestamp;
+                c.first_seen = Some(commit.date.clone());
             }
+        }
+        if let Some(here) = f.in_head {
+            c.in_head = Some(c.in_head.unwrap_or(false) || here);
         }
         for o in &f.owners {
             if !c.owners.contains(o) {

@@ -50,7 +50,7 @@ fn main() -> ExitCode {
 }
 
 fn run_scan(config: &Config) -> anyhow::Result<Exit> {
-    let result = scan::scan_paths(config)?;
+    let result = scan::run(config)?;
     if let Some(c) = &result.config_loaded {
         eprintln!("sprawl: using config {c}");
     }

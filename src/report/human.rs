@@ -67,13 +67,25 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             plural(result.credentials.len())
         )
     };
-    summary.push_str(&format!(
-        " · scanned {} file{}, {} in {} ms",
-        s.files,
-        plural(s.files as usize),
-        human_bytes(s.bytes),
-        s.duration_ms
-    ));
+    if s.commits > 0 {
+        summary.push_str(&format!(
+            " · scanned {} commit{}, {} unique blob{}, {} in {} ms",
+            s.commits,
+            plural(s.commits as usize),
+            s.blobs,
+            plural(s.blobs as usize),
+            human_bytes(s.bytes),
+            s.duration_ms
+        ));
+    } else {
+        summary.push_str(&format!(
+            " · scanned {} file{}, {} in {} ms",
+            s.files,
+            plural(s.files as usize),
+            human_bytes(s.bytes),
+            s.duration_ms
+        ));
+    }
     if s.allowed_inline > 0 {
         summary.push_str(&format!(
             " · {} allowed inline (sprawl:allow)",

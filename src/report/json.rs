@@ -41,6 +41,7 @@ struct JsonFinding<'a> {
     author_name: Option<&'a str>,
     author_email: Option<&'a str>,
     commit_date: Option<&'a str>,
+    commit_summary: Option<&'a str>,
     owners: &'a [String],
     owner_source: Option<&'a str>,
     validity: JsonValidity<'a>,
@@ -52,6 +53,7 @@ struct JsonCredential<'a> {
     rule_id: &'a str,
     locations: usize,
     first_seen: Option<&'a str>,
+    in_head: Option<bool>,
     owners: &'a [String],
     validity: JsonValidity<'a>,
 }
@@ -72,6 +74,7 @@ struct Stats {
     files: u64,
     blobs: u64,
     bytes: u64,
+    commits: u64,
     duration_ms: u64,
 }
 
@@ -123,6 +126,7 @@ fn finding<'a>(f: &'a Finding, opts: RenderOptions) -> JsonFinding<'a> {
         author_name: c.map(|c| c.author_name.as_str()),
         author_email: c.map(|c| c.author_email.as_str()),
         commit_date: c.map(|c| c.date.as_str()),
+        commit_summary: c.map(|c| c.summary.as_str()),
         owners: &f.owners,
         owner_source: f.owner_source.as_deref(),
         validity: validity(&f.validity),
@@ -135,6 +139,7 @@ fn credential(c: &Credential) -> JsonCredential<'_> {
         rule_id: &c.rule.id,
         locations: c.locations,
         first_seen: c.first_seen.as_deref(),
+        in_head: c.in_head,
         owners: &c.owners,
         validity: validity(&c.validity),
     }
@@ -154,6 +159,7 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             files: result.stats.files,
             blobs: result.stats.blobs,
             bytes: result.stats.bytes,
+            commits: result.stats.commits,
             duration_ms: result.stats.duration_ms,
         },
         errors: result

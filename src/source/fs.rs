@@ -50,12 +50,7 @@ where
             let mut sink = make_sink();
             let mut buf = Vec::new();
             match io::stdin().lock().read_to_end(&mut buf) {
-                Ok(_) => sink.blob(
-                    &Origin {
-                        path: "<stdin>".into(),
-                    },
-                    &buf,
-                ),
+                Ok(_) => sink.blob(&Origin::file("<stdin>"), &buf),
                 Err(e) => sink.warning("<stdin>", e.to_string()),
             }
         } else if root.is_dir() {
@@ -155,12 +150,7 @@ fn read_and_scan<S: BlobSink>(
         Ok(None)
     })();
     match result {
-        Ok(None) => sink.blob(
-            &Origin {
-                path: display.to_string(),
-            },
-            buf,
-        ),
+        Ok(None) => sink.blob(&Origin::file(display), buf),
         Ok(Some(skip)) => sink.skipped(display, skip),
         Err(e) => sink.warning(display, e.to_string()),
     }

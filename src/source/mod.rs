@@ -3,12 +3,29 @@
 //! scratch without locks.
 
 pub mod fs;
+pub mod git;
 
 /// Where a blob came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin {
-    /// Path relative to the scanned root, `/`-separated; `<stdin>` for standard input.
+    /// Path relative to the scanned root, `/`-separated; `<stdin>` for standard input; empty for a git
+    /// blob (its paths are found afterwards, see [`git::introductions`]).
     pub path: String,
+    /// The git blob, for history scans.
+    pub blob: Option<git::ObjectId>,
+    /// The commit (or tag object) whose message this is.
+    pub commit: Option<git::ObjectId>,
+}
+
+impl Origin {
+    /// A file on disk (or standard input).
+    pub fn file(path: impl Into<String>) -> Origin {
+        Origin {
+            path: path.into(),
+            blob: None,
+            commit: None,
+        }
+    }
 }
 
 /// Why a file was not scanned.

@@ -103,7 +103,7 @@ fn rules_check_passes_a_good_file_and_names_each_failure() {
     let bad = CUSTOM_RULES
         .replace(
             "negative_examples = [\"ACME_KEY=acme_short\"]",
-            "negative_examples = [\"ACME_KEY=acme_zz8w7e6r5t4y3u2i1o9p8a7s6\"]",
+            "negative_examples = [\"ACME_KEY=acme_z8w7e6r5t4y3u2i1o9p8a7s6\"]",
         )
         .replace("ACME_KEY=acme_q8w7", "ACME_KEY=acme_Q8W7");
     sb.file("bad.toml", bad);

@@ -34,6 +34,7 @@ fn json_report_has_every_field_of_the_contract() {
     assert_eq!(f.author_name, None);
     assert_eq!(f.author_email, None);
     assert_eq!(f.commit_date, None);
+    assert_eq!(f.commit_summary, None);
     assert!(f.owners.is_empty());
     assert_eq!(f.owner_source, None);
     assert_eq!(f.validity.status, "not_checked");
@@ -44,10 +45,11 @@ fn json_report_has_every_field_of_the_contract() {
         (f.fingerprint.as_str(), "github.pat-classic", 1)
     );
     assert_eq!(c.first_seen, None);
+    assert_eq!(c.in_head, None);
     assert!(c.owners.is_empty());
     assert_eq!(c.validity.status, "not_checked");
-    assert_eq!((r.stats.files, r.stats.blobs), (1, 1));
-    assert_eq!(r.stats.bytes, 24 + GH1.len() as u64 + 1);
+    assert_eq!((r.stats.files, r.stats.blobs, r.stats.commits), (1, 1, 0));
+    assert_eq!(r.stats.bytes, 30 + GH1.len() as u64 + 1);
     assert!(r.errors.is_empty());
 }
 

@@ -119,6 +119,7 @@ pub struct Finding {
     pub author_name: Option<String>,
     pub author_email: Option<String>,
     pub commit_date: Option<String>,
+    pub commit_summary: Option<String>,
     pub owners: Vec<String>,
     pub owner_source: Option<String>,
     pub validity: Validity,
@@ -143,6 +144,7 @@ pub struct Credential {
     pub rule_id: String,
     pub locations: usize,
     pub first_seen: Option<String>,
+    pub in_head: Option<bool>,
     pub owners: Vec<String>,
     pub validity: Validity,
 }
@@ -154,6 +156,7 @@ pub struct Stats {
     pub files: u64,
     pub blobs: u64,
     pub bytes: u64,
+    pub commits: u64,
     pub duration_ms: u64,
 }
 

@@ -1,11 +1,15 @@
 //! Runs a scan described by a [`Config`]: builds the engine, feeds it from the sources, turns matches into
 //! findings and groups them into credentials. Returns plain data; reports serialise it.
+//!
+//! [`files`]-style scans live here; git history and the staged index are in [`history`].
+
+pub mod history;
 
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use crate::config::{Config, FileConfig};
+use crate::config::{Config, FileConfig, Mode};
 use crate::engine::{Engine, EngineOptions, Scratch};
 use crate::finding::{group_credentials, Credential, Finding, Fingerprint, Match, Validity};
 use crate::rules::{self, RuleError};
@@ -18,6 +22,8 @@ pub struct Stats {
     pub files: u64,
     pub blobs: u64,
     pub bytes: u64,
+    /// Commits walked (history scans).
+    pub commits: u64,
     pub duration_ms: u64,
     pub allowed_inline: u64,
     pub skipped_binary: u64,
@@ -52,6 +58,24 @@ pub enum RunError {
     Rules(#[from] RuleError),
     #[error(transparent)]
     Root(#[from] RootError),
+    #[error(transparent)]
+    Git(#[from] crate::source::git::GitError),
+}
+
+/// Runs the scan `config` describes: files, git history, or the staged index.
+pub fn run(config: &Config) -> Result<ScanResult, RunError> {
+    let started = Instant::now();
+    let mut result = match &config.mode {
+        Mode::Files => scan_paths(config)?,
+        Mode::History { range } => history::scan_history(config, range.as_ref())?,
+        Mode::Staged => history::scan_staged(config)?,
+    };
+    result.stats.duration_ms = started.elapsed().as_millis() as u64;
+    result.config_loaded = config
+        .config_file
+        .as_deref()
+        .map(|p: &Path| p.display().to_string());
+    Ok(result)
 }
 
 /// Loads the config file named in `config` (or none) and builds the engine: built-in rules minus disabled
@@ -88,8 +112,7 @@ pub fn build_engine(file_config: &FileConfig, inline_allow: bool) -> Result<Engi
 }
 
 /// Scans the files and directories of `config.paths`.
-pub fn scan_paths(config: &Config) -> Result<ScanResult, RunError> {
-    let started = Instant::now();
+fn scan_paths(config: &Config) -> Result<ScanResult, RunError> {
     let (engine, file_config) = prepare(config)?;
     let shared = Mutex::new(Collected::default());
     let opts = FsOptions {
@@ -99,20 +122,29 @@ pub fn scan_paths(config: &Config) -> Result<ScanResult, RunError> {
         exclude: file_config.exclude_paths.clone(),
     };
     fs::walk(&config.paths, &opts, || EngineSink::new(&engine, &shared))?;
-    let collected = shared.into_inner().unwrap_or_else(|e| e.into_inner());
-    let mut result = collected.into_result();
-    result.stats.duration_ms = started.elapsed().as_millis() as u64;
-    result.config_loaded = config
-        .config_file
-        .as_deref()
-        .map(|p: &Path| p.display().to_string());
-    Ok(result)
+    let mut collected = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    for blob in std::mem::take(&mut collected.blobs) {
+        for m in blob.matches {
+            collected
+                .findings
+                .push(to_finding(&engine, m, &blob.origin.path));
+        }
+    }
+    Ok(collected.into_result())
+}
+
+/// The matches of one blob.
+pub struct BlobMatches {
+    pub origin: Origin,
+    pub matches: Vec<Match>,
 }
 
 /// Results gathered by the worker threads.
 #[derive(Default)]
-struct Collected {
-    findings: Vec<Finding>,
+pub struct Collected {
+    /// Blobs that had matches.
+    pub blobs: Vec<BlobMatches>,
+    pub findings: Vec<Finding>,
     stats: Stats,
     errors: Vec<ScanError>,
     notices: Vec<ScanError>,
@@ -120,11 +152,13 @@ struct Collected {
 
 impl Collected {
     fn merge(&mut self, other: Collected) {
+        self.blobs.extend(other.blobs);
         self.findings.extend(other.findings);
         let (a, b) = (&mut self.stats, other.stats);
         a.files += b.files;
         a.blobs += b.blobs;
         a.bytes += b.bytes;
+        a.commits += b.commits;
         a.allowed_inline += b.allowed_inline;
         a.skipped_binary += b.skipped_binary;
         a.skipped_large += b.skipped_large;
@@ -132,7 +166,7 @@ impl Collected {
         self.notices.extend(other.notices);
     }
 
-    fn into_result(mut self) -> ScanResult {
+    pub fn into_result(mut self) -> ScanResult {
         self.findings
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.errors.sort();
@@ -162,6 +196,7 @@ pub fn to_finding(engine: &Engine, m: Match, path: &str) -> Finding {
         end_line: m.end_line,
         end_column: m.end_column,
         commit: None,
+        in_head: None,
         owners: Vec::new(),
         owner_source: None,
         validity: Validity::NotChecked,
@@ -170,7 +205,7 @@ pub fn to_finding(engine: &Engine, m: Match, path: &str) -> Finding {
 
 /// A worker thread's sink: its own scratch and results, merged into the shared collection when the
 /// thread finishes (on drop), so the hot path takes no lock.
-struct EngineSink<'a> {
+pub struct EngineSink<'a> {
     engine: &'a Engine,
     scratch: Scratch,
     matches: Vec<Match>,
@@ -179,7 +214,7 @@ struct EngineSink<'a> {
 }
 
 impl<'a> EngineSink<'a> {
-    fn new(engine: &'a Engine, shared: &'a Mutex<Collected>) -> EngineSink<'a> {
+    pub fn new(engine: &'a Engine, shared: &'a Mutex<Collected>) -> EngineSink<'a> {
         EngineSink {
             engine,
             scratch: engine.scratch(),
@@ -190,18 +225,37 @@ impl<'a> EngineSink<'a> {
     }
 }
 
+impl EngineSink<'_> {
+    /// Scans a blob, counting it, and returns its matches instead of keeping them.
+    pub fn scan_now(&mut self, origin: &Origin, data: &[u8]) -> Vec<Match> {
+        self.blob(origin, data);
+        match self.local.blobs.last() {
+            Some(b) if b.origin == *origin => self.local.blobs.pop().map(|b| b.matches).unwrap(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 impl BlobSink for EngineSink<'_> {
     fn blob(&mut self, origin: &Origin, data: &[u8]) {
-        self.local.stats.files += 1;
-        self.local.stats.blobs += 1;
-        self.local.stats.bytes += data.len() as u64;
+        let stats = &mut self.local.stats;
+        match (origin.blob, origin.commit) {
+            (Some(_), _) => stats.blobs += 1,
+            (None, Some(_)) => {} // a commit or tag message
+            (None, None) => {
+                stats.files += 1;
+                stats.blobs += 1;
+            }
+        }
+        stats.bytes += data.len() as u64;
         self.matches.clear();
         let summary = self.engine.scan(data, &mut self.scratch, &mut self.matches);
         self.local.stats.allowed_inline += summary.allowed_inline as u64;
-        for m in self.matches.drain(..) {
-            self.local
-                .findings
-                .push(to_finding(self.engine, m, &origin.path));
+        if !self.matches.is_empty() {
+            self.local.blobs.push(BlobMatches {
+                origin: origin.clone(),
+                matches: std::mem::take(&mut self.matches),
+            });
         }
     }
 

@@ -1,0 +1,236 @@
+//! Git scans: full history (every blob of every ref, once), pull-request ranges, and the staged index.
+//! The git source reads objects; this module turns blob matches into findings at every (path, commit)
+//! that introduced the blob, with the commit's author and date.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use git2::Repository;
+use time::format_description::well_known::Rfc3339;
+
+use super::{prepare, to_finding, Collected, EngineSink, RunError, ScanResult};
+use crate::config::Config;
+use crate::finding::{CommitInfo, Fingerprint, Match};
+use crate::source::git::{self, CommitMeta, HeadTree, Introduction, ObjectId, Selection};
+use crate::source::Origin;
+
+fn repo_path(config: &Config) -> PathBuf {
+    config
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Formats a git time as RFC 3339 in the author's zone.
+pub fn rfc3339(seconds: i64, offset_minutes: i32) -> String {
+    let utc = time::OffsetDateTime::from_unix_timestamp(seconds)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let offset = time::UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap_or(time::UtcOffset::UTC);
+    utc.to_offset(offset)
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| seconds.to_string())
+}
+
+fn commit_info(meta: CommitMeta) -> CommitInfo {
+    CommitInfo {
+        id: meta.id.to_string(),
+        author_name: meta.author_name,
+        author_email: meta.author_email,
+        date: rfc3339(meta.time, meta.offset_minutes),
+        timestamp: meta.time,
+        summary: meta.summary,
+    }
+}
+
+/// Commit metadata, read once per commit.
+struct Commits<'r> {
+    repo: &'r Repository,
+    cache: HashMap<ObjectId, Option<CommitInfo>>,
+}
+
+impl<'r> Commits<'r> {
+    fn get(&mut self, id: ObjectId) -> Option<CommitInfo> {
+        let repo = self.repo;
+        self.cache
+            .entry(id)
+            .or_insert_with(|| git::commit_meta(repo, id).map(commit_info))
+            .clone()
+    }
+}
+
+/// Full history, or only what `range` (from, to) introduces.
+pub fn scan_history(
+    config: &Config,
+    range: Option<&(String, String)>,
+) -> Result<ScanResult, RunError> {
+    let (engine, _file_config) = prepare(config)?;
+    let path = repo_path(config);
+    let repo = git::open(&path, false)?;
+    let selection = match range {
+        None => Selection::AllRefs,
+        Some((from, to)) => Selection::Range {
+            from: from.clone(),
+            to: to.clone(),
+        },
+    };
+    let shared = Mutex::new(Collected::default());
+    // Messages and warnings from the sequential passes go through one sink on this thread.
+    let mut main_sink = EngineSink::new(&engine, &shared);
+    let commits = git::select_commits(&repo, &selection, &mut main_sink)?;
+    let commit_count = commits.len() as u64;
+
+    // Pass 1: which blobs to scan (and, for a range, where they were introduced).
+    let (blobs, commits, range_intros) = match range {
+        None => {
+            let e = git::enumerate(&repo, commits, &mut main_sink);
+            (e.blobs, e.commits, None)
+        }
+        Some(_) => {
+            git::scan_messages(&repo, &commits, &mut main_sink);
+            let intros = git::introductions(&repo, &commits, None, &mut main_sink);
+            let mut seen = HashSet::new();
+            let blobs: Vec<ObjectId> = intros
+                .iter()
+                .map(|i| i.blob)
+                .filter(|b| seen.insert(*b))
+                .collect();
+            (blobs, commits, Some(intros))
+        }
+    };
+    drop(main_sink);
+
+    // Pass 2: inflate and scan each unique blob once, in parallel.
+    let git_dir = repo.path().to_path_buf();
+    git::read_blobs(&git_dir, &blobs, config.threads, config.max_file_size, || {
+        EngineSink::new(&engine, &shared)
+    })?;
+    drop(blobs);
+    let mut collected = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    collected.stats.commits = commit_count;
+
+    // Pass 3: where each blob with matches was introduced.
+    let mut by_blob: HashMap<ObjectId, Vec<Match>> = HashMap::new();
+    let mut messages: Vec<(Origin, Vec<Match>)> = Vec::new();
+    for b in std::mem::take(&mut collected.blobs) {
+        match b.origin.blob {
+            Some(id) => by_blob.entry(id).or_default().extend(b.matches),
+            None => messages.push((b.origin, b.matches)),
+        }
+    }
+    let intros = match range_intros {
+        Some(all) => all
+            .into_iter()
+            .filter(|i| by_blob.contains_key(&i.blob))
+            .collect(),
+        None => {
+            let wanted: HashSet<ObjectId> = by_blob.keys().copied().collect();
+            let pass3 = Mutex::new(Collected::default());
+            let mut sink = EngineSink::new(&engine, &pass3);
+            let intros = git::introductions(&repo, &commits, Some(&wanted), &mut sink);
+            drop(sink);
+            let warnings = pass3.into_inner().unwrap_or_else(|e| e.into_inner());
+            collected.errors.extend(warnings.errors);
+            intros
+        }
+    };
+    let head = HeadTree::new(&repo);
+    let mut meta = Commits {
+        repo: &repo,
+        cache: HashMap::new(),
+    };
+    for Introduction { blob, path, commit } in intros {
+        let commit_info = meta.get(commit);
+        let in_head = head.blob_at(&path) == Some(blob);
+        for m in &by_blob[&blob] {
+            let mut f = to_finding(&engine, m.clone(), &path);
+            f.commit = commit_info.clone();
+            f.in_head = Some(in_head);
+            collected.findings.push(f);
+        }
+    }
+    for (origin, matches) in messages {
+        let commit_info = origin.commit.and_then(|c| meta.get(c));
+        for m in matches {
+            let mut f = to_finding(&engine, m, &origin.path);
+            f.commit = commit_info.clone();
+            f.in_head = Some(false);
+            collected.findings.push(f);
+        }
+    }
+    Ok(collected.into_result())
+}
+
+/// What is staged for the next commit: each staged file that differs from HEAD, reporting only the
+/// credentials that HEAD's version of the same file does not already contain.
+pub fn scan_staged(config: &Config) -> Result<ScanResult, RunError> {
+    let (engine, file_config) = prepare(config)?;
+    let path = repo_path(config);
+    let repo = git::open(&path, true)?;
+    let files = git::staged_files(&repo)?;
+    let shared = Mutex::new(Collected::default());
+    let mut sink = EngineSink::new(&engine, &shared);
+    let mut findings = Vec::new();
+    for file in files {
+        if file_config.exclude_paths.is_match(Path::new(&file.path)) {
+            continue;
+        }
+        let staged = match read_scannable(&repo, file.blob, config.max_file_size, &file.path, &mut sink)
+        {
+            Some(m) => m,
+            None => continue,
+        };
+        let before: HashSet<Fingerprint> = file
+            .head_blob
+            .and_then(|id| {
+                // HEAD's version is only compared against, not counted or reported.
+                let discard = Mutex::new(Collected::default());
+                let mut quiet = EngineSink::new(&engine, &discard);
+                read_scannable(&repo, id, config.max_file_size, &file.path, &mut quiet)
+            })
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| Fingerprint::new(&engine.rule(m.rule).meta.id, m.secret.expose()))
+            .collect();
+        for m in staged {
+            let f = to_finding(&engine, m, &file.path);
+            if !before.contains(&f.fingerprint) {
+                findings.push(f);
+            }
+        }
+    }
+    drop(sink);
+    let mut collected = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    collected.blobs.clear();
+    collected.findings = findings;
+    Ok(collected.into_result())
+}
+
+/// Reads and scans one blob through `sink` (so it is counted and its problems reported); returns its
+/// matches, or `None` when it could not be read or was skipped.
+fn read_scannable(
+    repo: &Repository,
+    id: ObjectId,
+    max_size: u64,
+    path: &str,
+    sink: &mut EngineSink<'_>,
+) -> Option<Vec<Match>> {
+    use crate::source::{looks_binary, BlobSink, Skip};
+    let data = match git::read_blob(repo, id) {
+        Ok(d) => d,
+        Err(e) => {
+            sink.warning(path, format!("blob {id}: {}", e.message()));
+            return None;
+        }
+    };
+    if data.len() as u64 > max_size {
+        sink.skipped(path, Skip::TooLarge(data.len() as u64));
+        return None;
+    }
+    if looks_binary(&data) {
+        sink.skipped(path, Skip::Binary);
+        return None;
+    }
+    Some(sink.scan_now(&Origin::file(path), &data))
+}
