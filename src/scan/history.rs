@@ -27,7 +27,8 @@ fn repo_path(config: &Config) -> PathBuf {
 pub fn rfc3339(seconds: i64, offset_minutes: i32) -> String {
     let utc = time::OffsetDateTime::from_unix_timestamp(seconds)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let offset = time::UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap_or(time::UtcOffset::UTC);
+    let offset =
+        time::UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap_or(time::UtcOffset::UTC);
     utc.to_offset(offset)
         .format(&Rfc3339)
         .unwrap_or_else(|_| seconds.to_string())
@@ -103,9 +104,13 @@ pub fn scan_history(
 
     // Pass 2: inflate and scan each unique blob once, in parallel.
     let git_dir = repo.path().to_path_buf();
-    git::read_blobs(&git_dir, &blobs, config.threads, config.max_file_size, || {
-        EngineSink::new(&engine, &shared)
-    })?;
+    git::read_blobs(
+        &git_dir,
+        &blobs,
+        config.threads,
+        config.max_file_size,
+        || EngineSink::new(&engine, &shared),
+    )?;
     drop(blobs);
     let mut collected = shared.into_inner().unwrap_or_else(|e| e.into_inner());
     collected.stats.commits = commit_count;
@@ -176,8 +181,13 @@ pub fn scan_staged(config: &Config) -> Result<ScanResult, RunError> {
         if file_config.exclude_paths.is_match(Path::new(&file.path)) {
             continue;
         }
-        let staged = match read_scannable(&repo, file.blob, config.max_file_size, &file.path, &mut sink)
-        {
+        let staged = match read_scannable(
+            &repo,
+            file.blob,
+            config.max_file_size,
+            &file.path,
+            &mut sink,
+        ) {
             Some(m) => m,
             None => continue,
         };

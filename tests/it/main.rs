@@ -4,6 +4,7 @@
 mod architecture;
 mod cli;
 mod config;
+mod git;
 mod inputs;
 mod report;
 mod rules;
