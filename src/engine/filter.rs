@@ -37,6 +37,11 @@ const DOCUMENTED_SAMPLES: &[&[u8]] = &[
     b"AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
     b"xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
     b"T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+    // RFC 6749 (OAuth 2.0) sample tokens.
+    b"2YotnFZFEjr1zCsicMWpAA",
+    b"tGzv3JOkF0XG5Qx2TlKWIA",
+    // Azurite (Azure Storage emulator) well-known development key.
+    b"Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
 ];
 
 /// Lower-case fragments that mark a value as a placeholder, not a credential.
@@ -203,7 +208,7 @@ pub fn is_not_secret_shaped(value: &[u8], name: &[u8]) -> bool {
     if looks_like_path(value) || looks_like_version(value) || looks_like_uuid(value) {
         return true;
     }
-    if value.iter().all(u8::is_ascii_hexdigit) && matches!(value.len(), 32 | 40 | 64 | 96 | 128) {
+    if value.iter().all(u8::is_ascii_hexdigit) && matches!(value.len(), 32 | 40 | 64) {
         return true;
     }
     if value.contains(&b'(') && value.last() == Some(&b')') {

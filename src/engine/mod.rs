@@ -22,6 +22,19 @@ use prefilter::Prefilter;
 /// Bytes before a keyword hit where a match may start.
 pub const WINDOW_BEFORE: usize = 512;
 
+/// Rule families that recognise where a secret sits (a config file, a header, a URL) rather than whose it
+/// is. When one of them and a provider rule find the same secret with the same confidence, the provider
+/// rule is reported.
+pub const STRUCTURAL_PROVIDERS: &[&str] = &[
+    "generic",
+    "configfiles",
+    "http",
+    "url",
+    "database",
+    "jwt",
+    "privatekey",
+];
+
 /// The marker that suppresses a finding on its line.
 pub const INLINE_ALLOW: &[u8] = b"sprawl:allow";
 
@@ -78,7 +91,10 @@ pub fn check_pattern(pattern: &str) -> Result<(), String> {
 }
 
 fn compile(pattern: &str) -> Result<(Regex, usize), String> {
+    // Unicode off: credentials are ASCII, and Unicode-aware `\b`/`\w`/`(?i)` would force the slow
+    // PikeVM on any non-ASCII text (the lazy DFA cannot evaluate Unicode word boundaries there).
     let re = RegexBuilder::new(pattern)
+        .unicode(false)
         .size_limit(16 << 20)
         .build()
         .map_err(|e| e.to_string())?;
@@ -304,12 +320,19 @@ impl Engine {
         summary
     }
 
-    /// Among matches whose secrets overlap, keeps the most specific: higher confidence, then the longer
+    /// Among matches whose secrets overlap, keeps the most specific: higher confidence, then a provider
+    /// rule over a structural one (a netrc password that is a Heroku key is a Heroku key), then the longer
     /// secret, then the lower rule index. `raw` is sorted by start.
     fn resolve_overlaps(&self, raw: &[Raw]) -> Vec<Raw> {
         let rank = |m: &Raw| {
-            let c = self.rules[m.rule as usize].rule.meta.confidence;
-            (c, m.end - m.start, std::cmp::Reverse(m.rule))
+            let meta = &self.rules[m.rule as usize].rule.meta;
+            let provider_specific = !STRUCTURAL_PROVIDERS.contains(&meta.provider.as_str());
+            (
+                meta.confidence,
+                provider_specific,
+                m.end - m.start,
+                std::cmp::Reverse(m.rule),
+            )
         };
         let mut kept: Vec<Raw> = Vec::with_capacity(raw.len());
         let mut i = 0;

@@ -67,46 +67,79 @@ where
     Ok(())
 }
 
+/// Work for the scanner threads.
+enum Job {
+    File { path: PathBuf, display: String },
+    Warning { path: String, message: String },
+}
+
+/// Walker threads only list files; `opts.threads` scanner threads read and scan them. (The `ignore`
+/// walker hands all files of a directory to the thread that read it, so scanning inside the walker would
+/// leave flat directories on one core.)
 fn walk_dir<S, F>(root: &Path, opts: &FsOptions, make_sink: &F)
 where
     S: BlobSink,
     F: Fn() -> S + Sync,
 {
-    let walker = WalkBuilder::new(root)
-        .hidden(false)
-        .parents(opts.respect_ignore)
-        .ignore(opts.respect_ignore)
-        .git_ignore(opts.respect_ignore)
-        .git_global(false) // the user's global excludes must not hide files from a security scan
-        .git_exclude(opts.respect_ignore)
-        .require_git(false)
-        .follow_links(false)
-        .threads(opts.threads)
-        .filter_entry(|e| e.file_name() != ".git")
-        .build_parallel();
-    walker.run(|| {
-        let mut sink = make_sink();
-        let mut buf: Vec<u8> = Vec::new();
-        Box::new(move |entry| {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(err) => {
-                    let path = error_path(&err).unwrap_or_default();
-                    sink.warning(&path, err.to_string());
-                    return WalkState::Continue;
+    let (tx, rx) = crossbeam_channel::bounded::<Job>(4096);
+    std::thread::scope(|scope| {
+        for _ in 0..opts.threads.max(1) {
+            let rx = rx.clone();
+            scope.spawn(move || {
+                let mut sink = make_sink();
+                let mut buf: Vec<u8> = Vec::new();
+                for job in rx {
+                    match job {
+                        Job::File { path, display } => {
+                            read_and_scan(&path, &display, opts, &mut buf, &mut sink)
+                        }
+                        Job::Warning { path, message } => sink.warning(&path, message),
+                    }
                 }
-            };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                return WalkState::Continue;
-            }
-            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-            if opts.exclude.is_match(rel) {
-                return WalkState::Continue;
-            }
-            let display = rel.to_string_lossy().replace('\\', "/");
-            read_and_scan(entry.path(), &display, opts, &mut buf, &mut sink);
-            WalkState::Continue
-        })
+            });
+        }
+        drop(rx);
+        let walker = WalkBuilder::new(root)
+            .hidden(false)
+            .parents(opts.respect_ignore)
+            .ignore(opts.respect_ignore)
+            .git_ignore(opts.respect_ignore)
+            .git_global(false) // the user's global excludes must not hide files from a security scan
+            .git_exclude(opts.respect_ignore)
+            .require_git(false)
+            .follow_links(false)
+            .threads(opts.threads.clamp(1, 4))
+            .filter_entry(|e| e.file_name() != ".git")
+            .build_parallel();
+        walker.run(|| {
+            let tx = tx.clone();
+            Box::new(move |entry| {
+                let job = match entry {
+                    Err(err) => Job::Warning {
+                        path: error_path(&err).unwrap_or_default(),
+                        message: err.to_string(),
+                    },
+                    Ok(entry) => {
+                        if !entry.file_type().is_some_and(|t| t.is_file()) {
+                            return WalkState::Continue;
+                        }
+                        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                        if opts.exclude.is_match(rel) {
+                            return WalkState::Continue;
+                        }
+                        Job::File {
+                            display: rel.to_string_lossy().replace('\\', "/"),
+                            path: entry.into_path(),
+                        }
+                    }
+                };
+                if tx.send(job).is_err() {
+                    return WalkState::Quit;
+                }
+                WalkState::Continue
+            })
+        });
+        drop(tx);
     });
 }
 
@@ -131,16 +164,19 @@ fn read_and_scan<S: BlobSink>(
 ) {
     let result = (|| -> io::Result<Option<Skip>> {
         let mut file = File::open(path)?;
-        let size = file.metadata()?.len();
-        if size > opts.max_file_size {
-            return Ok(Some(Skip::TooLarge(size)));
-        }
         buf.clear();
-        buf.reserve(size as usize + 1);
         (&mut file).take(BINARY_PROBE as u64).read_to_end(buf)?;
         if looks_binary(buf) {
             return Ok(Some(Skip::Binary));
         }
+        if buf.len() < BINARY_PROBE {
+            return Ok(None); // the whole file fits in the probe: no stat needed
+        }
+        let size = file.metadata()?.len();
+        if size > opts.max_file_size {
+            return Ok(Some(Skip::TooLarge(size)));
+        }
+        buf.reserve(size as usize + 1 - buf.len().min(size as usize));
         // Bounded read: a file that grows while being read stops at the limit.
         file.take(opts.max_file_size + 1 - buf.len() as u64)
             .read_to_end(buf)?;
