@@ -16,10 +16,21 @@
 //! straddles `abc`). They lie within `max_len` bytes of that end, so a small overlapping search there
 //! recovers them. Keyword hits are rare (one per kilobyte of typical text), so this costs little.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
+/// Bytes scanned before the DFA is built. The DFA searches faster than the NFA but takes milliseconds to
+/// build: worth it for a directory or history scan, not for the pre-commit hook's few small files.
+const DFA_AFTER_BYTES: u64 = 1 << 20;
+
 pub struct Prefilter {
-    automaton: AhoCorasick,
+    patterns: Vec<String>,
+    /// Cheap to build; used until [`DFA_AFTER_BYTES`] have been scanned.
+    nfa: AhoCorasick,
+    dfa: OnceLock<AhoCorasick>,
+    scanned: AtomicU64,
     /// For each automaton pattern, the rules whose keywords contain it.
     rules_of: Vec<Vec<u32>>,
     /// Longest keyword.
@@ -59,16 +70,28 @@ impl Prefilter {
             rules_of.push(Vec::new());
         }
         let max_len = patterns.iter().map(|p| p.len()).max().unwrap_or(0);
-        let automaton = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .expect("keyword automaton builds: keywords are short literals");
+        let nfa = build(&patterns, AhoCorasickKind::ContiguousNFA);
         Prefilter {
-            automaton,
+            patterns,
+            nfa,
+            dfa: OnceLock::new(),
+            scanned: AtomicU64::new(0),
             rules_of,
             max_len,
+        }
+    }
+
+    /// The automaton to use for a blob of `len` bytes: both have the same patterns, in the same order.
+    fn automaton(&self, len: usize) -> &AhoCorasick {
+        if let Some(dfa) = self.dfa.get() {
+            return dfa;
+        }
+        let before = self.scanned.fetch_add(len as u64, Ordering::Relaxed);
+        if before + len as u64 >= DFA_AFTER_BYTES {
+            self.dfa
+                .get_or_init(|| build(&self.patterns, AhoCorasickKind::DFA))
+        } else {
+            &self.nfa
         }
     }
 
@@ -79,15 +102,16 @@ impl Prefilter {
                 f(Hit { rule, start, end });
             }
         };
+        let automaton = self.automaton(hay.len());
         let mut resumed_at = 0;
-        for m in self.automaton.find_iter(hay) {
+        for m in automaton.find_iter(hay) {
             emit(m.pattern().as_usize(), m.start(), m.end());
             // Occurrences that start before this match ends and end at or after its end were skipped by
             // the non-overlapping search; they lie entirely within max_len of the end.
             let lo = resumed_at.max(m.end().saturating_sub(self.max_len));
             let hi = (m.end() + self.max_len - 1).min(hay.len());
             let input = Input::new(hay).range(lo..hi);
-            for o in self.automaton.find_overlapping_iter(input) {
+            for o in automaton.find_overlapping_iter(input) {
                 let same = o.pattern() == m.pattern() && o.start() == m.start();
                 if !same && o.start() < m.end() && o.end() >= m.end() {
                     emit(o.pattern().as_usize(), o.start(), o.end());
@@ -96,6 +120,15 @@ impl Prefilter {
             resumed_at = m.end();
         }
     }
+}
+
+fn build(patterns: &[String], kind: AhoCorasickKind) -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(kind))
+        .build(patterns)
+        .expect("keyword automaton builds: keywords are short literals")
 }
 
 #[cfg(test)]
@@ -130,6 +163,7 @@ mod tests {
         .map(|ks| ks.iter().map(|s| s.to_string()).collect())
         .collect();
         let pf = Prefilter::new(rules.iter().map(|v| v.as_slice()));
+        assert!(pf.dfa.get().is_none());
         let alphabet = b"abcdABCD";
         let mut rng = Rng(0x9e3779b97f4a7c15);
         for _ in 0..300 {
@@ -156,6 +190,11 @@ mod tests {
                 }
             }
             assert_eq!(hits, expected, "in {:?}", String::from_utf8_lossy(&hay));
+            // The same through the DFA.
+            let dfa = pf
+                .dfa
+                .get_or_init(|| build(&pf.patterns, AhoCorasickKind::DFA));
+            assert_eq!(dfa.find_iter(&hay).count(), pf.nfa.find_iter(&hay).count());
         }
     }
 }

@@ -90,7 +90,7 @@ pub fn prepare(config: &Config) -> Result<(Engine, FileConfig), RuleError> {
 }
 
 pub fn build_engine(file_config: &FileConfig, inline_allow: bool) -> Result<Engine, RuleError> {
-    let mut all = rules::builtin()?;
+    let mut all = rules::builtin_for_scan()?;
     let custom_ids: Vec<String> = file_config
         .rules
         .iter()
