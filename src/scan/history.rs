@@ -66,6 +66,7 @@ pub fn scan_history(
     config: &Config,
     range: Option<&(String, String)>,
 ) -> Result<ScanResult, RunError> {
+    let timings = Timings::from_env();
     let (engine, _file_config) = prepare(config)?;
     let path = repo_path(config);
     let repo = git::open(&path, false)?;
@@ -101,6 +102,7 @@ pub fn scan_history(
         }
     };
     drop(main_sink);
+    timings.mark("pass 1: select commits, enumerate trees and blobs, scan messages");
 
     // Pass 2: inflate and scan each unique blob once, in parallel.
     let git_dir = repo.path().to_path_buf();
@@ -114,6 +116,7 @@ pub fn scan_history(
     drop(blobs);
     let mut collected = shared.into_inner().unwrap_or_else(|e| e.into_inner());
     collected.stats.commits = commit_count;
+    timings.mark("pass 2: inflate and scan unique blobs");
 
     // Pass 3: where each blob with matches was introduced.
     let mut by_blob: HashMap<ObjectId, Vec<Match>> = HashMap::new();
@@ -140,6 +143,7 @@ pub fn scan_history(
             intros
         }
     };
+    timings.mark("pass 3: introductions of blobs with matches");
     let head = HeadTree::new(&repo);
     let mut meta = Commits {
         repo: &repo,
@@ -164,7 +168,33 @@ pub fn scan_history(
             collected.findings.push(f);
         }
     }
+    timings.mark("findings with commit metadata");
     Ok(collected.into_result())
+}
+
+/// Phase durations on stderr when `SPRAWL_TIMINGS` is set (for benchmarks: where the time goes).
+struct Timings {
+    last: Option<std::cell::Cell<std::time::Instant>>,
+}
+
+impl Timings {
+    fn from_env() -> Timings {
+        Timings {
+            last: std::env::var_os("SPRAWL_TIMINGS")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        }
+    }
+
+    fn mark(&self, what: &str) {
+        if let Some(last) = &self.last {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "timing: {:>8.3} s  {what}",
+                (now - last.get()).as_secs_f64()
+            );
+            last.set(now);
+        }
+    }
 }
 
 /// What is staged for the next commit: each staged file that differs from HEAD, reporting only the

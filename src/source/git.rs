@@ -45,6 +45,17 @@ pub fn open(path: &Path, search: bool) -> Result<Repository, GitError> {
     unsafe {
         let _ = git2::opts::set_verify_owner_validation(false);
     }
+    // libgit2 re-hashes every object it reads (SHA-1 with collision detection), which was 40% of a history
+    // scan. `git` does not verify on read either; a corrupt object still fails to inflate or parse, and is
+    // reported as a warning.
+    git2::opts::strict_hash_verification(false);
+    // libgit2's object cache defaults to 256 MiB per repository, and each worker opens one; every unique
+    // object is read about once, so a small cache loses nothing and keeps memory bounded.
+    // SAFETY: as above, before repositories are opened.
+    unsafe {
+        let _ = git2::opts::set_cache_max_size(32 << 20);
+    }
+
     let flags = if search {
         RepositoryOpenFlags::empty()
     } else {
@@ -350,21 +361,20 @@ pub fn introductions(
         repo,
         wanted,
         contains: HashMap::new(),
+        trees: TreeCache::default(),
         out: Vec::new(),
         warnings: Vec::new(),
     };
     for &id in commits {
-        let commit = match repo.find_commit(id) {
-            Ok(c) => c,
-            Err(_) => continue, // already warned in pass 1
+        let Ok(commit) = repo.find_commit(id) else {
+            continue; // already warned in pass 1
         };
-        let Ok(tree) = commit.tree() else { continue };
-        let parents: Vec<Option<git2::Tree<'_>>> = commit
+        let parents: Vec<Option<Oid>> = commit
             .parent_ids()
-            .map(|p| repo.find_commit(p).ok().and_then(|c| c.tree().ok()))
+            .map(|p| repo.find_commit(p).ok().map(|c| c.tree_id()))
             .collect();
         let mut path = Vec::new();
-        walker.diff(id, &tree, &parents, &mut path);
+        walker.diff(id, commit.tree_id(), &parents, &mut path);
     }
     for (what, message) in walker.warnings {
         sink.warning(&what, message);
@@ -372,18 +382,76 @@ pub fn introductions(
     walker.out
 }
 
+/// A parsed tree: entries (name, mode, id) in git's order.
+type Entries = std::rc::Rc<Vec<(Box<[u8]>, i32, Oid)>>;
+
+/// Parsed trees, bounded: commits are visited parents first, so a parent's trees were usually parsed one
+/// commit earlier. Cleared when it grows past its budget, which keeps memory flat on any history size.
+#[derive(Default)]
+struct TreeCache {
+    map: HashMap<Oid, Entries>,
+    bytes: usize,
+}
+
+const TREE_CACHE_BYTES: usize = 64 << 20;
+
+impl TreeCache {
+    fn get(&mut self, repo: &Repository, id: Oid) -> Result<Entries, git2::Error> {
+        if let Some(t) = self.map.get(&id) {
+            return Ok(t.clone());
+        }
+        let tree = repo.find_tree(id)?;
+        let entries: Vec<(Box<[u8]>, i32, Oid)> = tree
+            .iter()
+            .map(|e| (e.name_bytes().into(), e.filemode(), e.id()))
+            .collect();
+        self.bytes += entries.iter().map(|e| e.0.len() + 48).sum::<usize>();
+        if self.bytes > TREE_CACHE_BYTES {
+            self.map.clear();
+            self.bytes = 0;
+        }
+        let entries = std::rc::Rc::new(entries);
+        self.map.insert(id, entries.clone());
+        Ok(entries)
+    }
+}
+
+/// Git's tree order: names compared bytewise, a tree's name as if followed by `/`.
+fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Ordering {
+    let n = a.len().min(b.len());
+    match a[..n].cmp(&b[..n]) {
+        std::cmp::Ordering::Equal => {
+            let next = |name: &[u8], tree: bool| name.get(n).copied().or(tree.then_some(b'/'));
+            next(a, a_tree).cmp(&next(b, b_tree))
+        }
+        other => other,
+    }
+}
+
 struct Introducer<'r> {
     repo: &'r Repository,
     wanted: Option<&'r HashSet<Oid>>,
     /// Tree id -> whether it (transitively) contains a wanted blob.
     contains: HashMap<Oid, bool>,
+    trees: TreeCache,
     out: Vec<Introduction>,
     warnings: Vec<(String, String)>,
 }
 
-impl<'r> Introducer<'r> {
+impl Introducer<'_> {
     fn wanted_blob(&self, id: Oid) -> bool {
         self.wanted.is_none_or(|w| w.contains(&id))
+    }
+
+    fn tree(&mut self, id: Oid) -> Option<Entries> {
+        match self.trees.get(self.repo, id) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.warnings
+                    .push((format!("tree {id}"), e.message().to_string()));
+                None
+            }
+        }
     }
 
     fn tree_contains_wanted(&mut self, id: Oid) -> bool {
@@ -393,75 +461,79 @@ impl<'r> Introducer<'r> {
         if let Some(&known) = self.contains.get(&id) {
             return known;
         }
-        let found = match self.repo.find_tree(id) {
-            Ok(tree) => tree.iter().any(|e| match entry_kind(e.filemode()) {
-                Kind::Blob => self.wanted_blob(e.id()),
-                Kind::Tree => self.tree_contains_wanted(e.id()),
-                Kind::Other => false,
-            }),
-            Err(e) => {
-                self.warnings
-                    .push((format!("tree {id}"), e.message().to_string()));
-                false
-            }
+        let found = match self.tree(id) {
+            Some(entries) => entries
+                .iter()
+                .any(|(_, mode, eid)| match entry_kind(*mode) {
+                    Kind::Blob => self.wanted_blob(*eid),
+                    Kind::Tree => self.tree_contains_wanted(*eid),
+                    Kind::Other => false,
+                }),
+            None => false,
         };
         self.contains.insert(id, found);
         found
     }
 
-    fn diff(
-        &mut self,
-        commit: Oid,
-        tree: &git2::Tree<'r>,
-        parents: &[Option<git2::Tree<'r>>],
-        path: &mut Vec<u8>,
-    ) {
-        if parents.iter().flatten().any(|p| p.id() == tree.id()) {
+    /// Records the wanted blobs of tree `id` (at `path`) that no parent tree has at the same path.
+    fn diff(&mut self, commit: Oid, id: Oid, parents: &[Option<Oid>], path: &mut Vec<u8>) {
+        if parents.contains(&Some(id)) || !self.tree_contains_wanted(id) {
             return;
         }
-        if !self.tree_contains_wanted(tree.id()) {
-            return;
-        }
-        for entry in tree.iter() {
-            let name = entry.name_bytes();
-            let in_parent = |p: &Option<git2::Tree<'r>>| {
-                p.as_ref()
-                    .and_then(|t| t.get_name_bytes(name).map(|e| e.id()))
-            };
-            match entry_kind(entry.filemode()) {
+        let Some(entries) = self.tree(id) else { return };
+        let parent_entries: Vec<Option<Entries>> = parents
+            .iter()
+            .map(|p| p.and_then(|p| self.tree(p)))
+            .collect();
+        // One cursor per parent: entries are in git order on both sides, so a merge join finds each
+        // name's counterpart without searching.
+        let mut cursors = vec![0usize; parents.len()];
+        for (name, mode, eid) in entries.iter() {
+            let kind = entry_kind(*mode);
+            let is_tree = matches!(kind, Kind::Tree);
+            let mut counterparts: Vec<Option<(i32, Oid)>> = Vec::with_capacity(parents.len());
+            for (pi, pe) in parent_entries.iter().enumerate() {
+                let found = pe.as_ref().and_then(|pe| {
+                    while let Some((pname, pmode, pid)) = pe.get(cursors[pi]) {
+                        let p_tree = matches!(entry_kind(*pmode), Kind::Tree);
+                        match git_order(pname, p_tree, name, is_tree) {
+                            std::cmp::Ordering::Less => cursors[pi] += 1,
+                            std::cmp::Ordering::Equal => return Some((*pmode, *pid)),
+                            std::cmp::Ordering::Greater => return None,
+                        }
+                    }
+                    None
+                });
+                counterparts.push(found);
+            }
+            let same_in_a_parent = counterparts.iter().any(|c| c.map(|c| c.1) == Some(*eid));
+            match kind {
                 Kind::Blob => {
-                    if self.wanted_blob(entry.id())
-                        && !parents.iter().any(|p| in_parent(p) == Some(entry.id()))
-                    {
+                    if !same_in_a_parent && self.wanted_blob(*eid) {
                         let mut full = path.clone();
                         full.extend_from_slice(name);
                         self.out.push(Introduction {
-                            blob: entry.id(),
+                            blob: *eid,
                             path: String::from_utf8_lossy(&full).into_owned(),
                             commit,
                         });
                     }
                 }
                 Kind::Tree => {
-                    if parents.iter().any(|p| in_parent(p) == Some(entry.id())) {
+                    if same_in_a_parent {
                         continue;
                     }
-                    let Ok(sub) = self.repo.find_tree(entry.id()) else {
-                        continue;
-                    };
-                    let sub_parents: Vec<Option<git2::Tree<'r>>> = parents
+                    let sub_parents: Vec<Option<Oid>> = counterparts
                         .iter()
-                        .map(|p| {
-                            p.as_ref()
-                                .and_then(|t| t.get_name_bytes(name))
-                                .filter(|e| matches!(entry_kind(e.filemode()), Kind::Tree))
-                                .and_then(|e| self.repo.find_tree(e.id()).ok())
+                        .map(|c| {
+                            c.filter(|(m, _)| matches!(entry_kind(*m), Kind::Tree))
+                                .map(|c| c.1)
                         })
                         .collect();
                     let len = path.len();
                     path.extend_from_slice(name);
                     path.push(b'/');
-                    self.diff(commit, &sub, &sub_parents, path);
+                    self.diff(commit, *eid, &sub_parents, path);
                     path.truncate(len);
                 }
                 Kind::Other => {}
