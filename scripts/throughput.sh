@@ -23,7 +23,7 @@ measure() {
   local dir=$1
   local bytes
   bytes=$(du -sb "$dir" | cut -f1)
-  cat $(find "$dir" -type f | head -100000) >/dev/null 2>&1 || true # warm the page cache
+  find "$dir" -type f -exec cat {} + >/dev/null 2>&1 || true # warm the page cache
   local log
   log=$(mktemp)
   if [ -x /usr/bin/time ]; then

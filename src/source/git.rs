@@ -613,26 +613,43 @@ pub struct StagedFile {
 }
 
 /// Files staged in the index that differ from HEAD (all of them in a repository with no commits yet).
+/// Compares HEAD's tree with the index only: the working tree is never read, so no filter, attribute
+/// driver or fsmonitor of the repository is involved.
 pub fn staged_files(repo: &Repository) -> Result<Vec<StagedFile>, GitError> {
-    let index = repo.index().map_err(|e| GitError::Other {
+    let err = |e: git2::Error| GitError::Other {
         path: repo.path().to_path_buf(),
         message: e.message().to_string(),
-    })?;
-    let head = HeadTree::new(repo);
+    };
+    let index = repo.index().map_err(err)?;
+    let head = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
+    let mut opts = git2::DiffOptions::new();
+    opts.ignore_submodules(true).include_typechange(true);
+    let diff = repo
+        .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))
+        .map_err(err)?;
     let mut out = Vec::new();
-    for entry in index.iter() {
-        let stage = (entry.flags >> 12) & 0x3;
-        if stage != 0 || !matches!(entry_kind(entry.mode as i32), Kind::Blob) {
+    for delta in diff.deltas() {
+        use git2::Delta;
+        if !matches!(
+            delta.status(),
+            Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange
+        ) {
             continue;
         }
-        let path = String::from_utf8_lossy(&entry.path).into_owned();
-        let head_blob = head.blob_at(&path);
-        if head_blob == Some(entry.id) {
+        let new = delta.new_file();
+        if !matches!(entry_kind(u32::from(new.mode()) as i32), Kind::Blob) {
             continue;
         }
+        let Some(path) = new.path_bytes() else {
+            continue;
+        };
+        let old = delta.old_file();
+        let head_blob = (!old.id().is_zero()
+            && matches!(entry_kind(u32::from(old.mode()) as i32), Kind::Blob))
+        .then(|| old.id());
         out.push(StagedFile {
-            path,
-            blob: entry.id,
+            path: String::from_utf8_lossy(path).into_owned(),
+            blob: new.id(),
             head_blob,
         });
     }
