@@ -37,6 +37,8 @@ const DOCUMENTED_SAMPLES: &[&[u8]] = &[
     b"AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
     b"xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
     b"T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+    // The example registry token in cargo's documentation.
+    b"854DvwSlUwEHtIo3kWy6x7UCPKHfzCmy",
     // RFC 6749 (OAuth 2.0) sample tokens.
     b"2YotnFZFEjr1zCsicMWpAA",
     b"tGzv3JOkF0XG5Qx2TlKWIA",
@@ -113,7 +115,42 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     if PLACEHOLDER_WORDS.iter().any(|w| contains_ci(s, w)) {
         return true;
     }
-    dominated_by_one_byte(s) || is_short_cycle(s)
+    dominated_by_one_byte(s) || is_short_cycle(s) || is_textbook_password(s)
+}
+
+/// `password123`, `Admin2024!`, `letmein`: a dictionary word of tutorials, with digits or symbols after it.
+fn is_textbook_password(s: &[u8]) -> bool {
+    const WORDS: &[&[u8]] = &[
+        b"password",
+        b"passw0rd",
+        b"passwd",
+        b"secret",
+        b"admin",
+        b"root",
+        b"letmein",
+        b"welcome",
+        b"qwerty",
+        b"changeit",
+        b"default",
+        b"guest",
+        b"user",
+        b"hunter",
+        b"pass",
+        b"mypassword",
+        b"mysecret",
+        b"supersecret",
+        b"topsecret",
+        b"token",
+        b"apikey",
+    ];
+    let word_end = s
+        .iter()
+        .rposition(|b| b.is_ascii_alphabetic())
+        .map_or(0, |i| i + 1);
+    let tail_ok = s[word_end..]
+        .iter()
+        .all(|b| b.is_ascii_digit() || b"!@#$%._-".contains(b));
+    tail_ok && WORDS.iter().any(|w| s[..word_end].eq_ignore_ascii_case(w))
 }
 
 /// More than half of a 12+ byte value is one repeated byte (`sk_live_0000…`, `ghp_aaaa…`).
@@ -303,6 +340,9 @@ mod tests {
             b"abcabcabcabc",
             b"your_api_key_here",
             b"$(cat /run/secret)",
+            b"password123",
+            b"Admin2024!",
+            b"letmein",
         ] {
             assert!(is_placeholder(p), "{}", String::from_utf8_lossy(p));
         }
