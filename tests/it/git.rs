@@ -464,3 +464,34 @@ fn hooks_and_filters_of_the_scanned_repository_never_run() {
         "sprawl ran something from the scanned repository"
     );
 }
+
+#[test]
+fn range_works_on_a_shallow_clone_deep_enough_for_it() {
+    let repo = Repo::init();
+    for day in 1..=5 {
+        repo.write("log.txt", &format!("entry {day}\n"));
+        repo.commit(&format!("c{day}"), ALICE, day);
+    }
+    repo.write("pr.env", &format!("T={GH1}\n"));
+    let pr = repo.commit("pr", BOB, 6);
+    let shallow = Sandbox::new();
+    let url = format!("file://{}", repo.path().display());
+    git_in(shallow.path(), &["clone", "-q", "--depth", "2", &url, "s"]);
+    let dir = shallow.join("s");
+    assert_eq!(
+        git_in(&dir, &["rev-parse", "--is-shallow-repository"]),
+        "true"
+    );
+    let (run, r) = scan_json(&dir, &["--git", "--range", "HEAD~1..HEAD", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(prov(&r), vec![("pr.env".into(), pr, BOB.1.into(), 1)]);
+    assert_eq!(r.stats.commits, 1);
+    // Deeper than the clone: a clear error naming the revision.
+    let run = run_in(&dir, &["scan", "--git", "--range", "HEAD~4..HEAD", "."]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("cannot resolve `HEAD~4`"),
+        "{}",
+        run.stderr
+    );
+}
