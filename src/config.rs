@@ -93,14 +93,27 @@ struct RawAllowlist {
     regexes: Vec<toml::Spanned<String>>,
 }
 
-/// A loaded `sprawl.toml`.
-#[derive(Debug)]
+/// A loaded `sprawl.toml`. `Debug` does not print allowlisted values.
 pub struct FileConfig {
     pub rules: Vec<Rule>,
     pub disabled_rules: Vec<String>,
     pub exclude_paths: GlobSet,
     pub allow_values: Vec<Vec<u8>>,
     pub allow_regexes: Vec<regex::bytes::Regex>,
+}
+
+impl std::fmt::Debug for FileConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileConfig")
+            .field("rules", &self.rules.len())
+            .field("disabled_rules", &self.disabled_rules)
+            .field(
+                "allow_values",
+                &format_args!("[{} redacted]", self.allow_values.len()),
+            )
+            .field("allow_regexes", &self.allow_regexes.len())
+            .finish()
+    }
 }
 
 impl Default for FileConfig {
@@ -127,10 +140,8 @@ impl FileConfig {
     }
 
     pub fn parse(file: &str, text: &str) -> Result<FileConfig, RuleError> {
-        let raw: RawFileConfig = toml::from_str(text).map_err(|e| RuleError::Parse {
-            file: file.to_string(),
-            message: e.to_string().trim_end().to_string(),
-        })?;
+        let raw: RawFileConfig =
+            toml::from_str(text).map_err(|e| rules::toml_error(file, text, &e))?;
         let at = |span: std::ops::Range<usize>, message: String| RuleError::Parse {
             file: format!("{file}:{}", rules::line_of(text, span.start)),
             message,
@@ -225,7 +236,24 @@ mod tests {
         let err = FileConfig::parse("s.toml", "disabled_rule = [\"x\"]\n")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("line 1"), "{err}");
-        assert!(err.contains("unknown field `disabled_rule`"), "{err}");
+        assert!(
+            err.starts_with("s.toml:1:1: unknown field `disabled_rule`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn syntax_error_does_not_echo_the_line() {
+        let text = "[allowlist]\nvalues = [\"ghp_R7tZk2mQ9vXw4LpB8nHc3sJd6fYg1aUe5oTi\"\n";
+        let err = FileConfig::parse("s.toml", text).unwrap_err().to_string();
+        assert!(!err.contains("ghp_"), "{err}");
+        assert!(err.starts_with("s.toml:3:"), "{err}");
+    }
+
+    #[test]
+    fn debug_output_redacts_allowlisted_values() {
+        let c =
+            FileConfig::parse("s.toml", "[allowlist]\nvalues = [\"hunter2hunter2\"]\n").unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
     }
 }

@@ -38,8 +38,8 @@ pub const STRUCTURAL_PROVIDERS: &[&str] = &[
 /// The marker that suppresses a finding on its line.
 pub const INLINE_ALLOW: &[u8] = b"sprawl:allow";
 
-/// Suppression that applies to every rule.
-#[derive(Debug, Default)]
+/// Suppression that applies to every rule. `Debug` does not print allowlisted values.
+#[derive(Default)]
 pub struct EngineOptions {
     /// Exact secret values never reported.
     pub allow_values: Vec<Vec<u8>>,
@@ -47,6 +47,19 @@ pub struct EngineOptions {
     pub allow_regexes: Vec<Regex>,
     /// Honour `sprawl:allow` on the secret's line(s).
     pub inline_allow: bool,
+}
+
+impl std::fmt::Debug for EngineOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineOptions")
+            .field(
+                "allow_values",
+                &format_args!("[{} redacted]", self.allow_values.len()),
+            )
+            .field("allow_regexes", &self.allow_regexes.len())
+            .field("inline_allow", &self.inline_allow)
+            .finish()
+    }
 }
 
 struct CompiledRule {
@@ -274,8 +287,11 @@ impl Engine {
             return false;
         }
         if rule.meta.confidence == Confidence::Low {
-            let line_start = memchr::memrchr(b'\n', &hay[..raw.start]).map_or(0, |i| i + 1);
-            let name_from = line_start.max(raw.start.saturating_sub(128));
+            // The variable name: at most 128 bytes back, not past the line start (bounded, so many
+            // matches on one huge line stay linear).
+            let back = raw.start.saturating_sub(128);
+            let name_from =
+                memchr::memrchr(b'\n', &hay[back..raw.start]).map_or(back, |i| back + i + 1);
             if filter::is_not_secret_shaped(secret, &hay[name_from..raw.start]) {
                 return false;
             }
@@ -299,8 +315,9 @@ impl Engine {
         let kept = self.resolve_overlaps(raw);
         let mut summary = BlobSummary::default();
         let mut cursor = Cursor::default();
+        let mut marker = AllowMarker::default();
         for m in kept {
-            if self.options.inline_allow && line_has_allow_marker(hay, m.start, m.end) {
+            if self.options.inline_allow && marker.covers(hay, m.start, m.end) {
                 summary.allowed_inline += 1;
                 continue;
             }
@@ -380,10 +397,27 @@ fn extend_window_end(hay: &[u8], end: usize) -> usize {
     end + hay[end..limit].iter().take_while(|b| token(b)).count()
 }
 
-fn line_has_allow_marker(hay: &[u8], start: usize, end: usize) -> bool {
-    let line_start = memchr::memrchr(b'\n', &hay[..start]).map_or(0, |i| i + 1);
-    let line_end = memchr::memchr(b'\n', &hay[end..]).map_or(hay.len(), |i| end + i);
-    memchr::memmem::find(&hay[line_start..line_end], INLINE_ALLOW).is_some()
+/// Whether the lines a match spans carry `sprawl:allow`. Remembers the last lines it looked at, so many
+/// matches on one long line cost one pass over it, not one each.
+#[derive(Default)]
+struct AllowMarker {
+    /// (line start, line end, marker present) of the last span examined.
+    last: Option<(usize, usize, bool)>,
+}
+
+impl AllowMarker {
+    fn covers(&mut self, hay: &[u8], start: usize, end: usize) -> bool {
+        if let Some((s, e, present)) = self.last {
+            if start >= s && end <= e {
+                return present;
+            }
+        }
+        let line_start = memchr::memrchr(b'\n', &hay[..start]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &hay[end..]).map_or(hay.len(), |i| end + i);
+        let present = memchr::memmem::find(&hay[line_start..line_end], INLINE_ALLOW).is_some();
+        self.last = Some((line_start, line_end, present));
+        present
+    }
 }
 
 /// Characters in `bytes`: UTF-8 scalar values, or bytes when the text is not UTF-8 (Latin-1 and other
@@ -395,26 +429,29 @@ fn char_count(bytes: &[u8]) -> usize {
     }
 }
 
-/// Incremental line/column computation over matches visited in order of position.
+/// Incremental line/column computation over matches visited in order of position: each byte of the
+/// blob is examined once, however many matches share a line.
 #[derive(Default)]
 struct Cursor {
     pos: usize,
     line: u32,
-    line_start: usize,
+    /// 0-based column (in characters) of `pos`.
+    column: u32,
 }
 
 impl Cursor {
     /// 1-based (line, column) of byte `to`; `to` must not be before the previous call's.
     fn advance(&mut self, hay: &[u8], to: usize) -> (u32, u32) {
         let span = &hay[self.pos..to];
-        let newlines = memchr::memchr_iter(b'\n', span).count();
-        if newlines > 0 {
-            self.line += newlines as u32;
-            self.line_start = self.pos + memchr::memrchr(b'\n', span).unwrap() + 1;
+        match memchr::memrchr(b'\n', span) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', span).count() as u32;
+                self.column = char_count(&span[last + 1..]) as u32;
+            }
+            None => self.column += char_count(span) as u32,
         }
         self.pos = to;
-        let column = char_count(&hay[self.line_start..to]) as u32 + 1;
-        (self.line + 1, column)
+        (self.line + 1, self.column + 1)
     }
 }
 

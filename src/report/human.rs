@@ -110,6 +110,23 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
     Ok(())
 }
 
+/// Text from the scanned content (paths, author names) with control characters escaped, so a hostile
+/// file name cannot drive the terminal.
+fn printable(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn short(id: &str) -> &str {
     &id[..id.len().min(12)]
 }

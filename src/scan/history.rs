@@ -49,16 +49,37 @@ fn commit_info(meta: CommitMeta) -> CommitInfo {
 struct Commits<'r> {
     repo: &'r Repository,
     cache: HashMap<ObjectId, Option<CommitInfo>>,
+    /// Secrets to mask in summaries (those found in messages).
+    mask: Vec<Vec<u8>>,
 }
 
 impl<'r> Commits<'r> {
     fn get(&mut self, id: ObjectId) -> Option<CommitInfo> {
-        let repo = self.repo;
+        let (repo, mask) = (self.repo, &self.mask);
         self.cache
             .entry(id)
-            .or_insert_with(|| git::commit_meta(repo, id).map(commit_info))
+            .or_insert_with(|| {
+                git::commit_meta(repo, id).map(|m| {
+                    let mut info = commit_info(m);
+                    info.summary = mask_secrets(&info.summary, mask);
+                    info
+                })
+            })
             .clone()
     }
+}
+
+/// `text` with every occurrence of each secret replaced by its redacted form.
+fn mask_secrets(text: &str, secrets: &[Vec<u8>]) -> String {
+    let mut out = text.to_string();
+    for s in secrets {
+        let secret = String::from_utf8_lossy(s);
+        if !secret.is_empty() && out.contains(secret.as_ref()) {
+            let redacted = crate::finding::Secret::new(s.clone()).redacted();
+            out = out.replace(secret.as_ref(), &redacted);
+        }
+    }
+    out
 }
 
 /// Full history, or only what `range` (from, to) introduces.
@@ -80,25 +101,26 @@ pub fn scan_history(
     let shared = Mutex::new(Collected::default());
     // Messages and warnings from the sequential passes go through one sink on this thread.
     let mut main_sink = EngineSink::new(&engine, &shared);
-    let commits = git::select_commits(&repo, &selection, &mut main_sink)?;
-    let commit_count = commits.len() as u64;
+    let selected = git::select_commits(&repo, &selection, &mut main_sink)?;
+    let commit_count = selected.commits.len() as u64;
 
     // Pass 1: which blobs to scan (and, for a range, where they were introduced).
-    let (blobs, commits, range_intros) = match range {
+    let (blobs, commits, ref_objects, range_intros) = match range {
         None => {
-            let e = git::enumerate(&repo, commits, &mut main_sink);
-            (e.blobs, e.commits, None)
+            let e = git::enumerate(&repo, selected, &mut main_sink);
+            (e.blobs, e.commits, e.ref_objects, None)
         }
         Some(_) => {
+            let commits = selected.commits;
             git::scan_messages(&repo, &commits, &mut main_sink);
-            let intros = git::introductions(&repo, &commits, None, &mut main_sink);
+            let intros = git::introductions(&repo, &commits, &[], None, &mut main_sink);
             let mut seen = HashSet::new();
             let blobs: Vec<ObjectId> = intros
                 .iter()
                 .map(|i| i.blob)
                 .filter(|b| seen.insert(*b))
                 .collect();
-            (blobs, commits, Some(intros))
+            (blobs, commits, Vec::new(), Some(intros))
         }
     };
     drop(main_sink);
@@ -136,7 +158,8 @@ pub fn scan_history(
             let wanted: HashSet<ObjectId> = by_blob.keys().copied().collect();
             let pass3 = Mutex::new(Collected::default());
             let mut sink = EngineSink::new(&engine, &pass3);
-            let intros = git::introductions(&repo, &commits, Some(&wanted), &mut sink);
+            let intros =
+                git::introductions(&repo, &commits, &ref_objects, Some(&wanted), &mut sink);
             drop(sink);
             let warnings = pass3.into_inner().unwrap_or_else(|e| e.into_inner());
             collected.errors.extend(warnings.errors);
@@ -145,12 +168,18 @@ pub fn scan_history(
     };
     timings.mark("pass 3: introductions of blobs with matches");
     let head = HeadTree::new(&repo);
+    // Secrets found in commit or tag messages are masked in every commit summary that is reported.
+    let message_secrets: Vec<Vec<u8>> = messages
+        .iter()
+        .flat_map(|(_, ms)| ms.iter().map(|m| m.secret.expose().to_vec()))
+        .collect();
     let mut meta = Commits {
         repo: &repo,
         cache: HashMap::new(),
+        mask: message_secrets,
     };
     for Introduction { blob, path, commit } in intros {
-        let commit_info = meta.get(commit);
+        let commit_info = commit.and_then(|c| meta.get(c));
         let in_head = head.blob_at(&path) == Some(blob);
         for m in &by_blob[&blob] {
             let mut f = to_finding(&engine, m.clone(), &path);
@@ -257,17 +286,17 @@ fn read_scannable(
     sink: &mut EngineSink<'_>,
 ) -> Option<Vec<Match>> {
     use crate::source::{looks_binary, BlobSink, Skip};
-    let data = match git::read_blob(repo, id) {
-        Ok(d) => d,
+    let data = match git::read_blob(repo, id, max_size) {
+        Ok(Ok(d)) => d,
+        Ok(Err(size)) => {
+            sink.skipped(path, Skip::TooLarge(size));
+            return None;
+        }
         Err(e) => {
             sink.warning(path, format!("blob {id}: {}", e.message()));
             return None;
         }
     };
-    if data.len() as u64 > max_size {
-        sink.skipped(path, Skip::TooLarge(data.len() as u64));
-        return None;
-    }
     if looks_binary(&data) {
         sink.skipped(path, Skip::Binary);
         return None;

@@ -170,7 +170,10 @@ fn read_and_scan<S: BlobSink>(
             return Ok(Some(Skip::Binary));
         }
         if buf.len() < BINARY_PROBE {
-            return Ok(None); // the whole file fits in the probe: no stat needed
+            // The whole file fits in the probe: no stat needed.
+            return Ok(
+                (buf.len() as u64 > opts.max_file_size).then_some(Skip::TooLarge(buf.len() as u64))
+            );
         }
         let size = file.metadata()?.len();
         if size > opts.max_file_size {

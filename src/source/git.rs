@@ -78,6 +78,18 @@ pub enum Selection {
     Range { from: String, to: String },
 }
 
+/// The commits to read, and refs that point straight at a tree or blob (outside any commit).
+#[derive(Debug, Default)]
+pub struct Selected {
+    /// Topological order, parents first.
+    pub commits: Vec<Oid>,
+    /// (ref name, tree or blob id).
+    pub ref_objects: Vec<(String, Oid)>,
+}
+
+/// Deepest tree nesting followed; deeper (or cyclic, in a corrupt repository) trees are a warning.
+const MAX_TREE_DEPTH: usize = 512;
+
 /// What the first pass found.
 #[derive(Debug, Default)]
 pub struct Enumeration {
@@ -85,6 +97,8 @@ pub struct Enumeration {
     pub commits: Vec<Oid>,
     /// Unique blob ids, in discovery order (close to pack order, good for locality).
     pub blobs: Vec<Oid>,
+    /// Refs that point straight at a tree or blob.
+    pub ref_objects: Vec<(String, Oid)>,
 }
 
 /// The first commit that made a blob appear at a path (absent from every parent).
@@ -92,7 +106,8 @@ pub struct Enumeration {
 pub struct Introduction {
     pub blob: Oid,
     pub path: String,
-    pub commit: Oid,
+    /// `None` for a blob reached from a ref that points at a tree or blob, outside any commit.
+    pub commit: Option<Oid>,
 }
 
 fn warn_obj(sink: &mut impl BlobSink, what: &str, id: impl std::fmt::Display, e: &git2::Error) {
@@ -105,15 +120,13 @@ pub fn select_commits(
     repo: &Repository,
     selection: &Selection,
     sink: &mut impl BlobSink,
-) -> Result<Vec<Oid>, GitError> {
+) -> Result<Selected, GitError> {
     let other = |e: git2::Error| GitError::Other {
         path: repo.path().to_path_buf(),
         message: e.message().to_string(),
     };
-    let mut walk = repo.revwalk().map_err(other)?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)
-        .map_err(other)?;
-    let mut pushed = 0usize;
+    let mut tips: Vec<Oid> = Vec::new();
+    let mut ref_objects: Vec<(String, Oid)> = Vec::new();
     match selection {
         Selection::AllRefs => {
             let refs = repo.references().map_err(other)?;
@@ -145,12 +158,14 @@ pub fn select_commits(
                                 id = tag.target_id();
                             }
                             Some(ObjectType::Commit) => {
-                                if walk.push(id).is_ok() {
-                                    pushed += 1;
-                                }
+                                tips.push(id);
                                 break;
                             }
-                            _ => break, // a ref to a tree or blob: rare, not part of any commit's history
+                            Some(ObjectType::Tree | ObjectType::Blob) => {
+                                ref_objects.push((name.clone(), id));
+                                break;
+                            }
+                            _ => break,
                         },
                         Err(e) => {
                             warn_obj(sink, &format!("{name}: object"), id, &e);
@@ -172,41 +187,105 @@ pub fn select_commits(
                     })
             };
             let (from, to) = (resolve(from)?, resolve(to)?);
+            let mut walk = repo.revwalk().map_err(other)?;
+            walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)
+                .map_err(other)?;
             walk.push(to).map_err(other)?;
             walk.hide(from).map_err(other)?;
-            pushed = 1;
+            let commits = walk
+                .collect::<Result<Vec<Oid>, _>>()
+                .map_err(|e| GitError::Other {
+                    path: repo.path().to_path_buf(),
+                    message: format!("walking {from}..{to}: {}", e.message()),
+                })?;
+            return Ok(Selected {
+                commits,
+                ref_objects,
+            });
         }
     }
-    if pushed == 0 {
-        return Ok(Vec::new());
-    }
-    let mut commits = Vec::new();
-    for id in walk {
-        match id {
-            Ok(id) => commits.push(id),
-            Err(e) => warn_obj(sink, "commit walk:", "", &e),
+    tips.sort();
+    tips.dedup();
+    ref_objects.sort();
+    Ok(Selected {
+        commits: topological(repo, &tips, sink),
+        ref_objects,
+    })
+}
+
+/// Every commit reachable from `tips`, parents before children (post-order depth-first walk). A commit
+/// that cannot be read (missing, corrupt, or cut off by a shallow clone's edge without a graft) is a
+/// warning; its children are still read, as if it were not there.
+fn topological(repo: &Repository, tips: &[Oid], sink: &mut impl BlobSink) -> Vec<Oid> {
+    let mut order = Vec::new();
+    let mut seen: HashSet<Oid> = HashSet::new();
+    let mut stack: Vec<(Oid, bool)> = Vec::new();
+    for &tip in tips {
+        stack.push((tip, false));
+        while let Some((id, expanded)) = stack.pop() {
+            if expanded {
+                order.push(id);
+                continue;
+            }
+            if !seen.insert(id) {
+                continue;
+            }
+            match repo.find_commit(id) {
+                Ok(commit) => {
+                    stack.push((id, true));
+                    for p in commit.parent_ids() {
+                        if !seen.contains(&p) {
+                            stack.push((p, false));
+                        }
+                    }
+                }
+                Err(e) => warn_obj(sink, "commit", id, &e),
+            }
         }
     }
-    Ok(commits)
+    order
 }
 
 /// Pass 1 (full history): every unique blob reachable from `commits`, reading each unique tree once.
 /// Commit messages are handed to `sink` (path `<commit-message>`).
-pub fn enumerate(repo: &Repository, commits: Vec<Oid>, sink: &mut impl BlobSink) -> Enumeration {
+pub fn enumerate(repo: &Repository, selected: Selected, sink: &mut impl BlobSink) -> Enumeration {
+    let Selected {
+        commits,
+        ref_objects,
+    } = selected;
     let mut seen_trees: HashSet<Oid> = HashSet::new();
     let mut seen_blobs: HashSet<Oid> = HashSet::new();
     let mut blobs = Vec::new();
     let mut stack: Vec<Oid> = Vec::new();
-    for &id in &commits {
-        let commit = match repo.find_commit(id) {
-            Ok(c) => c,
-            Err(e) => {
-                warn_obj(sink, "commit", id, &e);
-                continue;
+    for (_, id) in &ref_objects {
+        match repo.find_object(*id, None).ok().and_then(|o| o.kind()) {
+            Some(ObjectType::Tree) => stack.push(*id),
+            _ => {
+                if seen_blobs.insert(*id) {
+                    blobs.push(*id);
+                }
+            }
+        }
+    }
+    let ref_roots = std::mem::take(&mut stack);
+    let roots = ref_roots.into_iter().map(|t| (None, t));
+    let commit_roots = commits.iter().map(|&c| (Some(c), c));
+    for (commit_id, id) in roots.chain(commit_roots) {
+        let tree_id = match commit_id {
+            None => id,
+            Some(_) => {
+                let commit = match repo.find_commit(id) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        warn_obj(sink, "commit", id, &e);
+                        continue;
+                    }
+                };
+                scan_message(&commit, sink);
+                commit.tree_id()
             }
         };
-        scan_message(&commit, sink);
-        stack.push(commit.tree_id());
+        stack.push(tree_id);
         while let Some(tree_id) = stack.pop() {
             if !seen_trees.insert(tree_id) {
                 continue;
@@ -231,7 +310,11 @@ pub fn enumerate(repo: &Repository, commits: Vec<Oid>, sink: &mut impl BlobSink)
             }
         }
     }
-    Enumeration { commits, blobs }
+    Enumeration {
+        commits,
+        blobs,
+        ref_objects,
+    }
 }
 
 /// Hands the messages of `commits` to `sink` (for ranges, where [`enumerate`] is not run).
@@ -354,6 +437,7 @@ where
 pub fn introductions(
     repo: &Repository,
     commits: &[Oid],
+    ref_objects: &[(String, Oid)],
     wanted: Option<&HashSet<Oid>>,
     sink: &mut impl BlobSink,
 ) -> Vec<Introduction> {
@@ -374,7 +458,25 @@ pub fn introductions(
             .map(|p| repo.find_commit(p).ok().map(|c| c.tree_id()))
             .collect();
         let mut path = Vec::new();
-        walker.diff(id, commit.tree_id(), &parents, &mut path);
+        walker.diff(Some(id), commit.tree_id(), &parents, &mut path, 0);
+    }
+    for (name, id) in ref_objects {
+        let label = format!("<ref:{name}>");
+        match repo.find_object(*id, None).ok().and_then(|o| o.kind()) {
+            Some(ObjectType::Tree) => {
+                let mut path = format!("{label}/").into_bytes();
+                walker.diff(None, *id, &[], &mut path, 0);
+            }
+            _ => {
+                if walker.wanted_blob(*id) {
+                    walker.out.push(Introduction {
+                        blob: *id,
+                        path: label,
+                        commit: None,
+                    });
+                }
+            }
+        }
     }
     for (what, message) in walker.warnings {
         sink.warning(&what, message);
@@ -455,18 +557,27 @@ impl Introducer<'_> {
     }
 
     fn tree_contains_wanted(&mut self, id: Oid) -> bool {
+        self.contains_at_depth(id, 0)
+    }
+
+    fn contains_at_depth(&mut self, id: Oid, depth: usize) -> bool {
+        if depth > MAX_TREE_DEPTH {
+            return false;
+        }
         if self.wanted.is_none() {
             return true;
         }
         if let Some(&known) = self.contains.get(&id) {
             return known;
         }
+        // Provisionally "no": a tree that (in a corrupt repository) contains itself ends here.
+        self.contains.insert(id, false);
         let found = match self.tree(id) {
             Some(entries) => entries
                 .iter()
                 .any(|(_, mode, eid)| match entry_kind(*mode) {
                     Kind::Blob => self.wanted_blob(*eid),
-                    Kind::Tree => self.tree_contains_wanted(*eid),
+                    Kind::Tree => self.contains_at_depth(*eid, depth + 1),
                     Kind::Other => false,
                 }),
             None => false,
@@ -476,8 +587,22 @@ impl Introducer<'_> {
     }
 
     /// Records the wanted blobs of tree `id` (at `path`) that no parent tree has at the same path.
-    fn diff(&mut self, commit: Oid, id: Oid, parents: &[Option<Oid>], path: &mut Vec<u8>) {
+    fn diff(
+        &mut self,
+        commit: Option<Oid>,
+        id: Oid,
+        parents: &[Option<Oid>],
+        path: &mut Vec<u8>,
+        depth: usize,
+    ) {
         if parents.contains(&Some(id)) || !self.tree_contains_wanted(id) {
+            return;
+        }
+        if depth > MAX_TREE_DEPTH {
+            self.warnings.push((
+                format!("tree {id}"),
+                format!("nested deeper than {MAX_TREE_DEPTH} directories; not followed"),
+            ));
             return;
         }
         let Some(entries) = self.tree(id) else { return };
@@ -533,7 +658,7 @@ impl Introducer<'_> {
                     let len = path.len();
                     path.extend_from_slice(name);
                     path.push(b'/');
-                    self.diff(commit, *eid, &sub_parents, path);
+                    self.diff(commit, *eid, &sub_parents, path, depth + 1);
                     path.truncate(len);
                 }
                 Kind::Other => {}
@@ -620,7 +745,12 @@ pub fn staged_files(repo: &Repository) -> Result<Vec<StagedFile>, GitError> {
         path: repo.path().to_path_buf(),
         message: e.message().to_string(),
     };
-    let index = repo.index().map_err(err)?;
+    // A pre-commit hook run by `git commit -a` or `git commit FILE` sees a temporary index named by
+    // GIT_INDEX_FILE: that, not .git/index, is what is about to be committed.
+    let index = match std::env::var_os("GIT_INDEX_FILE") {
+        Some(file) => git2::Index::open(Path::new(&file)).map_err(err)?,
+        None => repo.index().map_err(err)?,
+    };
     let head = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
     let mut opts = git2::DiffOptions::new();
     opts.ignore_submodules(true).include_typechange(true);
@@ -656,7 +786,18 @@ pub fn staged_files(repo: &Repository) -> Result<Vec<StagedFile>, GitError> {
     Ok(out)
 }
 
-/// Reads one blob's content (for staged files and their HEAD versions).
-pub fn read_blob(repo: &Repository, id: Oid) -> Result<Vec<u8>, git2::Error> {
-    Ok(repo.odb()?.read(id)?.data().to_vec())
+/// Reads one blob's content (for staged files and their HEAD versions), unless it is larger than
+/// `max_size`: then `Ok(Err(size))`, without inflating it.
+pub fn read_blob(
+    repo: &Repository,
+    id: Oid,
+    max_size: u64,
+) -> Result<Result<Vec<u8>, u64>, git2::Error> {
+    let odb = repo.odb()?;
+    let (size, _) = odb.read_header(id)?;
+    if size as u64 > max_size {
+        return Ok(Err(size as u64));
+    }
+    let data = odb.read(id)?.data().to_vec();
+    Ok(Ok(data))
 }
