@@ -30,14 +30,20 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             style.paint("1;31", "●"),
             style.paint("1", &title)
         )?;
-        writeln!(out, "  where   {}:{}:{}", f.path, f.line, f.column)?;
+        writeln!(
+            out,
+            "  where   {}:{}:{}",
+            printable(&f.path),
+            f.line,
+            f.column
+        )?;
         if let Some(c) = &f.commit {
             writeln!(
                 out,
                 "  commit  {} {} <{}> {}",
                 short(&c.id),
-                c.author_name,
-                c.author_email,
+                printable(&c.author_name),
+                printable(&c.author_email),
                 c.date
             )?;
         }

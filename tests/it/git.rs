@@ -495,3 +495,128 @@ fn range_works_on_a_shallow_clone_deep_enough_for_it() {
         run.stderr
     );
 }
+
+#[test]
+fn regression_missing_parent_on_one_ref_does_not_empty_the_scan() {
+    let repo = Repo::init();
+    repo.write("main.env", &format!("T={GH1}\n"));
+    let main = repo.commit("main secret", ALICE, 1);
+    // A branch whose commit names a parent that does not exist.
+    let tree = repo.git(&["rev-parse", "HEAD^{tree}"]);
+    let body = format!(
+        "tree {tree}\nparent 1111111111111111111111111111111111111111\nauthor B <b@x> 1700000000 +0000\ncommitter B <b@x> 1700000000 +0000\n\norphaned\n"
+    );
+    std::fs::write(repo.sb.join("commit.txt"), body).unwrap();
+    let broken = repo.git(&[
+        "hash-object",
+        "-t",
+        "commit",
+        "-w",
+        "--literally",
+        "commit.txt",
+    ]);
+    std::fs::remove_file(repo.sb.join("commit.txt")).unwrap();
+    repo.git(&["update-ref", "refs/heads/broken", &broken]);
+    let (run, r) = scan_json(repo.path(), &["--git", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // The orphaned commit has the same tree; with its parent unknown it counts as introducing the file.
+    let mut found = prov(&r);
+    found.sort_by(|a, b| a.2.cmp(&b.2));
+    assert_eq!(
+        found,
+        vec![
+            ("main.env".into(), main, ALICE.1.into(), 1),
+            ("main.env".into(), broken, "b@x".into(), 1)
+        ]
+    );
+    assert_eq!(r.credentials.len(), 1);
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert_eq!(
+        r.errors[0].path,
+        "commit 1111111111111111111111111111111111111111"
+    );
+}
+
+#[test]
+fn regression_tag_pointing_at_a_blob_is_scanned() {
+    let repo = Repo::init();
+    repo.write("a.txt", "a\n");
+    repo.commit("init", ALICE, 1);
+    std::fs::write(repo.sb.join("loose.env"), format!("T={GH1}\n")).unwrap();
+    let blob = repo.git(&["hash-object", "-w", "loose.env"]);
+    std::fs::remove_file(repo.sb.join("loose.env")).unwrap();
+    repo.git(&["tag", "keyblob", &blob]);
+    let (run, r) = scan_json(repo.path(), &["--git", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        locations(&r),
+        vec![(
+            "<ref:refs/tags/keyblob>".into(),
+            1,
+            3,
+            "github.pat-classic".into()
+        )]
+    );
+    assert_eq!(r.findings[0].commit, None);
+}
+
+#[test]
+fn regression_staged_honours_git_index_file() {
+    let repo = Repo::init();
+    repo.write("a.env", "A=1\n");
+    repo.commit("init", ALICE, 1);
+    // What `git commit -a` does: stage into a temporary index named by GIT_INDEX_FILE.
+    repo.write("a.env", &format!("A=1\nT={GH1}\n"));
+    let tmp_index = repo.sb.join(".git/index.tmp");
+    std::fs::copy(repo.sb.join(".git/index"), &tmp_index).unwrap();
+    let out = Command::new("git")
+        .current_dir(repo.path())
+        .args(["add", "a.env"])
+        .env("GIT_INDEX_FILE", &tmp_index)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        run_in(repo.path(), &["scan", "--staged"]).code,
+        0,
+        "the real index has nothing staged"
+    );
+    let run = run_cmd(
+        sprawl()
+            .current_dir(repo.path())
+            .env("GIT_INDEX_FILE", &tmp_index)
+            .args(["scan", "--staged", "--format", "json"]),
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let r: Report = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        locations(&r),
+        vec![("a.env".into(), 2, 3, "github.pat-classic".into())]
+    );
+}
+
+#[test]
+fn regression_secret_in_commit_message_is_not_printed_anywhere_by_default() {
+    let repo = Repo::init();
+    repo.write("x.env", &format!("T={GH2}\n"));
+    repo.commit(&format!("oops {GH1}"), ALICE, 1);
+    for format in ["json", "jsonl", "human"] {
+        let run = run_in(repo.path(), &["scan", "--git", "--format", format, "."]);
+        assert_eq!(run.code, 1);
+        for secret in [GH1, GH2] {
+            assert!(!run.stdout.contains(secret), "{format} prints a secret");
+            assert!(
+                !run.stderr.contains(secret),
+                "{format} prints a secret on stderr"
+            );
+        }
+    }
+    let (_, r) = scan_json(repo.path(), &["--git", "."]);
+    let summaries: Vec<_> = r
+        .findings
+        .iter()
+        .map(|f| f.commit_summary.clone().unwrap())
+        .collect();
+    assert_eq!(summaries, vec!["oops ghp_Mk…", "oops ghp_Mk…"]);
+}

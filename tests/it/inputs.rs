@@ -240,3 +240,50 @@ fn single_file_argument_keeps_its_path() {
         vec![("conf/app.env".into(), 2, 3, "github.pat-classic".into())]
     );
 }
+
+#[test]
+fn regression_many_secrets_on_one_long_line_have_exact_columns() {
+    let sb = Sandbox::new();
+    let mut line = String::new();
+    let mut expected = Vec::new();
+    for i in 0..2000 {
+        line.push_str("é=\"");
+        let token = if i % 2 == 0 { GH1 } else { GH2 };
+        expected.push(line.chars().count() as u32 + 1);
+        line.push_str(token);
+        line.push_str("\"; ");
+    }
+    sb.file("one.js", format!("first\n{line}\n"));
+    let (_, r) = scan_json(sb.path(), &["."]);
+    let columns: Vec<u32> = r.findings.iter().map(|f| f.column).collect();
+    assert_eq!(columns, expected);
+    assert!(r.findings.iter().all(|f| f.line == 2));
+}
+
+#[test]
+fn regression_max_file_size_applies_to_small_files() {
+    let sb = Sandbox::new();
+    sb.file("small.env", format!("T={GH1}\n"));
+    let (run, r) = scan_json(sb.path(), &["--max-file-size", "10", "."]);
+    assert_eq!(run.code, 0);
+    assert!(r.findings.is_empty());
+    assert!(
+        run.stderr
+            .contains("warning: small.env: skipped: 43 B is over the size limit"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn regression_control_characters_in_paths_are_escaped_in_human_output() {
+    let sb = Sandbox::new();
+    sb.file("evil\x1b[2Jname.env", format!("T={GH1}\n"));
+    let run = run_in(sb.path(), &["scan", "."]);
+    assert!(!run.stdout.contains('\x1b'), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("evil\\u{1b}[2Jname.env:1:3"),
+        "{}",
+        run.stdout
+    );
+}
