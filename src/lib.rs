@@ -2,8 +2,9 @@
 //! credential with all its locations.
 //!
 //! Layers (a lower one never uses a higher one): `finding`, `rules` → `engine` → `source` → `scan`
-//! (orchestration) → `report`. The CLI (`src/cli.rs`, binary only) turns arguments into a [`config::Config`].
+//! (orchestration) → `report`; `check` (the rule checker) sits on the engine. The CLI (`src/cli.rs`, binary only) turns arguments into a [`config::Config`].
 
+pub mod check;
 pub mod config;
 pub mod engine;
 pub mod finding;

@@ -8,9 +8,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use sprawl::check::check_rules;
 use sprawl::config::{Config, FileConfig};
 use sprawl::report::{self, RenderOptions};
-use sprawl::rules::{self, check::check_rules};
+use sprawl::rules;
 use sprawl::scan;
 
 /// Process exit status.

@@ -3,8 +3,6 @@
 //!
 //! Every error names the file, the line and the rule, so a broken custom rule is fixed in one look.
 
-pub mod check;
-
 use std::sync::Arc;
 
 use serde::Deserialize;

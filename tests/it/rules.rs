@@ -1,7 +1,8 @@
 //! Every built-in rule runs its examples and negative examples through the full engine (prefilter,
 //! windows, filters, overlap resolution); a failure names the rule and the example.
 
-use sprawl::rules::{self, check::check_rules};
+use sprawl::check::check_rules;
+use sprawl::rules;
 
 #[test]
 fn every_builtin_rule_passes_its_examples_and_negative_examples() {
