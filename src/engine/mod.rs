@@ -96,6 +96,8 @@ struct Raw {
 pub struct BlobSummary {
     /// Matches dropped because their line carries `sprawl:allow`.
     pub allowed_inline: usize,
+    /// Matches dropped by the config's allowlisted values or regexes.
+    pub allowlisted: usize,
 }
 
 /// Compiles a rule pattern the way the engine does; the error explains what is wrong.
@@ -275,6 +277,16 @@ impl Engine {
         }
     }
 
+    /// True if the config allowlists this secret value.
+    fn allowlisted(&self, secret: &[u8]) -> bool {
+        self.options.allow_values.iter().any(|v| v == secret)
+            || self
+                .options
+                .allow_regexes
+                .iter()
+                .any(|re| re.is_match(secret))
+    }
+
     fn keep(&self, hay: &[u8], raw: &Raw) -> bool {
         let rule = &self.rules[raw.rule as usize].rule;
         let secret = &hay[raw.start..raw.end];
@@ -317,6 +329,10 @@ impl Engine {
         let mut cursor = Cursor::default();
         let mut marker = AllowMarker::default();
         for m in kept {
+            if self.allowlisted(&hay[m.start..m.end]) {
+                summary.allowlisted += 1;
+                continue;
+            }
             if self.options.inline_allow && marker.covers(hay, m.start, m.end) {
                 summary.allowed_inline += 1;
                 continue;

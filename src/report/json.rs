@@ -76,6 +76,15 @@ struct Stats {
     bytes: u64,
     commits: u64,
     duration_ms: u64,
+    suppressed: Suppressed,
+}
+
+/// Findings not reported, by why.
+#[derive(Serialize)]
+struct Suppressed {
+    inline: u64,
+    allowlist: u64,
+    baseline: u64,
 }
 
 #[derive(Serialize)]
@@ -161,6 +170,11 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             bytes: result.stats.bytes,
             commits: result.stats.commits,
             duration_ms: result.stats.duration_ms,
+            suppressed: Suppressed {
+                inline: result.stats.allowed_inline,
+                allowlist: result.stats.allowlisted,
+                baseline: result.stats.baselined,
+            },
         },
         errors: result
             .errors

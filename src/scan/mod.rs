@@ -26,6 +26,10 @@ pub struct Stats {
     pub commits: u64,
     pub duration_ms: u64,
     pub allowed_inline: u64,
+    /// Matches dropped by the config allowlist (values, regexes).
+    pub allowlisted: u64,
+    /// Findings dropped because their credential is in the baseline.
+    pub baselined: u64,
     pub skipped_binary: u64,
     pub skipped_large: u64,
 }
@@ -160,6 +164,8 @@ impl Collected {
         a.bytes += b.bytes;
         a.commits += b.commits;
         a.allowed_inline += b.allowed_inline;
+        a.allowlisted += b.allowlisted;
+        a.baselined += b.baselined;
         a.skipped_binary += b.skipped_binary;
         a.skipped_large += b.skipped_large;
         self.errors.extend(other.errors);
@@ -251,6 +257,7 @@ impl BlobSink for EngineSink<'_> {
         self.matches.clear();
         let summary = self.engine.scan(data, &mut self.scratch, &mut self.matches);
         self.local.stats.allowed_inline += summary.allowed_inline as u64;
+        self.local.stats.allowlisted += summary.allowlisted as u64;
         if !self.matches.is_empty() {
             self.local.blobs.push(BlobMatches {
                 origin: origin.clone(),

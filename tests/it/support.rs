@@ -158,6 +158,15 @@ pub struct Stats {
     pub bytes: u64,
     pub commits: u64,
     pub duration_ms: u64,
+    pub suppressed: Suppressed,
+}
+
+#[derive(Deserialize, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Suppressed {
+    pub inline: u64,
+    pub allowlist: u64,
+    pub baseline: u64,
 }
 
 #[derive(Deserialize, Debug)]
