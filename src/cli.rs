@@ -57,6 +57,8 @@ enum FormatArg {
     Human,
     Json,
     Jsonl,
+    Sarif,
+    Csv,
 }
 
 #[derive(Args, Debug)]
@@ -143,6 +145,8 @@ fn scan_config(a: ScanArgs) -> Config {
             FormatArg::Human => Format::Human,
             FormatArg::Json => Format::Json,
             FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Csv => Format::Csv,
         },
         output: a.output,
         config_file: a.config,

@@ -17,6 +17,8 @@ pub enum Format {
     Human,
     Json,
     Jsonl,
+    Sarif,
+    Csv,
 }
 
 /// What to scan.

@@ -1,8 +1,10 @@
 //! Reports serialise a [`ScanResult`]; they make no decisions about what is reported.
 //! Secrets are redacted unless the caller passes `redact = false` (`--no-redact`).
 
+pub mod csv;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use std::io::{self, Write};
 
@@ -27,5 +29,7 @@ pub fn write(
         Format::Human => human::write(result, opts, out),
         Format::Json => json::write(result, opts, out),
         Format::Jsonl => json::write_lines(result, opts, out),
+        Format::Sarif => sarif::write(result, opts, out),
+        Format::Csv => csv::write(result, opts, out),
     }
 }

@@ -8,4 +8,5 @@ mod git;
 mod inputs;
 mod report;
 mod rules;
+mod sarif;
 mod support;

@@ -1,0 +1,186 @@
+//! `--format sarif`: SARIF 2.1.0 as GitHub code scanning accepts it, built with the `serde-sarif` types.
+//!
+//! One run; the driver lists every rule that has results, with help text on how to rotate and remove the
+//! credential and a `security-severity`. Each result carries the credential fingerprint in
+//! `partialFingerprints` (never line numbers or commit metadata, so alerts survive edits), and history
+//! findings carry their commit in `properties`. The secret value appears nowhere unless `--no-redact`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Write};
+
+use serde_json::json;
+use serde_sarif::sarif::{
+    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
+    Region, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool,
+    ToolComponent,
+};
+
+use super::RenderOptions;
+use crate::finding::Finding;
+use crate::rules::{Confidence, RuleMeta};
+use crate::scan::ScanResult;
+
+/// The key of the fingerprint in `partialFingerprints`.
+pub const FINGERPRINT_KEY: &str = "sprawlCredential/v1";
+
+fn severity(c: Confidence) -> (&'static str, &'static str, ResultLevel) {
+    // (security-severity, precision, level): GitHub maps >= 9.0 to critical, >= 7.0 to high.
+    match c {
+        Confidence::High => ("9.0", "very-high", ResultLevel::Error),
+        Confidence::Medium => ("7.5", "high", ResultLevel::Error),
+        Confidence::Low => ("5.0", "medium", ResultLevel::Warning),
+    }
+}
+
+/// Percent-encodes what may not stand in a URI reference (spaces, `<`, `>`, controls, non-ASCII).
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn rule_descriptor(rule: &RuleMeta) -> ReportingDescriptor {
+    let (sev, precision, _) = severity(rule.confidence);
+    let mut props = BTreeMap::new();
+    props.insert("security-severity".to_string(), json!(sev));
+    props.insert("precision".to_string(), json!(precision));
+    props.insert("provider".to_string(), json!(rule.provider));
+    let help = format!(
+        "A {name} was found. Treat it as compromised: {fix} Deleting it from the file is not enough; it \
+         stays in the git history and in every clone until it is rotated.",
+        name = rule.name,
+        fix = rule.fix
+    );
+    ReportingDescriptor::builder()
+        .id(rule.id.clone())
+        .name(rule.name.clone())
+        .short_description(
+            MultiformatMessageString::builder()
+                .text(rule.name.clone())
+                .build(),
+        )
+        .full_description(
+            MultiformatMessageString::builder()
+                .text(format!(
+                    "{} ({} credential, {} confidence).",
+                    rule.name,
+                    rule.provider,
+                    rule.confidence.as_str()
+                ))
+                .build(),
+        )
+        .help(
+            MultiformatMessageString::builder()
+                .text(help.clone())
+                .markdown(format!("**{}**\n\n{}", rule.name, help))
+                .build(),
+        )
+        .properties(
+            PropertyBag::builder()
+                .tags(vec![
+                    "security".to_string(),
+                    "secret".to_string(),
+                    rule.provider.clone(),
+                ])
+                .additional_properties(props)
+                .build(),
+        )
+        .build()
+}
+
+fn result(f: &Finding, rule_index: usize, opts: RenderOptions) -> SarifResult {
+    let (_, _, level) = severity(f.rule.confidence);
+    let shown = if opts.redact {
+        f.secret.redacted()
+    } else {
+        f.secret.expose_lossy()
+    };
+    let text = format!(
+        "{} ({}): {}. Rotate it, then remove it from the code and its history.",
+        f.rule.name, f.rule.id, shown
+    );
+    let region = Region::builder()
+        .start_line(f.line as i64)
+        .start_column(f.column as i64)
+        .end_line(f.end_line as i64)
+        .end_column(f.end_column as i64)
+        .build();
+    let location = Location::builder()
+        .physical_location(
+            PhysicalLocation::builder()
+                .artifact_location(ArtifactLocation::builder().uri(uri(&f.path)).build())
+                .region(region)
+                .build(),
+        )
+        .build();
+    let mut fingerprints = BTreeMap::new();
+    fingerprints.insert(FINGERPRINT_KEY.to_string(), f.fingerprint.0.clone());
+    let mut props = BTreeMap::new();
+    props.insert("fingerprint".to_string(), json!(f.fingerprint.0));
+    props.insert("confidence".to_string(), json!(f.rule.confidence.as_str()));
+    if let Some(c) = &f.commit {
+        props.insert("commit".to_string(), json!(c.id));
+        props.insert("author_name".to_string(), json!(c.author_name));
+        props.insert("author_email".to_string(), json!(c.author_email));
+        props.insert("commit_date".to_string(), json!(c.date));
+    }
+    SarifResult::builder()
+        .rule_id(f.rule.id.clone())
+        .rule_index(rule_index as i64)
+        .level(level)
+        .message(Message::builder().text(text).build())
+        .locations(vec![location])
+        .partial_fingerprints(fingerprints)
+        .properties(PropertyBag::builder().additional_properties(props).build())
+        .build()
+}
+
+/// The whole report as one SARIF log.
+pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let ids: BTreeSet<&str> = result.findings.iter().map(|f| f.rule.id.as_str()).collect();
+    let index: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let mut rules: Vec<ReportingDescriptor> = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let meta = &result
+            .findings
+            .iter()
+            .find(|f| f.rule.id == *id)
+            .expect("rule has a finding")
+            .rule;
+        rules.push(rule_descriptor(meta));
+    }
+    let results: Vec<SarifResult> = result
+        .findings
+        .iter()
+        .map(|f| result_for(f, &index, opts))
+        .collect();
+    let driver = ToolComponent::builder()
+        .name("sprawl")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri(env!("CARGO_PKG_REPOSITORY"))
+        .rules(rules)
+        .build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .column_kind(json!("unicodeCodePoints"))
+        .build();
+    let log = Sarif::builder()
+        .schema("https://json.schemastore.org/sarif-2.1.0.json")
+        .version(json!("2.1.0"))
+        .runs(vec![run])
+        .build();
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+fn result_for(f: &Finding, index: &BTreeMap<&str, usize>, opts: RenderOptions) -> SarifResult {
+    result(f, index[f.rule.id.as_str()], opts)
+}
