@@ -27,6 +27,36 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Accept the credentials found now, so that later scans report only new ones.
+    Baseline {
+        #[command(subcommand)]
+        command: BaselineCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum BaselineCommand {
+    /// Write a baseline of the credentials a scan finds now (same target arguments as `scan`).
+    Create {
+        /// The baseline file to write (entries already in it keep their date and reason).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// Why these credentials are accepted (recorded with each new entry).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Take the credentials from a saved JSON report instead of scanning.
+        #[arg(long, value_name = "REPORT")]
+        from: Option<PathBuf>,
+        #[command(flatten)]
+        target: TargetArgs,
+    },
+    /// Drop baseline entries whose credential a scan no longer finds.
+    Prune {
+        /// The baseline file to prune in place.
+        file: PathBuf,
+        #[command(flatten)]
+        target: TargetArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -61,8 +91,9 @@ enum FormatArg {
     Csv,
 }
 
+/// What to scan and how (shared by `scan` and `baseline`).
 #[derive(Args, Debug)]
-struct ScanArgs {
+struct TargetArgs {
     /// Files or directories to scan; "-" for standard input. With --git or --staged: the repository.
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
@@ -75,24 +106,12 @@ struct ScanArgs {
     /// Scan only what is staged for the next commit (pre-commit).
     #[arg(long)]
     staged: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    format: FormatArg,
-    /// Write the report to FILE instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
     /// sprawl.toml: custom rules, disabled rules, allowlists.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Print full secret values (default: redacted everywhere).
-    #[arg(long)]
-    no_redact: bool,
     /// Worker threads (default: number of CPUs).
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
-    /// Exit status when anything is reported.
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    exit_code: u8,
     /// Do not honour .gitignore / .ignore files.
     #[arg(long)]
     no_ignore: bool,
@@ -104,11 +123,45 @@ struct ScanArgs {
     no_inline_allow: bool,
 }
 
+#[derive(Args, Debug)]
+struct ScanArgs {
+    #[command(flatten)]
+    target: TargetArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Do not report credentials whose fingerprint is in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Print full secret values (default: redacted everywhere).
+    #[arg(long)]
+    no_redact: bool,
+    /// Exit status when anything is reported.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    exit_code: u8,
+}
+
 /// What the user asked for, as plain data.
 pub enum Action {
     Scan(Config),
-    RulesList { json: bool, config: Option<PathBuf> },
+    RulesList {
+        json: bool,
+        config: Option<PathBuf>,
+    },
     RulesCheck(Vec<PathBuf>),
+    BaselineCreate {
+        config: Config,
+        output: PathBuf,
+        reason: Option<String>,
+        from: Option<PathBuf>,
+    },
+    BaselinePrune {
+        config: Config,
+        file: PathBuf,
+    },
 }
 
 impl Cli {
@@ -124,23 +177,33 @@ impl Cli {
             Command::Rules {
                 command: RulesCommand::Check { files },
             } => Action::RulesCheck(files),
+            Command::Baseline {
+                command:
+                    BaselineCommand::Create {
+                        output,
+                        reason,
+                        from,
+                        target,
+                    },
+            } => Action::BaselineCreate {
+                config: target_config(target),
+                output,
+                reason,
+                from,
+            },
+            Command::Baseline {
+                command: BaselineCommand::Prune { file, target },
+            } => Action::BaselinePrune {
+                config: target_config(target),
+                file,
+            },
         }
     }
 }
 
 fn scan_config(a: ScanArgs) -> Config {
-    let defaults = Config::default();
     let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
-    let mode = if a.staged {
-        Mode::Staged
-    } else if a.git {
-        Mode::History { range: a.range }
-    } else {
-        Mode::Files
-    };
     Config {
-        mode,
-        paths: a.paths,
         format: match a.format {
             FormatArg::Human => Format::Human,
             FormatArg::Json => Format::Json,
@@ -149,14 +212,32 @@ fn scan_config(a: ScanArgs) -> Config {
             FormatArg::Csv => Format::Csv,
         },
         output: a.output,
-        config_file: a.config,
+        baseline: a.baseline,
         redact: !a.no_redact,
-        threads: a.threads.filter(|&n| n > 0).unwrap_or(defaults.threads),
         exit_code: a.exit_code,
-        respect_ignore: !a.no_ignore,
-        max_file_size: a.max_file_size,
-        inline_allow: !a.no_inline_allow,
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
+        ..target_config(a.target)
+    }
+}
+
+fn target_config(t: TargetArgs) -> Config {
+    let defaults = Config::default();
+    let mode = if t.staged {
+        Mode::Staged
+    } else if t.git {
+        Mode::History { range: t.range }
+    } else {
+        Mode::Files
+    };
+    Config {
+        mode,
+        paths: t.paths,
+        config_file: t.config,
+        threads: t.threads.filter(|&n| n > 0).unwrap_or(defaults.threads),
+        respect_ignore: !t.no_ignore,
+        max_file_size: t.max_file_size,
+        inline_allow: !t.no_inline_allow,
+        ..defaults
     }
 }
 

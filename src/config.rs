@@ -42,6 +42,8 @@ pub struct Config {
     pub format: Format,
     pub output: Option<PathBuf>,
     pub config_file: Option<PathBuf>,
+    /// Credentials in this baseline are not reported.
+    pub baseline: Option<PathBuf>,
     pub redact: bool,
     pub threads: usize,
     /// Exit status when anything is reported.
@@ -61,6 +63,7 @@ impl Default for Config {
             format: Format::Human,
             output: None,
             config_file: None,
+            baseline: None,
             redact: true,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             exit_code: 1,

@@ -4,6 +4,7 @@
 //! Layers (a lower one never uses a higher one): `finding`, `rules` → `engine` → `source` → `scan`
 //! (orchestration) → `report`; `check` (the rule checker) sits on the engine. The CLI (`src/cli.rs`, binary only) turns arguments into a [`config::Config`].
 
+pub mod baseline;
 pub mod check;
 pub mod config;
 pub mod engine;

@@ -4,12 +4,14 @@ mod cli;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
+use sprawl::baseline::{self, Baseline};
 use sprawl::check::check_rules;
 use sprawl::config::{Config, FileConfig};
+use sprawl::finding::Fingerprint;
 use sprawl::report::{self, RenderOptions};
 use sprawl::rules;
 use sprawl::scan;
@@ -40,6 +42,13 @@ fn main() -> ExitCode {
         cli::Action::Scan(config) => run_scan(&config),
         cli::Action::RulesList { json, config } => rules_list(json, config),
         cli::Action::RulesCheck(files) => rules_check(&files),
+        cli::Action::BaselineCreate {
+            config,
+            output,
+            reason,
+            from,
+        } => baseline_create(&config, &output, reason.as_deref(), from.as_deref()),
+        cli::Action::BaselinePrune { config, file } => baseline_prune(&config, &file),
     };
     match exit {
         Ok(e) => e.into(),
@@ -162,4 +171,70 @@ fn rules_check(files: &[PathBuf]) -> anyhow::Result<Exit> {
     } else {
         Exit::Found(1)
     })
+}
+
+/// The (fingerprint, rule id) of every credential a scan finds now.
+fn current_credentials(config: &Config) -> anyhow::Result<Vec<(Fingerprint, String)>> {
+    let result = scan::run(config)?;
+    for e in &result.errors {
+        eprintln!("warning: {}: {}", e.path, e.message);
+    }
+    Ok(result
+        .credentials
+        .into_iter()
+        .map(|c| (c.fingerprint, c.rule.id.clone()))
+        .collect())
+}
+
+fn baseline_create(
+    config: &Config,
+    output: &Path,
+    reason: Option<&str>,
+    from: Option<&Path>,
+) -> anyhow::Result<Exit> {
+    let current: Vec<(Fingerprint, String)> = match from {
+        Some(report) => Baseline::load(report)?
+            .entries
+            .into_values()
+            .map(|e| (e.fingerprint, e.rule_id))
+            .collect(),
+        None => current_credentials(config)?,
+    };
+    let previous = if output.exists() {
+        Baseline::load(output)?
+    } else {
+        Baseline::default()
+    };
+    let baseline = Baseline::from_current(current, &previous, &baseline::today(), reason);
+    std::fs::write(output, baseline.to_text())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
+    eprintln!(
+        "sprawl: wrote {} baseline entr{} to {}",
+        baseline.entries.len(),
+        if baseline.entries.len() == 1 {
+            "y"
+        } else {
+            "ies"
+        },
+        output.display()
+    );
+    Ok(Exit::Clean)
+}
+
+fn baseline_prune(config: &Config, file: &Path) -> anyhow::Result<Exit> {
+    let old = Baseline::load(file)?;
+    let found: std::collections::HashSet<Fingerprint> = current_credentials(config)?
+        .into_iter()
+        .map(|(fp, _)| fp)
+        .collect();
+    let kept = old.pruned(&found);
+    std::fs::write(file, kept.to_text())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
+    eprintln!(
+        "sprawl: kept {} of {} baseline entries in {}",
+        kept.entries.len(),
+        old.entries.len(),
+        file.display()
+    );
+    Ok(Exit::Clean)
 }

@@ -308,14 +308,9 @@ impl Engine {
                 return false;
             }
         }
-        if self.options.allow_values.iter().any(|v| v == secret) {
-            return false;
-        }
-        !self
-            .options
-            .allow_regexes
-            .iter()
-            .any(|re| re.is_match(secret))
+        // Allowlists are applied after overlap resolution (in `finish`), so an allowlisted credential
+        // does not resurface through a weaker rule that matched the same span.
+        true
     }
 
     /// Filters, resolves overlaps between rules, and positions the surviving matches.

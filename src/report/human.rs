@@ -94,9 +94,16 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
     }
     if s.allowed_inline > 0 {
         summary.push_str(&format!(
-            " · {} allowed inline (sprawl:allow)",
-            s.allowed_inline
+            " · {} finding{} allowed inline (sprawl:allow)",
+            s.allowed_inline,
+            plural(s.allowed_inline as usize)
         ));
+    }
+    if s.baselined > 0 {
+        summary.push_str(&format!(" · {} in the baseline", s.baselined));
+    }
+    if s.allowlisted > 0 {
+        summary.push_str(&format!(" · {} allowlisted by config", s.allowlisted));
     }
     if !result.errors.is_empty() {
         summary.push_str(&format!(" · {} unreadable", result.errors.len()));

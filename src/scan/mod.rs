@@ -64,16 +64,29 @@ pub enum RunError {
     Root(#[from] RootError),
     #[error(transparent)]
     Git(#[from] crate::source::git::GitError),
+    #[error(transparent)]
+    Baseline(#[from] crate::baseline::BaselineError),
 }
 
 /// Runs the scan `config` describes: files, git history, or the staged index.
 pub fn run(config: &Config) -> Result<ScanResult, RunError> {
     let started = Instant::now();
+    // Read the baseline first: a bad one is an error before any scanning.
+    let baseline = match &config.baseline {
+        Some(p) => Some(crate::baseline::Baseline::load(p)?),
+        None => None,
+    };
     let mut result = match &config.mode {
         Mode::Files => scan_paths(config)?,
         Mode::History { range } => history::scan_history(config, range.as_ref())?,
         Mode::Staged => history::scan_staged(config)?,
     };
+    if let Some(b) = &baseline {
+        let before = result.findings.len();
+        result.findings.retain(|f| !b.contains(&f.fingerprint));
+        result.stats.baselined = (before - result.findings.len()) as u64;
+        result.credentials = group_credentials(&result.findings);
+    }
     result.stats.duration_ms = started.elapsed().as_millis() as u64;
     result.config_loaded = config
         .config_file

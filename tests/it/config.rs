@@ -32,7 +32,7 @@ regexes = ['^acme_zz']
     .file("fixtures/f.env", "ACME=acme_m1n2b3v4c5x6z7l8k9j0h1g2\n")
     .file(
         "allowed.env",
-        "A=acme_p0o9i8u7y6t5r4e3w2q1a2s3\nB=acme_zz9i8u7y6t5r4e3w2q1a2s3\n",
+        "A=acme_p0o9i8u7y6t5r4e3w2q1a2s3\nB=acme_zz9i8u7y6t5r4e3w2q1a2s3x\n",
     );
     let (run, r) = scan_json(sb.path(), &["--config", "sprawl.toml", "."]);
     assert_eq!(
@@ -40,6 +40,15 @@ regexes = ['^acme_zz']
         vec![("app.env".into(), 1, 6, "acme.api-key".into())]
     );
     assert_eq!(r.findings[0].provider, "acme");
+    // allowed.env's two values, and the allowlisted value quoted in sprawl.toml itself.
+    assert_eq!(
+        r.stats.suppressed,
+        Suppressed {
+            inline: 0,
+            allowlist: 3,
+            baseline: 0
+        }
+    );
     assert_eq!(run.stderr, "sprawl: using config sprawl.toml\n");
 }
 
@@ -92,9 +101,20 @@ fn inline_allow_marker_suppresses_a_line() {
     );
     let human = run_in(sb.path(), &["scan", "."]);
     assert!(
-        human.stdout.contains("· 1 allowed inline (sprawl:allow)"),
+        human
+            .stdout
+            .contains("· 1 finding allowed inline (sprawl:allow)"),
         "{}",
         human.stdout
+    );
+    let (_, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(
+        r.stats.suppressed,
+        Suppressed {
+            inline: 1,
+            allowlist: 0,
+            baseline: 0
+        }
     );
     let (_, r) = scan_json(sb.path(), &["--no-inline-allow", "."]);
     assert_eq!(r.findings.len(), 2);

@@ -2,6 +2,7 @@
 //! repositories) and runs the real `sprawl` binary, asserting exact outcomes.
 
 mod architecture;
+mod baseline;
 mod cli;
 mod config;
 mod git;
