@@ -46,7 +46,7 @@ pub fn check_rules(rules: Vec<Rule>) -> Vec<CheckFailure> {
                 message,
             })
         };
-        if let Err(e) = check_pattern(&rule.pattern) {
+        if let Err(e) = check_pattern(&rule.pattern, rule.secret_group) {
             fail(format!("invalid pattern: {e}"));
             continue;
         }

@@ -72,6 +72,8 @@ struct CompiledRule {
 pub struct Engine {
     rules: Vec<CompiledRule>,
     prefilter: Prefilter,
+    /// Rules without keywords (converted gitleaks rules): their regex runs over every blob.
+    always: Vec<u32>,
     options: EngineOptions,
 }
 
@@ -101,11 +103,12 @@ pub struct BlobSummary {
 }
 
 /// Compiles a rule pattern the way the engine does; the error explains what is wrong.
-pub fn check_pattern(pattern: &str) -> Result<(), String> {
-    compile(pattern).map(|_| ())
+pub fn check_pattern(pattern: &str, secret_group: Option<usize>) -> Result<(), String> {
+    compile(pattern, secret_group).map(|_| ())
 }
 
-fn compile(pattern: &str) -> Result<(Regex, usize), String> {
+/// Compiles `pattern`; the secret is the group named `secret`, or group `numbered` when given.
+fn compile(pattern: &str, numbered: Option<usize>) -> Result<(Regex, usize), String> {
     // Unicode off: credentials are ASCII, and Unicode-aware `\b`/`\w`/`(?i)` would force the slow
     // PikeVM on any non-ASCII text (the lazy DFA cannot evaluate Unicode word boundaries there).
     let re = RegexBuilder::new(pattern)
@@ -113,10 +116,14 @@ fn compile(pattern: &str) -> Result<(Regex, usize), String> {
         .size_limit(16 << 20)
         .build()
         .map_err(|e| e.to_string())?;
-    let idx = re
-        .capture_names()
-        .position(|n| n == Some("secret"))
-        .ok_or_else(|| "pattern needs a named group `secret`".to_string())?;
+    let idx = match numbered {
+        Some(n) if n < re.captures_len() => n,
+        Some(n) => return Err(format!("secret group {n} does not exist in the pattern")),
+        None => re
+            .capture_names()
+            .position(|n| n == Some("secret"))
+            .ok_or_else(|| "pattern needs a named group `secret`".to_string())?,
+    };
     Ok((re, idx))
 }
 
@@ -124,6 +131,9 @@ impl Engine {
     /// Builds the engine. Regexes are not compiled here (see [`Engine::compile_all`]).
     pub fn new(rules: Vec<Rule>, options: EngineOptions) -> Engine {
         let prefilter = Prefilter::new(rules.iter().map(|r| r.keywords.as_slice()));
+        let always = (0..rules.len() as u32)
+            .filter(|&i| rules[i as usize].keywords.is_empty())
+            .collect();
         let rules = rules
             .into_iter()
             .map(|rule| CompiledRule {
@@ -134,6 +144,7 @@ impl Engine {
         Engine {
             rules,
             prefilter,
+            always,
             options,
         }
     }
@@ -142,7 +153,7 @@ impl Engine {
     /// custom rules (so a bad pattern is an error up front) and by the rule checker.
     pub fn compile_all(&self, which: impl Fn(&Rule) -> bool) -> Result<(), RuleError> {
         for r in self.rules.iter().filter(|r| which(&r.rule)) {
-            if let Err(message) = compile(&r.rule.pattern) {
+            if let Err(message) = compile(&r.rule.pattern, r.rule.secret_group) {
                 return Err(RuleError::Invalid {
                     origin: r.rule.origin.clone(),
                     id: r.rule.meta.id.clone(),
@@ -173,7 +184,7 @@ impl Engine {
     fn compiled(&self, rule: usize) -> Option<&(Regex, usize)> {
         let r = &self.rules[rule];
         r.compiled
-            .get_or_init(|| compile(&r.rule.pattern).ok())
+            .get_or_init(|| compile(&r.rule.pattern, r.rule.secret_group).ok())
             .as_ref()
     }
 
@@ -235,6 +246,10 @@ impl Engine {
                 }
             }
         });
+        for &r in &self.always {
+            windows[r as usize].push((0, hay.len()));
+            touched.push(r);
+        }
     }
 
     fn run_regexes(&self, hay: &[u8], scratch: &mut Scratch) {

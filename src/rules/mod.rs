@@ -65,6 +65,9 @@ pub struct Rule {
     pub pattern: String,
     pub min_entropy: Option<f64>,
     pub window: usize,
+    /// The capture group holding the secret when the pattern has no group named `secret` (rules
+    /// converted from gitleaks' `secretGroup`); 0 is the whole match.
+    pub secret_group: Option<usize>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
     /// Where the rule was defined, for error messages.
@@ -231,6 +234,7 @@ pub fn from_raw(
         pattern: raw.pattern,
         min_entropy: raw.min_entropy,
         window: raw.window.unwrap_or(DEFAULT_WINDOW),
+        secret_group: None,
         examples: raw.examples,
         negative_examples: raw.negative_examples,
         origin,

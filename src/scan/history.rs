@@ -3,14 +3,15 @@
 //! that introduced the blob, with the commit's author and date.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use git2::Repository;
 use time::format_description::well_known::Rfc3339;
 
-use super::{prepare, to_finding, Collected, EngineSink, RunError, ScanResult};
+use super::{to_finding, Collected, EngineSink, RunError, ScanResult};
 use crate::config::Config;
+use crate::engine::Engine;
 use crate::finding::{CommitInfo, Fingerprint, Match};
 use crate::source::git::{self, CommitMeta, HeadTree, Introduction, ObjectId, Selection};
 use crate::source::Origin;
@@ -86,9 +87,9 @@ fn mask_secrets(text: &str, secrets: &[Vec<u8>]) -> String {
 pub fn scan_history(
     config: &Config,
     range: Option<&(String, String)>,
+    engine: &Engine,
 ) -> Result<ScanResult, RunError> {
     let timings = Timings::from_env();
-    let (engine, _file_config) = prepare(config)?;
     let path = repo_path(config);
     let repo = git::open(&path, false)?;
     let selection = match range {
@@ -100,7 +101,7 @@ pub fn scan_history(
     };
     let shared = Mutex::new(Collected::default());
     // Messages and warnings from the sequential passes go through one sink on this thread.
-    let mut main_sink = EngineSink::new(&engine, &shared);
+    let mut main_sink = EngineSink::new(engine, &shared);
     let selected = git::select_commits(&repo, &selection, &mut main_sink)?;
     let commit_count = selected.commits.len() as u64;
 
@@ -133,7 +134,7 @@ pub fn scan_history(
         &blobs,
         config.threads,
         config.max_file_size,
-        || EngineSink::new(&engine, &shared),
+        || EngineSink::new(engine, &shared),
     )?;
     drop(blobs);
     let mut collected = shared.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -157,7 +158,7 @@ pub fn scan_history(
         None => {
             let wanted: HashSet<ObjectId> = by_blob.keys().copied().collect();
             let pass3 = Mutex::new(Collected::default());
-            let mut sink = EngineSink::new(&engine, &pass3);
+            let mut sink = EngineSink::new(engine, &pass3);
             let intros =
                 git::introductions(&repo, &commits, &ref_objects, Some(&wanted), &mut sink);
             drop(sink);
@@ -182,7 +183,7 @@ pub fn scan_history(
         let commit_info = commit.and_then(|c| meta.get(c));
         let in_head = head.blob_at(&path) == Some(blob);
         for m in &by_blob[&blob] {
-            let mut f = to_finding(&engine, m.clone(), &path);
+            let mut f = to_finding(engine, m.clone(), &path);
             f.commit = commit_info.clone();
             f.in_head = Some(in_head);
             collected.findings.push(f);
@@ -191,7 +192,7 @@ pub fn scan_history(
     for (origin, matches) in messages {
         let commit_info = origin.commit.and_then(|c| meta.get(c));
         for m in matches {
-            let mut f = to_finding(&engine, m, &origin.path);
+            let mut f = to_finding(engine, m, &origin.path);
             f.commit = commit_info.clone();
             f.in_head = Some(false);
             collected.findings.push(f);
@@ -228,18 +229,14 @@ impl Timings {
 
 /// What is staged for the next commit: each staged file that differs from HEAD, reporting only the
 /// credentials that HEAD's version of the same file does not already contain.
-pub fn scan_staged(config: &Config) -> Result<ScanResult, RunError> {
-    let (engine, file_config) = prepare(config)?;
+pub fn scan_staged(config: &Config, engine: &Engine) -> Result<ScanResult, RunError> {
     let path = repo_path(config);
     let repo = git::open(&path, true)?;
     let files = git::staged_files(&repo)?;
     let shared = Mutex::new(Collected::default());
-    let mut sink = EngineSink::new(&engine, &shared);
+    let mut sink = EngineSink::new(engine, &shared);
     let mut findings = Vec::new();
     for file in files {
-        if file_config.exclude_paths.is_match(Path::new(&file.path)) {
-            continue;
-        }
         let staged = match read_scannable(
             &repo,
             file.blob,
@@ -255,7 +252,7 @@ pub fn scan_staged(config: &Config) -> Result<ScanResult, RunError> {
             .and_then(|id| {
                 // HEAD's version is only compared against, not counted or reported.
                 let discard = Mutex::new(Collected::default());
-                let mut quiet = EngineSink::new(&engine, &discard);
+                let mut quiet = EngineSink::new(engine, &discard);
                 read_scannable(&repo, id, config.max_file_size, &file.path, &mut quiet)
             })
             .unwrap_or_default()
@@ -263,7 +260,7 @@ pub fn scan_staged(config: &Config) -> Result<ScanResult, RunError> {
             .map(|m| Fingerprint::new(&engine.rule(m.rule).meta.id, m.secret.expose()))
             .collect();
         for m in staged {
-            let f = to_finding(&engine, m, &file.path);
+            let f = to_finding(engine, m, &file.path);
             if !before.contains(&f.fingerprint) {
                 findings.push(f);
             }

@@ -76,11 +76,18 @@ pub fn run(config: &Config) -> Result<ScanResult, RunError> {
         Some(p) => Some(crate::baseline::Baseline::load(p)?),
         None => None,
     };
+    let (engine, file_config) = prepare(config)?;
     let mut result = match &config.mode {
-        Mode::Files => scan_paths(config)?,
-        Mode::History { range } => history::scan_history(config, range.as_ref())?,
-        Mode::Staged => history::scan_staged(config)?,
+        Mode::Files => scan_paths(config, &engine, &file_config)?,
+        Mode::History { range } => history::scan_history(config, range.as_ref(), &engine)?,
+        Mode::Staged => history::scan_staged(config, &engine)?,
     };
+    // Path allowlists apply to every mode (history paths are only known after the scan).
+    let before = result.findings.len();
+    result.findings.retain(|f| !file_config.excludes(&f.path));
+    if result.findings.len() != before {
+        result.credentials = group_credentials(&result.findings);
+    }
     if let Some(b) = &baseline {
         let before = result.findings.len();
         result.findings.retain(|f| !b.contains(&f.fingerprint));
@@ -129,8 +136,11 @@ pub fn build_engine(file_config: &FileConfig, inline_allow: bool) -> Result<Engi
 }
 
 /// Scans the files and directories of `config.paths`.
-fn scan_paths(config: &Config) -> Result<ScanResult, RunError> {
-    let (engine, file_config) = prepare(config)?;
+fn scan_paths(
+    config: &Config,
+    engine: &Engine,
+    file_config: &FileConfig,
+) -> Result<ScanResult, RunError> {
     let shared = Mutex::new(Collected::default());
     let opts = FsOptions {
         respect_ignore: config.respect_ignore,
@@ -138,13 +148,13 @@ fn scan_paths(config: &Config) -> Result<ScanResult, RunError> {
         threads: config.threads,
         exclude: file_config.exclude_paths.clone(),
     };
-    fs::walk(&config.paths, &opts, || EngineSink::new(&engine, &shared))?;
+    fs::walk(&config.paths, &opts, || EngineSink::new(engine, &shared))?;
     let mut collected = shared.into_inner().unwrap_or_else(|e| e.into_inner());
     for blob in std::mem::take(&mut collected.blobs) {
         for m in blob.matches {
             collected
                 .findings
-                .push(to_finding(&engine, m, &blob.origin.path));
+                .push(to_finding(engine, m, &blob.origin.path));
         }
     }
     Ok(collected.into_result())

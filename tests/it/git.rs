@@ -620,3 +620,22 @@ fn regression_secret_in_commit_message_is_not_printed_anywhere_by_default() {
         .collect();
     assert_eq!(summaries, vec!["oops ghp_Mk…", "oops ghp_Mk…"]);
 }
+
+#[test]
+fn config_path_allowlist_applies_to_history_findings() {
+    let repo = Repo::init();
+    repo.write("fixtures/token.env", &format!("T={GH1}\n"))
+        .write("app.env", &format!("T={GH2}\n"));
+    repo.commit("init", ALICE, 1);
+    let cfg = Sandbox::new();
+    cfg.file("sprawl.toml", "[allowlist]\npaths = [\"fixtures/**\"]\n");
+    let cfg_path = cfg.join("sprawl.toml");
+    let (_, r) = scan_json(
+        repo.path(),
+        &["--git", "--config", cfg_path.to_str().unwrap(), "."],
+    );
+    assert_eq!(
+        locations(&r),
+        vec![("app.env".into(), 1, 3, "github.pat-classic".into())]
+    );
+}

@@ -4,6 +4,8 @@
 //! A config file is read only when the user passes it (`--config`): a file inside the scanned tree never
 //! changes what is reported on its own.
 
+pub mod gitleaks;
+
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -103,6 +105,8 @@ pub struct FileConfig {
     pub rules: Vec<Rule>,
     pub disabled_rules: Vec<String>,
     pub exclude_paths: GlobSet,
+    /// Path regexes (from a gitleaks config's allowlist).
+    pub exclude_path_regexes: Vec<regex::Regex>,
     pub allow_values: Vec<Vec<u8>>,
     pub allow_regexes: Vec<regex::bytes::Regex>,
 }
@@ -127,6 +131,7 @@ impl Default for FileConfig {
             rules: Vec::new(),
             disabled_rules: Vec::new(),
             exclude_paths: GlobSet::empty(),
+            exclude_path_regexes: Vec::new(),
             allow_values: Vec::new(),
             allow_regexes: Vec::new(),
         }
@@ -144,7 +149,18 @@ impl FileConfig {
         FileConfig::parse(&file, &text)
     }
 
+    /// True if findings at `path` are not to be reported.
+    pub fn excludes(&self, path: &str) -> bool {
+        self.exclude_paths.is_match(path)
+            || self.exclude_path_regexes.iter().any(|r| r.is_match(path))
+    }
+
     pub fn parse(file: &str, text: &str) -> Result<FileConfig, RuleError> {
+        if let Ok(table) = text.parse::<toml::Table>() {
+            if gitleaks::looks_like_gitleaks(&table) {
+                return gitleaks::convert(file, text);
+            }
+        }
         let raw: RawFileConfig =
             toml::from_str(text).map_err(|e| rules::toml_error(file, text, &e))?;
         let at = |span: std::ops::Range<usize>, message: String| RuleError::Parse {
@@ -185,6 +201,7 @@ impl FileConfig {
             rules,
             disabled_rules: raw.disabled_rules,
             exclude_paths,
+            exclude_path_regexes: Vec::new(),
             allow_values: raw
                 .allowlist
                 .values
