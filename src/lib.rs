@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod check;
 pub mod config;
 pub mod engine;
+pub mod enrich;
 pub mod finding;
 pub mod report;
 pub mod rules;

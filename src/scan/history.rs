@@ -12,6 +12,7 @@ use time::format_description::well_known::Rfc3339;
 use super::{to_finding, Collected, EngineSink, RunError, ScanResult};
 use crate::config::Config;
 use crate::engine::Engine;
+use crate::enrich::owners::CODEOWNERS_LOCATIONS;
 use crate::finding::{CommitInfo, Fingerprint, Match};
 use crate::source::git::{self, CommitMeta, HeadTree, Introduction, ObjectId, Selection};
 use crate::source::Origin;
@@ -199,7 +200,17 @@ pub fn scan_history(
         }
     }
     timings.mark("findings with commit metadata");
-    Ok(collected.into_result())
+    let mut result = collected.into_result();
+    // Owners of history findings come from HEAD's CODEOWNERS (the team that owns the code today).
+    result.codeowners = CODEOWNERS_LOCATIONS.iter().find_map(|place| {
+        let id = head.blob_at(place)?;
+        let data = git::read_blob(&repo, id, 1 << 20).ok()?.ok()?;
+        Some((
+            format!("HEAD:{place}"),
+            String::from_utf8_lossy(&data).into_owned(),
+        ))
+    });
+    Ok(result)
 }
 
 /// Phase durations on stderr when `SPRAWL_TIMINGS` is set (for benchmarks: where the time goes).
@@ -270,7 +281,9 @@ pub fn scan_staged(config: &Config, engine: &Engine) -> Result<ScanResult, RunEr
     let mut collected = shared.into_inner().unwrap_or_else(|e| e.into_inner());
     collected.blobs.clear();
     collected.findings = findings;
-    Ok(collected.into_result())
+    let mut result = collected.into_result();
+    result.codeowners = repo.workdir().and_then(super::read_codeowners);
+    Ok(result)
 }
 
 /// Reads and scans one blob through `sink` (so it is counted and its problems reported); returns its

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use crate::config::{Config, FileConfig, Mode};
 use crate::engine::{Engine, EngineOptions, Scratch};
+use crate::enrich::owners::{self, Codeowners, CODEOWNERS_LOCATIONS};
 use crate::finding::{group_credentials, Credential, Finding, Fingerprint, Match, Validity};
 use crate::rules::{self, RuleError};
 use crate::source::fs::{self, FsOptions, RootError};
@@ -53,6 +54,8 @@ pub struct ScanResult {
     pub notices: Vec<ScanError>,
     /// The config file that was loaded, if any.
     pub config_loaded: Option<String>,
+    /// The CODEOWNERS file the scan found (where, text): the root's for files, HEAD's for history.
+    pub codeowners: Option<(String, String)>,
 }
 
 /// Why a run could not start.
@@ -83,11 +86,19 @@ pub fn run(config: &Config) -> Result<ScanResult, RunError> {
         Mode::Staged => history::scan_staged(config, &engine)?,
     };
     // Path allowlists apply to every mode (history paths are only known after the scan).
-    let before = result.findings.len();
     result.findings.retain(|f| !file_config.excludes(&f.path));
-    if result.findings.len() != before {
-        result.credentials = group_credentials(&result.findings);
-    }
+    let codeowners = result.codeowners.as_ref().map(|(place, text)| {
+        let (parsed, bad_lines) = Codeowners::parse(text);
+        for e in bad_lines {
+            result.errors.push(ScanError {
+                path: format!("{place}:{}", e.line),
+                message: format!("CODEOWNERS line ignored: {}", e.message),
+            });
+        }
+        parsed
+    });
+    owners::assign(&mut result.findings, codeowners.as_ref());
+    result.credentials = group_credentials(&result.findings);
     if let Some(b) = &baseline {
         let before = result.findings.len();
         result.findings.retain(|f| !b.contains(&f.fingerprint));
@@ -157,7 +168,22 @@ fn scan_paths(
                 .push(to_finding(engine, m, &blob.origin.path));
         }
     }
-    Ok(collected.into_result())
+    let mut result = collected.into_result();
+    result.codeowners = config
+        .paths
+        .first()
+        .filter(|root| root.is_dir())
+        .and_then(|root| read_codeowners(root));
+    Ok(result)
+}
+
+/// The first CODEOWNERS file of GitHub's locations under `root`, as (relative place, text).
+pub fn read_codeowners(root: &Path) -> Option<(String, String)> {
+    CODEOWNERS_LOCATIONS.iter().find_map(|place| {
+        std::fs::read_to_string(root.join(place))
+            .ok()
+            .map(|text| (place.to_string(), text))
+    })
 }
 
 /// The matches of one blob.
@@ -208,6 +234,7 @@ impl Collected {
             errors: self.errors,
             notices: self.notices,
             config_loaded: None,
+            codeowners: None,
         }
     }
 }
