@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::RenderOptions;
+use crate::finding::{Credential, Validity};
 use crate::scan::{human_bytes, ScanResult};
 
 struct Style {
@@ -119,6 +120,7 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             out,
             "A false positive? Add `sprawl:allow` in a comment on its line, or list it in a config allowlist."
         )?;
+        write_credential_summary(result, opts, out)?;
     }
     Ok(())
 }
@@ -138,6 +140,82 @@ fn printable(s: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Risk order: live first, then present in HEAD, then wider sprawl, then older exposure.
+pub fn by_risk(a: &Credential, b: &Credential) -> std::cmp::Ordering {
+    let live = |c: &Credential| matches!(c.validity, Validity::Live { .. });
+    live(b)
+        .cmp(&live(a))
+        .then(b.in_head.unwrap_or(false).cmp(&a.in_head.unwrap_or(false)))
+        .then(b.locations.cmp(&a.locations))
+        .then_with(|| match (&a.first_seen, &b.first_seen) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        })
+        .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+}
+
+/// The top credentials by risk and how many credentials each owner has.
+fn write_credential_summary(
+    result: &ScanResult,
+    opts: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    const TOP: usize = 5;
+    let mut creds: Vec<&Credential> = result.credentials.iter().collect();
+    creds.sort_by(|a, b| by_risk(a, b));
+    writeln!(out, "Top credentials by risk:")?;
+    for c in creds.iter().take(TOP) {
+        let secret = if opts.redact {
+            c.secret.redacted()
+        } else {
+            c.secret.expose_lossy()
+        };
+        let mut line = format!(
+            "  {secret}  {}  {} location{}",
+            c.rule.id,
+            c.locations,
+            plural(c.locations)
+        );
+        match c.in_head {
+            Some(true) => line.push_str("  in HEAD"),
+            Some(false) => line.push_str("  history only"),
+            None => {}
+        }
+        if let Some(first) = &c.first_seen {
+            line.push_str(&format!("  first seen {first}"));
+        }
+        let owners = if c.owners.is_empty() {
+            "no owner".to_string()
+        } else {
+            c.owners
+                .iter()
+                .map(|o| printable(o))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        line.push_str(&format!("  owners: {owners}"));
+        writeln!(out, "{line}")?;
+    }
+    if creds.len() > TOP {
+        writeln!(out, "  … and {} more", creds.len() - TOP)?;
+    }
+    let mut per_owner: std::collections::BTreeMap<String, usize> = Default::default();
+    for c in &result.credentials {
+        if c.owners.is_empty() {
+            *per_owner.entry("(no owner)".into()).or_default() += 1;
+        }
+        for o in &c.owners {
+            *per_owner.entry(printable(o)).or_default() += 1;
+        }
+    }
+    let mut owners: Vec<(String, usize)> = per_owner.into_iter().collect();
+    owners.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let list: Vec<String> = owners.iter().map(|(o, n)| format!("{o} {n}")).collect();
+    writeln!(out, "Credentials per owner: {}", list.join(" · "))
 }
 
 fn short(id: &str) -> &str {

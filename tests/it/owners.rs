@@ -85,3 +85,28 @@ fn history_uses_head_codeowners_then_the_commit_author() {
     );
     assert_eq!(r.findings[1].commit.as_deref(), Some(c1.as_str()));
 }
+
+#[test]
+fn human_summary_ends_with_top_credentials_by_risk_and_owner_counts() {
+    let repo = Repo::init();
+    repo.write("old.env", &format!("T={GH2}\n"));
+    repo.commit("old secret", ALICE, 1);
+    std::fs::remove_file(repo.sb.join("old.env")).unwrap();
+    repo.commit("remove", ALICE, 2);
+    repo.write("a.env", &format!("T={GH1}\n"))
+        .write("b.env", &format!("T={GH1}\n"));
+    repo.write("CODEOWNERS", "/a.env @org/team\n/b.env @org/team\n");
+    repo.commit("current", BOB, 3);
+    let run = run_in(repo.path(), &["scan", "--git", "."]);
+    assert_eq!(run.code, 1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines[lines.len() - 4..],
+        [
+            "Top credentials by risk:",
+            "  ghp_Mk…  github.pat-classic  2 locations  in HEAD  first seen 2024-01-03T12:00:00Z  owners: @org/team",
+            "  ghp_us…  github.pat-classic  1 location  history only  first seen 2024-01-01T12:00:00Z  owners: alice@example.org",
+            "Credentials per owner: @org/team 1 · alice@example.org 1",
+        ]
+    );
+}
