@@ -109,6 +109,9 @@ struct TargetArgs {
     /// sprawl.toml: custom rules, disabled rules, allowlists.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Owners inventory (TOML): known credentials with owner, purpose, expiry and rotation period.
+    #[arg(long, value_name = "FILE")]
+    inventory: Option<PathBuf>,
     /// Worker threads (default: number of CPUs).
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
@@ -233,6 +236,7 @@ fn target_config(t: TargetArgs) -> Config {
         mode,
         paths: t.paths,
         config_file: t.config,
+        inventory: t.inventory,
         threads: t.threads.filter(|&n| n > 0).unwrap_or(defaults.threads),
         respect_ignore: !t.no_ignore,
         max_file_size: t.max_file_size,

@@ -189,6 +189,8 @@ pub struct Credential {
     /// Whether any location is in HEAD's tree; `None` outside git history.
     pub in_head: Option<bool>,
     pub owners: Vec<String>,
+    /// `governed`, `expired`, `rotation_overdue` or `ungoverned` (set by the inventory step).
+    pub governance: &'static str,
     pub validity: Validity,
 }
 
@@ -205,6 +207,7 @@ pub fn group_credentials(findings: &[Finding]) -> Vec<Credential> {
             first_seen: None,
             in_head: None,
             owners: Vec::new(),
+            governance: "ungoverned",
             validity: f.validity.clone(),
         });
         c.locations += 1;

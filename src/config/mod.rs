@@ -46,6 +46,8 @@ pub struct Config {
     pub config_file: Option<PathBuf>,
     /// Credentials in this baseline are not reported.
     pub baseline: Option<PathBuf>,
+    /// The owners inventory (known credentials, their owners, expiry and rotation).
+    pub inventory: Option<PathBuf>,
     pub redact: bool,
     pub threads: usize,
     /// Exit status when anything is reported.
@@ -66,6 +68,7 @@ impl Default for Config {
             output: None,
             config_file: None,
             baseline: None,
+            inventory: None,
             redact: true,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             exit_code: 1,

@@ -1,4 +1,5 @@
-//! Enrichment: facts added to findings after the scan — who owns a credential (CODEOWNERS, commit
-//! author). Works on plain data handed in by the orchestrator; never reads sources or writes reports.
+//! Enrichment: facts added to findings after the scan — who owns a credential (inventory, CODEOWNERS,
+//! commit author) and whether it is governed. Works on plain data handed in by the orchestrator; never reads sources or writes reports.
 
+pub mod inventory;
 pub mod owners;

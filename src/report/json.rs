@@ -55,6 +55,7 @@ struct JsonCredential<'a> {
     first_seen: Option<&'a str>,
     in_head: Option<bool>,
     owners: &'a [String],
+    governance: &'a str,
     validity: JsonValidity<'a>,
 }
 
@@ -149,6 +150,7 @@ fn credential(c: &Credential) -> JsonCredential<'_> {
         locations: c.locations,
         first_seen: c.first_seen.as_deref(),
         in_head: c.in_head,
+        governance: c.governance,
         owners: &c.owners,
         validity: validity(&c.validity),
     }

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use crate::config::{Config, FileConfig, Mode};
 use crate::engine::{Engine, EngineOptions, Scratch};
+use crate::enrich::inventory::{self, Governance, Inventory};
 use crate::enrich::owners::{self, Codeowners, CODEOWNERS_LOCATIONS};
 use crate::finding::{group_credentials, Credential, Finding, Fingerprint, Match, Validity};
 use crate::rules::{self, RuleError};
@@ -79,6 +80,10 @@ pub fn run(config: &Config) -> Result<ScanResult, RunError> {
         Some(p) => Some(crate::baseline::Baseline::load(p)?),
         None => None,
     };
+    let inventory = match &config.inventory {
+        Some(p) => Some(Inventory::load(p)?),
+        None => None,
+    };
     let (engine, file_config) = prepare(config)?;
     let mut result = match &config.mode {
         Mode::Files => scan_paths(config, &engine, &file_config)?,
@@ -98,7 +103,18 @@ pub fn run(config: &Config) -> Result<ScanResult, RunError> {
         parsed
     });
     owners::assign(&mut result.findings, codeowners.as_ref());
+    let verdicts = inventory
+        .as_ref()
+        .map(|inv| inventory::apply(&mut result.findings, inv, inventory::today()))
+        .unwrap_or_default();
     result.credentials = group_credentials(&result.findings);
+    for c in &mut result.credentials {
+        c.governance = verdicts
+            .get(&c.fingerprint)
+            .copied()
+            .unwrap_or(Governance::Ungoverned)
+            .as_str();
+    }
     if let Some(b) = &baseline {
         let before = result.findings.len();
         result.findings.retain(|f| !b.contains(&f.fingerprint));

@@ -110,3 +110,131 @@ fn human_summary_ends_with_top_credentials_by_risk_and_owner_counts() {
         ]
     );
 }
+
+#[test]
+fn inventory_owners_beat_codeowners_and_governance_uses_a_fixed_today() {
+    let sb = Sandbox::new();
+    sb.file("CODEOWNERS", "* @org/everyone\n")
+        .file("deploy/prod.env", format!("T={GH1}\n"))
+        .file("ci/build.env", format!("T={GH2}\n"))
+        .file("misc/x.env", "K=ghp_Zq7XwP2vLk9RtY4mNb6Hc3Jd8Fg5Sa1Ue0Oi\n");
+    let (_, r) = scan_json(sb.path(), &["."]);
+    let fp_prod = r
+        .findings
+        .iter()
+        .find(|f| f.path == "deploy/prod.env")
+        .unwrap()
+        .fingerprint
+        .clone();
+    sb.file(
+        "inv.toml",
+        format!(
+            "[[credentials]]\nfingerprint = \"{fp_prod}\"\nowner = \"@org/payments\"\npurpose = \"payouts\"\n\
+             created = \"2025-01-01\"\nexpires = \"2025-06-01\"\n\n\
+             [[credentials]]\nrule = \"github.pat-classic\"\npath = \"ci/**\"\nowner = \"@org/ci\"\n\
+             created = \"2025-01-01\"\nrotate_every = \"90d\"\n"
+        ),
+    );
+    let run = |today: &str| -> Report {
+        let out = run_cmd(
+            sprawl()
+                .current_dir(sb.path())
+                .env("SPRAWL_TODAY", today)
+                .args([
+                    "scan",
+                    "--format",
+                    "json",
+                    "--inventory",
+                    "inv.toml",
+                    "deploy",
+                    "ci",
+                    "misc",
+                ]),
+            None,
+        );
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        serde_json::from_str(&out.stdout).unwrap()
+    };
+    // Scanning three roots: no single repository root, so no CODEOWNERS; inventory owners only.
+    let r = run("2025-03-01");
+    let by_path: Vec<(String, Vec<String>, Option<String>)> = r
+        .findings
+        .iter()
+        .map(|f| (f.path.clone(), f.owners.clone(), f.owner_source.clone()))
+        .collect();
+    assert_eq!(
+        by_path,
+        vec![
+            ("build.env".into(), vec![], None),
+            (
+                "prod.env".into(),
+                vec!["@org/payments".into()],
+                Some("inventory".into())
+            ),
+            ("x.env".into(), vec![], None),
+        ]
+    );
+    let gov = |r: &Report| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = r
+            .credentials
+            .iter()
+            .map(|c| (c.owners.join(","), c.governance.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        gov(&r),
+        vec![
+            ("".into(), "ungoverned".into()),
+            ("".into(), "ungoverned".into()),
+            ("@org/payments".into(), "governed".into())
+        ]
+    );
+    assert_eq!(
+        gov(&run("2025-06-01"))[2],
+        ("@org/payments".into(), "expired".into())
+    );
+    // From the repository root, CODEOWNERS applies, but the inventory beats it; the glob entry matches.
+    let out = run_cmd(
+        sprawl()
+            .current_dir(sb.path())
+            .env("SPRAWL_TODAY", "2025-04-01")
+            .args(["scan", "--format", "json", "--inventory", "inv.toml", "."]),
+        None,
+    );
+    let r: Report = serde_json::from_str(&out.stdout).unwrap();
+    let by_path: Vec<(String, Vec<String>, Option<String>)> = r
+        .findings
+        .iter()
+        .map(|f| (f.path.clone(), f.owners.clone(), f.owner_source.clone()))
+        .collect();
+    assert_eq!(
+        by_path,
+        vec![
+            (
+                "ci/build.env".into(),
+                vec!["@org/ci".into()],
+                Some("inventory".into())
+            ),
+            (
+                "deploy/prod.env".into(),
+                vec!["@org/payments".into()],
+                Some("inventory".into())
+            ),
+            (
+                "misc/x.env".into(),
+                vec!["@org/everyone".into()],
+                Some("codeowners".into())
+            ),
+        ]
+    );
+    assert_eq!(
+        gov(&r),
+        vec![
+            ("@org/ci".into(), "rotation_overdue".into()),
+            ("@org/everyone".into(), "ungoverned".into()),
+            ("@org/payments".into(), "governed".into()),
+        ]
+    );
+}

@@ -46,6 +46,7 @@ fn json_report_has_every_field_of_the_contract() {
     );
     assert_eq!(c.first_seen, None);
     assert_eq!(c.in_head, None);
+    assert_eq!(c.governance, "ungoverned");
     assert!(c.owners.is_empty());
     assert_eq!(c.validity.status, "not_checked");
     assert_eq!((r.stats.files, r.stats.blobs, r.stats.commits), (1, 1, 0));

@@ -146,6 +146,7 @@ pub struct Credential {
     pub first_seen: Option<String>,
     pub in_head: Option<bool>,
     pub owners: Vec<String>,
+    pub governance: String,
     pub validity: Validity,
 }
 
