@@ -193,6 +193,40 @@ pub fn today() -> Date {
         .unwrap_or_else(|| time::OffsetDateTime::now_utc().date())
 }
 
+/// Applies the inventory: matching findings take the entry's owner (`owner_source = "inventory"`, which
+/// beats CODEOWNERS). Returns each credential's governance: the worst verdict of the entries covering
+/// any of its findings (expired, then rotation overdue, then governed); credentials not listed are
+/// ungoverned.
+pub fn apply(
+    findings: &mut [Finding],
+    inventory: &Inventory,
+    today: Date,
+) -> std::collections::HashMap<crate::finding::Fingerprint, Governance> {
+    let mut verdicts: std::collections::HashMap<crate::finding::Fingerprint, Governance> =
+        Default::default();
+    for f in findings.iter_mut() {
+        let Some(entry) = inventory.entry_for(f) else {
+            continue;
+        };
+        f.owners = vec![entry.owner.clone()];
+        f.owner_source = Some("inventory".into());
+        let verdict = entry.governance(today);
+        let rank = |g: Governance| match g {
+            Governance::Expired => 3,
+            Governance::RotationOverdue => 2,
+            Governance::Governed => 1,
+            Governance::Ungoverned => 0,
+        };
+        let slot = verdicts
+            .entry(f.fingerprint.clone())
+            .or_insert(Governance::Governed);
+        if rank(verdict) > rank(*slot) {
+            *slot = verdict;
+        }
+    }
+    verdicts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,38 +280,4 @@ mod tests {
             "inv.toml:1: invalid period \"3 months\" (expected e.g. 90d or 12w)"
         );
     }
-}
-
-/// Applies the inventory: matching findings take the entry's owner (`owner_source = "inventory"`, which
-/// beats CODEOWNERS). Returns each credential's governance: the worst verdict of the entries covering
-/// any of its findings (expired, then rotation overdue, then governed); credentials not listed are
-/// ungoverned.
-pub fn apply(
-    findings: &mut [Finding],
-    inventory: &Inventory,
-    today: Date,
-) -> std::collections::HashMap<crate::finding::Fingerprint, Governance> {
-    let mut verdicts: std::collections::HashMap<crate::finding::Fingerprint, Governance> =
-        Default::default();
-    for f in findings.iter_mut() {
-        let Some(entry) = inventory.entry_for(f) else {
-            continue;
-        };
-        f.owners = vec![entry.owner.clone()];
-        f.owner_source = Some("inventory".into());
-        let verdict = entry.governance(today);
-        let rank = |g: Governance| match g {
-            Governance::Expired => 3,
-            Governance::RotationOverdue => 2,
-            Governance::Governed => 1,
-            Governance::Ungoverned => 0,
-        };
-        let slot = verdicts
-            .entry(f.fingerprint.clone())
-            .or_insert(Governance::Governed);
-        if rank(verdict) > rank(*slot) {
-            *slot = verdict;
-        }
-    }
-    verdicts
 }
