@@ -145,14 +145,23 @@ fn huge_file_is_skipped_with_a_warning_unless_the_limit_allows_it() {
     std::fs::remove_file(path).unwrap();
 }
 
-/// Runs as a user the file permissions apply to: as root, the child drops to `nobody`.
+/// Runs as a user the file permissions apply to: as root, the child drops to `nobody`, running a copy
+/// of the binary placed in `dir` (which must be world-readable), so that where the build directory lives
+/// does not matter.
 fn run_unprivileged(dir: &std::path::Path, args: &[&str]) -> Run {
     use std::os::unix::process::CommandExt;
-    let mut cmd = sprawl();
-    cmd.current_dir(dir).args(args);
-    if unsafe_geteuid() == 0 {
-        cmd.uid(65534).gid(65534);
+    if unsafe_geteuid() != 0 {
+        return run_cmd(sprawl().current_dir(dir).args(args), None);
     }
+    let bin_dir = dir.join(".bin");
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    let bin = bin_dir.join("sprawl");
+    std::fs::copy(env!("CARGO_BIN_EXE_sprawl"), &bin).unwrap();
+    for p in [&bin_dir, &bin] {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let mut cmd = std::process::Command::new(&bin);
+    cmd.current_dir(dir).args(args).uid(65534).gid(65534);
     run_cmd(&mut cmd, None)
 }
 
