@@ -157,13 +157,8 @@ fn inventory_owners_beat_codeowners_and_governance_uses_a_fixed_today() {
     };
     // Scanning three roots: no single repository root, so no CODEOWNERS; inventory owners only.
     let r = run("2025-03-01");
-    let by_path: Vec<(String, Vec<String>, Option<String>)> = r
-        .findings
-        .iter()
-        .map(|f| (f.path.clone(), f.owners.clone(), f.owner_source.clone()))
-        .collect();
     assert_eq!(
-        by_path,
+        owners_by_path(&r),
         vec![
             ("build.env".into(), vec![], None),
             (
@@ -204,13 +199,8 @@ fn inventory_owners_beat_codeowners_and_governance_uses_a_fixed_today() {
         None,
     );
     let r: Report = serde_json::from_str(&out.stdout).unwrap();
-    let by_path: Vec<(String, Vec<String>, Option<String>)> = r
-        .findings
-        .iter()
-        .map(|f| (f.path.clone(), f.owners.clone(), f.owner_source.clone()))
-        .collect();
     assert_eq!(
-        by_path,
+        owners_by_path(&r),
         vec![
             (
                 "ci/build.env".into(),
