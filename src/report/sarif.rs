@@ -5,7 +5,7 @@
 //! `partialFingerprints` (never line numbers or commit metadata, so alerts survive edits), and history
 //! findings carry their commit in `properties`. The secret value appears nowhere unless `--no-redact`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde_json::json;
@@ -94,7 +94,7 @@ fn rule_descriptor(rule: &RuleMeta) -> ReportingDescriptor {
         .build()
 }
 
-fn result(f: &Finding, rule_index: usize, opts: RenderOptions) -> SarifResult {
+fn sarif_result(f: &Finding, rule_index: usize, opts: RenderOptions) -> SarifResult {
     let (_, _, level) = severity(f.rule.confidence);
     let shown = if opts.redact {
         f.secret.redacted()
@@ -143,22 +143,18 @@ fn result(f: &Finding, rule_index: usize, opts: RenderOptions) -> SarifResult {
 
 /// The whole report as one SARIF log.
 pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    let ids: BTreeSet<&str> = result.findings.iter().map(|f| f.rule.id.as_str()).collect();
-    let index: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let mut rules: Vec<ReportingDescriptor> = Vec::with_capacity(ids.len());
-    for id in &ids {
-        let meta = &result
-            .findings
-            .iter()
-            .find(|f| f.rule.id == *id)
-            .expect("rule has a finding")
-            .rule;
-        rules.push(rule_descriptor(meta));
-    }
+    // Every rule that has results, by id; a result's ruleIndex is its rule's position here.
+    let metas: BTreeMap<&str, &RuleMeta> = result
+        .findings
+        .iter()
+        .map(|f| (f.rule.id.as_str(), f.rule.as_ref()))
+        .collect();
+    let index: BTreeMap<&str, usize> = metas.keys().enumerate().map(|(i, id)| (*id, i)).collect();
+    let rules: Vec<ReportingDescriptor> = metas.values().map(|m| rule_descriptor(m)).collect();
     let results: Vec<SarifResult> = result
         .findings
         .iter()
-        .map(|f| result_for(f, &index, opts))
+        .map(|f| sarif_result(f, index[f.rule.id.as_str()], opts))
         .collect();
     let driver = ToolComponent::builder()
         .name("sprawl")
@@ -179,8 +175,4 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
         .build();
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
-}
-
-fn result_for(f: &Finding, index: &BTreeMap<&str, usize>, opts: RenderOptions) -> SarifResult {
-    result(f, index[f.rule.id.as_str()], opts)
 }

@@ -147,8 +147,21 @@ pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> RuleError {
     };
     RuleError::Parse {
         file: format!("{file}:{line}:{column}"),
-        message: e.message().trim_end().to_string(),
+        message: redact_quoted(e.message().trim_end()),
     }
+}
+
+/// Replaces every double-quoted value in a parser message with `"…"`: serde quotes the offending value
+/// (`invalid type: string "ghp_…", expected a sequence`), and in a config that value can be a secret.
+fn redact_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('"');
+    out.push_str(parts.next().unwrap_or_default());
+    for (i, part) in parts.enumerate() {
+        out.push('"');
+        out.push_str(if i % 2 == 0 { "…" } else { part });
+    }
+    out
 }
 
 /// 1-based line of byte `offset` in `text`.
@@ -312,6 +325,19 @@ mod tests {
         assert_eq!(
             err,
             "custom.toml:4:8: invalid type: integer `3`, expected a string"
+        );
+    }
+
+    #[test]
+    fn parse_errors_do_not_quote_values() {
+        let text = "provider = \"x\"\n[[rules]]\nid = \"x.a\"\nname = \"n\"\nkeywords = \"ghp_R7tZk2mQ9vXw4LpB8nHc3sJd6fYg1aUe5oTi\"\n";
+        let err = parse_rule_file("custom.toml", text)
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("ghp_"), "{err}");
+        assert_eq!(
+            err,
+            "custom.toml:5:12: invalid type: string \"…\", expected a sequence"
         );
     }
 

@@ -710,7 +710,7 @@ pub fn commit_meta(repo: &Repository, id: Oid) -> Option<CommitMeta> {
     })
 }
 
-/// True if HEAD's tree has `blob` at `path`. False for an unborn HEAD.
+/// HEAD's tree, for asking which blob a path holds there (none for an unborn HEAD).
 pub struct HeadTree<'r> {
     tree: Option<git2::Tree<'r>>,
 }
