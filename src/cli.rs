@@ -109,7 +109,7 @@ struct TargetArgs {
     /// sprawl.toml: custom rules, disabled rules, allowlists.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Owners inventory (TOML): known credentials with owner, purpose, expiry and rotation period.
+    /// Owners inventory (TOML, or YAML for .yaml/.yml): known credentials with owner, purpose, expiry and rotation period.
     #[arg(long, value_name = "FILE")]
     inventory: Option<PathBuf>,
     /// Worker threads (default: number of CPUs).

@@ -12,6 +12,16 @@
 //! expires = "2026-03-01"                # optional
 //! rotate_every = "90d"                  # optional: days (d) or weeks (w)
 //! ```
+//!
+//! The same entries can be written in YAML (a file ending in `.yaml` or `.yml`):
+//!
+//! ```yaml
+//! credentials:
+//!   - rule: aws.access-key-id
+//!     path: "deploy/**"
+//!     owner: "@org/payments"
+//!     rotate_every: 90d
+//! ```
 
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
@@ -45,6 +55,13 @@ impl Governance {
 struct RawInventory {
     #[serde(default)]
     credentials: Vec<toml::Spanned<RawEntry>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawYamlInventory {
+    #[serde(default)]
+    credentials: Vec<RawEntry>,
 }
 
 #[derive(Deserialize)]
@@ -134,20 +151,67 @@ impl Inventory {
             file: file.clone(),
             message: e.to_string(),
         })?;
-        Inventory::parse(&file, &text)
+        let yaml = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+        if yaml {
+            Inventory::parse_yaml(&file, &text)
+        } else {
+            Inventory::parse(&file, &text)
+        }
+    }
+
+    /// Parses inventory YAML (`credentials:` list); errors name the file and the line (parse errors) or
+    /// the entry (bad values). Quoted values in parser messages are redacted: they may be secrets.
+    pub fn parse_yaml(file: &str, text: &str) -> Result<Inventory, RuleError> {
+        let raw: RawYamlInventory = yaml_serde::from_str(text).map_err(|e| {
+            let place = match e.location() {
+                Some(l) => format!("{file}:{}", l.line()),
+                None => file.to_string(),
+            };
+            // The parser appends "at line L column C"; the location is already in `place`.
+            let message = e.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
+            RuleError::Parse {
+                file: place,
+                message: rules::redact_quoted(&message),
+            }
+        })?;
+        let entries = raw
+            .credentials
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (format!("{file}: credentials[{i}]"), r));
+        Inventory::build(entries)
     }
 
     /// Parses inventory TOML; errors name the file, the line and the field.
     pub fn parse(file: &str, text: &str) -> Result<Inventory, RuleError> {
         let raw: RawInventory =
             toml::from_str(text).map_err(|e| rules::toml_error(file, text, &e))?;
+        let entries = raw.credentials.iter().map(|spanned| {
+            (
+                format!("{file}:{}", rules::line_of(text, spanned.span().start)),
+                spanned.get_ref(),
+            )
+        });
+        Inventory::build(entries)
+    }
+
+    /// Checks and compiles raw entries, each with the place (file and line, or entry) errors name.
+    fn build<'a>(
+        raw: impl Iterator<Item = (String, &'a RawEntry)>,
+    ) -> Result<Inventory, RuleError> {
         let mut entries = Vec::new();
-        for spanned in raw.credentials {
+        for (place, r) in raw {
             let at = |message: String| RuleError::Parse {
-                file: format!("{file}:{}", rules::line_of(text, spanned.span().start)),
+                file: place.clone(),
                 message,
             };
-            let r = spanned.get_ref();
             if r.fingerprint.is_none() && r.rule.is_none() && r.path.is_none() {
                 return Err(at(
                     "an entry needs `fingerprint`, or `rule` and/or `path`".into()
@@ -252,6 +316,44 @@ mod tests {
         let exp = &inv.entries[1];
         assert_eq!(exp.governance(date("2025-05-31")), Governance::Governed);
         assert_eq!(exp.governance(date("2025-06-01")), Governance::Expired);
+    }
+
+    #[test]
+    fn yaml_inventory_parses_like_toml_and_errors_name_the_place() {
+        let inv = Inventory::parse_yaml(
+            "inv.yaml",
+            "credentials:\n  - rule: x.y\n    path: \"deploy/**\"\n    owner: \"@a\"\n    created: \"2025-01-01\"\n    rotate_every: 90d\n  - fingerprint: ff\n    owner: \"@b\"\n    expires: \"2025-06-01\"\n",
+        )
+        .unwrap();
+        assert_eq!(inv.entries.len(), 2);
+        assert_eq!(inv.entries[0].owner, "@a");
+        assert_eq!(
+            inv.entries[0].governance(date("2025-04-01")),
+            Governance::RotationOverdue
+        );
+        assert_eq!(inv.entries[1].owner, "@b");
+        assert_eq!(
+            inv.entries[1].governance(date("2025-06-01")),
+            Governance::Expired
+        );
+        let err = Inventory::parse_yaml(
+            "inv.yaml",
+            "credentials:\n  - rule: x\n    owner: \"@a\"\n  - rule: y\n    owner: \"@b\"\n    expires: soon\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "inv.yaml: credentials[1]: invalid date \"soon\" (expected YYYY-MM-DD)"
+        );
+        // A secret pasted into the wrong field is not echoed by the parser error.
+        let err = Inventory::parse_yaml(
+            "inv.yaml",
+            "credentials:\n  - rule: x\n    owner: [\"ghp_R7tZk2mQ9vXw4LpB8nHc3sJd6fYg1aUe5oTi\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("inv.yaml:3: "), "{err}");
+        assert!(!err.contains("ghp_R7tZk2"), "{err}");
     }
 
     #[test]

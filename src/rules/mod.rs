@@ -153,7 +153,7 @@ pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> RuleError {
 
 /// Replaces every double-quoted value in a parser message with `"…"`: serde quotes the offending value
 /// (`invalid type: string "ghp_…", expected a sequence`), and in a config that value can be a secret.
-fn redact_quoted(message: &str) -> String {
+pub fn redact_quoted(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut parts = message.split('"');
     out.push_str(parts.next().unwrap_or_default());
