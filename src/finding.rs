@@ -123,6 +123,16 @@ pub struct CommitInfo {
     pub summary: String,
 }
 
+/// History scans: when a location's content was last in the repository.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LastSeen {
+    /// Still in the tree of some branch, tag or other ref (false: removed everywhere, history only).
+    pub present: bool,
+    /// RFC 3339 date and epoch seconds of the newest tip commit holding it (present), or of the newest
+    /// commit that removed it (not present). `None` when only a ref to a tree holds it.
+    pub date: Option<(String, i64)>,
+}
+
 /// Whether a credential still works. Network checks happen only with `--validate`.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum Validity {
@@ -155,6 +165,8 @@ pub struct Finding {
     pub rule: Arc<RuleMeta>,
     pub fingerprint: Fingerprint,
     pub secret: Secret,
+    /// Git scans: the repository (its `origin` URL without credentials, else its path).
+    pub repository: Option<String>,
     /// Relative to the scanned root (history: the path in the commit).
     pub path: String,
     pub line: u32,
@@ -164,6 +176,8 @@ pub struct Finding {
     pub commit: Option<CommitInfo>,
     /// History scans: whether this location is still in HEAD's tree. `None` outside git history.
     pub in_head: Option<bool>,
+    /// History scans: when this location's content was last in the repository.
+    pub last_seen: Option<LastSeen>,
     pub owners: Vec<String>,
     pub owner_source: Option<String>,
     pub validity: Validity,
@@ -186,6 +200,16 @@ pub struct Credential {
     pub locations: usize,
     /// Earliest commit date (RFC 3339) of any location; `None` outside git history.
     pub first_seen: Option<String>,
+    /// `first_seen` in seconds since the epoch.
+    pub first_seen_timestamp: Option<i64>,
+    /// History scans: the newest tip holding it, or (when removed everywhere) the newest removal.
+    pub last_seen: Option<String>,
+    /// `last_seen` in seconds since the epoch.
+    pub last_seen_timestamp: Option<i64>,
+    /// History scans: whether it is gone from every ref's tree (only in history).
+    pub removed: Option<bool>,
+    /// Whole days from `first_seen` to now (or to `last_seen` when removed). Set by the scan from [`Credential::exposure_days`].
+    pub exposed_days: Option<i64>,
     /// Whether any location is in HEAD's tree; `None` outside git history.
     pub in_head: Option<bool>,
     pub owners: Vec<String>,
@@ -197,7 +221,7 @@ pub struct Credential {
 /// Groups findings by fingerprint, in fingerprint order. Owners are the union over locations, sorted.
 pub fn group_credentials(findings: &[Finding]) -> Vec<Credential> {
     let mut by_fp: std::collections::BTreeMap<&Fingerprint, Credential> = Default::default();
-    let mut earliest: std::collections::HashMap<&Fingerprint, i64> = Default::default();
+    let mut latest: std::collections::HashMap<&Fingerprint, (bool, i64)> = Default::default();
     for f in findings {
         let c = by_fp.entry(&f.fingerprint).or_insert_with(|| Credential {
             fingerprint: f.fingerprint.clone(),
@@ -205,6 +229,11 @@ pub fn group_credentials(findings: &[Finding]) -> Vec<Credential> {
             secret: f.secret.clone(),
             locations: 0,
             first_seen: None,
+            first_seen_timestamp: None,
+            last_seen: None,
+            last_seen_timestamp: None,
+            removed: None,
+            exposed_days: None,
             in_head: None,
             owners: Vec::new(),
             governance: "ungoverned",
@@ -212,10 +241,21 @@ pub fn group_credentials(findings: &[Finding]) -> Vec<Credential> {
         });
         c.locations += 1;
         if let Some(commit) = &f.commit {
-            let t = earliest.entry(&f.fingerprint).or_insert(i64::MAX);
-            if commit.timestamp < *t {
-                *t = commit.timestamp;
+            if c.first_seen_timestamp.is_none_or(|t| commit.timestamp < t) {
+                c.first_seen_timestamp = Some(commit.timestamp);
                 c.first_seen = Some(commit.date.clone());
+            }
+        }
+        if let Some(seen) = &f.last_seen {
+            c.removed = Some(c.removed.unwrap_or(true) && !seen.present);
+            // A present location outranks any removal; among equals the newest date wins.
+            if let Some((date, t)) = &seen.date {
+                let slot = latest.entry(&f.fingerprint).or_insert((false, i64::MIN));
+                if (seen.present, *t) > *slot {
+                    *slot = (seen.present, *t);
+                    c.last_seen = Some(date.clone());
+                    c.last_seen_timestamp = Some(*t);
+                }
             }
         }
         if let Some(here) = f.in_head {
@@ -230,8 +270,45 @@ pub fn group_credentials(findings: &[Finding]) -> Vec<Credential> {
     let mut out: Vec<Credential> = by_fp.into_values().collect();
     for c in &mut out {
         c.owners.sort();
+        if c.removed == Some(false) {
+            // Present somewhere: a removal date elsewhere is not when it was last seen.
+            let t = latest.get(&c.fingerprint).copied();
+            if t.is_some_and(|(present, _)| !present) {
+                c.last_seen = None;
+                c.last_seen_timestamp = None;
+            }
+        }
     }
     out
+}
+
+impl Credential {
+    /// Whole days exposed: from `first_seen` to `now` (epoch seconds), or to `last_seen` when it is
+    /// removed from every ref. `None` without a first-seen date.
+    pub fn exposure_days(&self, now: i64) -> Option<i64> {
+        exposure_days(
+            self.first_seen_timestamp,
+            self.last_seen_timestamp,
+            self.removed == Some(true),
+            now,
+        )
+    }
+}
+
+/// Whole days from `first` to `now`, or to `removed_at` when `removed`. `None` without `first`.
+pub fn exposure_days(
+    first: Option<i64>,
+    removed_at: Option<i64>,
+    removed: bool,
+    now: i64,
+) -> Option<i64> {
+    let first = first?;
+    let end = if removed {
+        removed_at.unwrap_or(now)
+    } else {
+        now
+    };
+    Some((end - first).max(0) / 86_400)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use super::{to_finding, Collected, EngineSink, RunError, ScanResult};
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::enrich::owners::CODEOWNERS_LOCATIONS;
-use crate::finding::{CommitInfo, Fingerprint, Match};
+use crate::finding::{CommitInfo, Fingerprint, LastSeen, Match};
 use crate::source::git::{self, CommitMeta, HeadTree, Introduction, ObjectId, Selection};
 use crate::source::Origin;
 
@@ -107,22 +107,23 @@ pub fn scan_history(
     let commit_count = selected.commits.len() as u64;
 
     // Pass 1: which blobs to scan (and, for a range, where they were introduced).
-    let (blobs, commits, ref_objects, range_intros) = match range {
+    let (blobs, commits, tips, ref_objects, range_intros) = match range {
         None => {
             let e = git::enumerate(&repo, selected, &mut main_sink);
-            (e.blobs, e.commits, e.ref_objects, None)
+            (e.blobs, e.commits, e.tips, e.ref_objects, None)
         }
         Some(_) => {
             let commits = selected.commits;
             git::scan_messages(&repo, &commits, &mut main_sink);
-            let intros = git::introductions(&repo, &commits, &[], None, &mut main_sink);
+            let intros =
+                git::introductions(&repo, &commits, &[], &[], None, &mut main_sink).introductions;
             let mut seen = HashSet::new();
             let blobs: Vec<ObjectId> = intros
                 .iter()
                 .map(|i| i.blob)
                 .filter(|b| seen.insert(*b))
                 .collect();
-            (blobs, commits, Vec::new(), Some(intros))
+            (blobs, commits, Vec::new(), Vec::new(), Some(intros))
         }
     };
     drop(main_sink);
@@ -151,25 +152,34 @@ pub fn scan_history(
             None => messages.push((b.origin, b.matches)),
         }
     }
-    let intros = match range_intros {
-        Some(all) => all
-            .into_iter()
-            .filter(|i| by_blob.contains_key(&i.blob))
-            .collect(),
+    let (intros, last_seen) = match range_intros {
+        Some(all) => (
+            all.into_iter()
+                .filter(|i| by_blob.contains_key(&i.blob))
+                .collect(),
+            HashMap::new(),
+        ),
         None => {
             let wanted: HashSet<ObjectId> = by_blob.keys().copied().collect();
             let pass3 = Mutex::new(Collected::default());
             let mut sink = EngineSink::new(engine, &pass3);
-            let intros =
-                git::introductions(&repo, &commits, &ref_objects, Some(&wanted), &mut sink);
+            let provenance = git::introductions(
+                &repo,
+                &commits,
+                &tips,
+                &ref_objects,
+                Some(&wanted),
+                &mut sink,
+            );
             drop(sink);
             let warnings = pass3.into_inner().unwrap_or_else(|e| e.into_inner());
             collected.errors.extend(warnings.errors);
-            intros
+            (provenance.introductions, provenance.last_seen)
         }
     };
     timings.mark("pass 3: introductions of blobs with matches");
     let head = HeadTree::new(&repo);
+    let repository = git::repository_label(&repo);
     // Secrets found in commit or tag messages are masked in every commit summary that is reported.
     let message_secrets: Vec<Vec<u8>> = messages
         .iter()
@@ -180,22 +190,47 @@ pub fn scan_history(
         cache: HashMap::new(),
         mask: message_secrets,
     };
+    let mut seen_cache: HashMap<ObjectId, Option<LastSeen>> = HashMap::new();
     for Introduction { blob, path, commit } in intros {
         let commit_info = commit.and_then(|c| meta.get(c));
         let in_head = head.blob_at(&path) == Some(blob);
+        let seen = seen_cache
+            .entry(blob)
+            .or_insert_with(|| {
+                last_seen.get(&blob).map(|s| {
+                    let (present, at) = match *s {
+                        git::LastSeen::Present(at) => (true, at),
+                        git::LastSeen::Removed(c, t) => (false, Some((c, t))),
+                    };
+                    LastSeen {
+                        present,
+                        date: at.and_then(|(c, _)| meta.get(c).map(|i| (i.date, i.timestamp))),
+                    }
+                })
+            })
+            .clone();
         for m in &by_blob[&blob] {
             let mut f = to_finding(engine, m.clone(), &path);
             f.commit = commit_info.clone();
             f.in_head = Some(in_head);
+            f.last_seen = seen.clone();
+            f.repository = Some(repository.clone());
             collected.findings.push(f);
         }
     }
     for (origin, matches) in messages {
         let commit_info = origin.commit.and_then(|c| meta.get(c));
+        // A message stays in its commit for good: present, last seen in that commit.
+        let seen = (range.is_none()).then(|| LastSeen {
+            present: true,
+            date: commit_info.as_ref().map(|c| (c.date.clone(), c.timestamp)),
+        });
         for m in matches {
             let mut f = to_finding(engine, m, &origin.path);
             f.commit = commit_info.clone();
             f.in_head = Some(false);
+            f.last_seen = seen.clone();
+            f.repository = Some(repository.clone());
             collected.findings.push(f);
         }
     }
@@ -244,6 +279,7 @@ pub fn scan_staged(config: &Config, engine: &Engine) -> Result<ScanResult, RunEr
     let path = repo_path(config);
     let repo = git::open(&path, true)?;
     let files = git::staged_files(&repo)?;
+    let repository = git::repository_label(&repo);
     let shared = Mutex::new(Collected::default());
     let mut sink = EngineSink::new(engine, &shared);
     let mut findings = Vec::new();
@@ -271,7 +307,8 @@ pub fn scan_staged(config: &Config, engine: &Engine) -> Result<ScanResult, RunEr
             .map(|m| Fingerprint::new(&engine.rule(m.rule).meta.id, m.secret.expose()))
             .collect();
         for m in staged {
-            let f = to_finding(engine, m, &file.path);
+            let mut f = to_finding(engine, m, &file.path);
+            f.repository = Some(repository.clone());
             if !before.contains(&f.fingerprint) {
                 findings.push(f);
             }

@@ -107,19 +107,20 @@ pub fn run(config: &Config) -> Result<ScanResult, RunError> {
         .as_ref()
         .map(|inv| inventory::apply(&mut result.findings, inv, inventory::today()))
         .unwrap_or_default();
+    if let Some(b) = &baseline {
+        let before = result.findings.len();
+        result.findings.retain(|f| !b.contains(&f.fingerprint));
+        result.stats.baselined = (before - result.findings.len()) as u64;
+    }
     result.credentials = group_credentials(&result.findings);
+    let now = inventory::now();
     for c in &mut result.credentials {
         c.governance = verdicts
             .get(&c.fingerprint)
             .copied()
             .unwrap_or(Governance::Ungoverned)
             .as_str();
-    }
-    if let Some(b) = &baseline {
-        let before = result.findings.len();
-        result.findings.retain(|f| !b.contains(&f.fingerprint));
-        result.stats.baselined = (before - result.findings.len()) as u64;
-        result.credentials = group_credentials(&result.findings);
+        c.exposed_days = c.exposure_days(now);
     }
     result.stats.duration_ms = started.elapsed().as_millis() as u64;
     result.config_loaded = config
@@ -262,6 +263,7 @@ pub fn to_finding(engine: &Engine, m: Match, path: &str) -> Finding {
         fingerprint: Fingerprint::new(&rule.meta.id, m.secret.expose()),
         rule: rule.meta.clone(),
         secret: m.secret,
+        repository: None,
         path: path.to_string(),
         line: m.line,
         column: m.column,
@@ -269,6 +271,7 @@ pub fn to_finding(engine: &Engine, m: Match, path: &str) -> Finding {
         end_column: m.end_column,
         commit: None,
         in_head: None,
+        last_seen: None,
         owners: Vec::new(),
         owner_source: None,
         validity: Validity::NotChecked,

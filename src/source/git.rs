@@ -69,6 +69,33 @@ pub fn open(path: &Path, search: bool) -> Result<Repository, GitError> {
     })
 }
 
+/// A name for the repository in reports: its `origin` remote URL with any user name and password removed,
+/// else its directory (the working tree, or the git directory of a bare repository), made absolute.
+pub fn repository_label(repo: &Repository) -> String {
+    if let Some(url) = repo
+        .find_remote("origin")
+        .ok()
+        .and_then(|r| r.url().ok().map(str::to_string))
+    {
+        return strip_userinfo(&url);
+    }
+    let dir = repo.workdir().unwrap_or_else(|| repo.path());
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let text = dir.display().to_string();
+    text.strip_suffix('/').map(str::to_string).unwrap_or(text)
+}
+
+/// `scheme://user:pass@host/…` -> `scheme://host/…` (a clone URL may carry a token).
+pub fn strip_userinfo(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        if let Some((_, host)) = authority.rsplit_once('@') {
+            return format!("{scheme}://{host}{path}");
+        }
+    }
+    url.to_string()
+}
+
 /// Which commits to read.
 #[derive(Clone, Debug)]
 pub enum Selection {
@@ -85,6 +112,8 @@ pub struct Selected {
     pub commits: Vec<Oid>,
     /// (ref name, tree or blob id).
     pub ref_objects: Vec<(String, Oid)>,
+    /// The commits refs point at (after peeling tags), sorted; empty for ranges.
+    pub tips: Vec<Oid>,
 }
 
 /// Deepest tree nesting followed; deeper (or cyclic, in a corrupt repository) trees are a warning.
@@ -99,6 +128,8 @@ pub struct Enumeration {
     pub blobs: Vec<Oid>,
     /// Refs that point straight at a tree or blob.
     pub ref_objects: Vec<(String, Oid)>,
+    /// The commits refs point at.
+    pub tips: Vec<Oid>,
 }
 
 /// The first commit that made a blob appear at a path (absent from every parent).
@@ -108,6 +139,24 @@ pub struct Introduction {
     pub path: String,
     /// `None` for a blob reached from a ref that points at a tree or blob, outside any commit.
     pub commit: Option<Oid>,
+}
+
+/// When a wanted blob was last in the repository (full-history provenance only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LastSeen {
+    /// Still in the tree of a ref tip (the commit a branch, tag, stash… points at):
+    /// the newest such tip. `None` when only a ref to a tree or blob holds it.
+    Present(Option<(Oid, i64)>),
+    /// In no tip any more: the newest commit that removed it from a path (blob absent or changed there).
+    Removed(Oid, i64),
+}
+
+/// Where wanted blobs entered and left the history.
+#[derive(Debug, Default)]
+pub struct Provenance {
+    pub introductions: Vec<Introduction>,
+    /// Blob -> when it was last seen. Filled only when `wanted` is given (full-history scans).
+    pub last_seen: HashMap<Oid, LastSeen>,
 }
 
 fn warn_obj(sink: &mut impl BlobSink, what: &str, id: impl std::fmt::Display, e: &git2::Error) {
@@ -201,6 +250,7 @@ pub fn select_commits(
             return Ok(Selected {
                 commits,
                 ref_objects,
+                tips: Vec::new(),
             });
         }
     }
@@ -210,6 +260,7 @@ pub fn select_commits(
     Ok(Selected {
         commits: topological(repo, &tips, sink),
         ref_objects,
+        tips,
     })
 }
 
@@ -252,6 +303,7 @@ pub fn enumerate(repo: &Repository, selected: Selected, sink: &mut impl BlobSink
     let Selected {
         commits,
         ref_objects,
+        tips,
     } = selected;
     let mut seen_trees: HashSet<Oid> = HashSet::new();
     let mut seen_blobs: HashSet<Oid> = HashSet::new();
@@ -314,6 +366,7 @@ pub fn enumerate(repo: &Repository, selected: Selected, sink: &mut impl BlobSink
         commits,
         blobs,
         ref_objects,
+        tips,
     }
 }
 
@@ -434,21 +487,29 @@ where
 /// Pass 3: every (blob, path, commit) where a blob of `wanted` appears at a path in a commit and at that
 /// path in none of the commit's parents. With `wanted = None`, every blob (used for short ranges).
 /// Descends only into trees that differ from the parents' and contain a wanted blob.
+///
+/// With `wanted`, also when each wanted blob was last seen: present in some tip's tree, or else the
+/// newest commit that removed it from a path (a parent had it there, the commit does not).
 pub fn introductions(
     repo: &Repository,
     commits: &[Oid],
+    tips: &[Oid],
     ref_objects: &[(String, Oid)],
     wanted: Option<&HashSet<Oid>>,
     sink: &mut impl BlobSink,
-) -> Vec<Introduction> {
+) -> Provenance {
     let mut walker = Introducer {
         repo,
         wanted,
         contains: HashMap::new(),
         trees: TreeCache::default(),
         out: Vec::new(),
+        removed: HashMap::new(),
+        current: None,
         warnings: Vec::new(),
     };
+    let tip_set: HashSet<Oid> = tips.iter().copied().collect();
+    let mut tips: Vec<(i64, Oid, Oid)> = Vec::new();
     for &id in commits {
         let Ok(commit) = repo.find_commit(id) else {
             continue; // already warned in pass 1
@@ -457,8 +518,40 @@ pub fn introductions(
             .parent_ids()
             .map(|p| repo.find_commit(p).ok().map(|c| c.tree_id()))
             .collect();
+        walker.current = Some((id, commit.time().seconds()));
         let mut path = Vec::new();
         walker.diff(Some(id), commit.tree_id(), &parents, &mut path, 0);
+        if tip_set.contains(&id) {
+            tips.push((commit.time().seconds(), id, commit.tree_id()));
+        }
+    }
+    walker.current = None;
+    let mut last_seen = HashMap::new();
+    if wanted.is_some() {
+        // Newest tips first: a blob takes the first (newest) tip that holds it, so a tree shared by
+        // several tips is walked once.
+        tips.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut visited = HashSet::new();
+        for (time, id, tree) in tips {
+            walker.present(tree, Some((id, time)), &mut visited, &mut last_seen, 0);
+        }
+        for (_, id) in ref_objects {
+            match repo.find_object(*id, None).ok().and_then(|o| o.kind()) {
+                Some(ObjectType::Tree) => {
+                    walker.present(*id, None, &mut visited, &mut last_seen, 0)
+                }
+                _ => {
+                    if walker.wanted_blob(*id) {
+                        last_seen.entry(*id).or_insert(LastSeen::Present(None));
+                    }
+                }
+            }
+        }
+        for (blob, (commit, time)) in std::mem::take(&mut walker.removed) {
+            last_seen
+                .entry(blob)
+                .or_insert(LastSeen::Removed(commit, time));
+        }
     }
     for (name, id) in ref_objects {
         let label = format!("<ref:{name}>");
@@ -481,7 +574,10 @@ pub fn introductions(
     for (what, message) in walker.warnings {
         sink.warning(&what, message);
     }
-    walker.out
+    Provenance {
+        introductions: walker.out,
+        last_seen,
+    }
 }
 
 /// A parsed tree: entries (name, mode, id) in git's order.
@@ -537,6 +633,10 @@ struct Introducer<'r> {
     contains: HashMap<Oid, bool>,
     trees: TreeCache,
     out: Vec<Introduction>,
+    /// Wanted blob -> the newest commit that removed it from a path, and that commit's time.
+    removed: HashMap<Oid, (Oid, i64)>,
+    /// The commit being diffed and its time.
+    current: Option<(Oid, i64)>,
     warnings: Vec<(String, String)>,
 }
 
@@ -586,7 +686,24 @@ impl Introducer<'_> {
         found
     }
 
-    /// Records the wanted blobs of tree `id` (at `path`) that no parent tree has at the same path.
+    /// Removals are tracked for full-history provenance (a wanted set), not for ranges.
+    fn tracks_removals(&self) -> bool {
+        self.wanted.is_some()
+    }
+
+    /// Records a removal of `blob` by the current commit (keeping the newest).
+    fn record_removal(&mut self, blob: Oid) {
+        let Some((commit, time)) = self.current else {
+            return;
+        };
+        let slot = self.removed.entry(blob).or_insert((commit, time));
+        if time > slot.1 {
+            *slot = (commit, time);
+        }
+    }
+
+    /// Records the wanted blobs of tree `id` (at `path`) that no parent tree has at the same path, and
+    /// (when tracking removals) the wanted blobs of each parent tree that `id` no longer has there.
     fn diff(
         &mut self,
         commit: Option<Oid>,
@@ -595,7 +712,16 @@ impl Introducer<'_> {
         path: &mut Vec<u8>,
         depth: usize,
     ) {
-        if parents.contains(&Some(id)) || !self.tree_contains_wanted(id) {
+        let introduces = !parents.contains(&Some(id)) && self.tree_contains_wanted(id);
+        let mut losers: Vec<Oid> = Vec::new();
+        if self.tracks_removals() {
+            for p in parents.iter().flatten() {
+                if *p != id && self.tree_contains_wanted(*p) {
+                    losers.push(*p);
+                }
+            }
+        }
+        if !introduces && losers.is_empty() {
             return;
         }
         if depth > MAX_TREE_DEPTH {
@@ -606,6 +732,11 @@ impl Introducer<'_> {
             return;
         }
         let Some(entries) = self.tree(id) else { return };
+        for p in losers {
+            if let Some(parent) = self.tree(p) {
+                self.removed_entries(&parent, &entries, depth);
+            }
+        }
         let parent_entries: Vec<Option<Entries>> = parents
             .iter()
             .map(|p| p.and_then(|p| self.tree(p)))
@@ -645,7 +776,9 @@ impl Introducer<'_> {
                     }
                 }
                 Kind::Tree => {
-                    if same_in_a_parent {
+                    // A subtree equal to the only parent's changed nothing; in a merge it may still
+                    // have dropped what another parent had there.
+                    if same_in_a_parent && (parents.len() < 2 || !self.tracks_removals()) {
                         continue;
                     }
                     let sub_parents: Vec<Option<Oid>> = counterparts
@@ -661,6 +794,76 @@ impl Introducer<'_> {
                     self.diff(commit, *eid, &sub_parents, path, depth + 1);
                     path.truncate(len);
                 }
+                Kind::Other => {}
+            }
+        }
+    }
+}
+
+impl Introducer<'_> {
+    /// Records the wanted blobs of `parent` that `child` (the same directory one commit later, possibly
+    /// empty) does not have at the same name. Subtrees present on both sides are left to [`Self::diff`].
+    fn removed_entries(&mut self, parent: &Entries, child: &Entries, depth: usize) {
+        if depth > MAX_TREE_DEPTH {
+            return;
+        }
+        let mut ci = 0;
+        for (pname, pmode, pid) in parent.iter() {
+            let pkind = entry_kind(*pmode);
+            let p_tree = matches!(pkind, Kind::Tree);
+            let mut counterpart = None;
+            while let Some((cname, cmode, cid)) = child.get(ci) {
+                let c_tree = matches!(entry_kind(*cmode), Kind::Tree);
+                match git_order(cname, c_tree, pname, p_tree) {
+                    std::cmp::Ordering::Less => ci += 1,
+                    std::cmp::Ordering::Equal => {
+                        counterpart = Some(*cid);
+                        break;
+                    }
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+            match pkind {
+                Kind::Blob => {
+                    if counterpart != Some(*pid) && self.wanted_blob(*pid) {
+                        self.record_removal(*pid);
+                    }
+                }
+                Kind::Tree => {
+                    if counterpart.is_none() && self.tree_contains_wanted(*pid) {
+                        if let Some(gone) = self.tree(*pid) {
+                            let empty: Entries = Default::default();
+                            self.removed_entries(&gone, &empty, depth + 1);
+                        }
+                    }
+                }
+                Kind::Other => {}
+            }
+        }
+    }
+
+    /// Marks the wanted blobs under tree (or blob) `id` as present at `tip` unless an earlier (newer)
+    /// tip already holds them. Each tree is walked once across all tips.
+    fn present(
+        &mut self,
+        id: Oid,
+        tip: Option<(Oid, i64)>,
+        visited: &mut HashSet<Oid>,
+        out: &mut HashMap<Oid, LastSeen>,
+        depth: usize,
+    ) {
+        if depth > MAX_TREE_DEPTH || !visited.insert(id) || !self.tree_contains_wanted(id) {
+            return;
+        }
+        let Some(entries) = self.tree(id) else { return };
+        for (_, mode, eid) in entries.iter() {
+            match entry_kind(*mode) {
+                Kind::Blob => {
+                    if self.wanted_blob(*eid) {
+                        out.entry(*eid).or_insert(LastSeen::Present(tip));
+                    }
+                }
+                Kind::Tree => self.present(*eid, tip, visited, out, depth + 1),
                 Kind::Other => {}
             }
         }

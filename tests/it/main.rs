@@ -7,6 +7,7 @@ mod cli;
 mod config;
 mod git;
 mod inputs;
+mod inventory;
 mod owners;
 mod report;
 mod rules;
