@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sprawl::config::{parse_size, Config, Format, Mode};
+use sprawl::report::inventory::InventoryFormat;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -27,6 +28,9 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// One row per distinct credential: owners, sprawl, age, where it lives, validity, governance.
+    /// Scans like `scan` (same target arguments), or merges saved JSON reports with --from.
+    Inventory(InventoryArgs),
     /// Accept the credentials found now, so that later scans report only new ones.
     Baseline {
         #[command(subcommand)]
@@ -80,6 +84,38 @@ enum RulesCommand {
 enum ListFormat {
     Human,
     Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum InventoryFormatArg {
+    Human,
+    Json,
+    Csv,
+    Markdown,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum GroupArg {
+    Owner,
+}
+
+#[derive(Args, Debug)]
+struct InventoryArgs {
+    #[command(flatten)]
+    target: TargetArgs,
+    /// Merge saved JSON reports (files, or directories of *.json) instead of scanning; the same
+    /// credential in several reports (repositories) is one row.
+    #[arg(long, value_name = "REPORT", num_args = 1.., conflicts_with_all = ["paths", "git", "staged"])]
+    from: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = InventoryFormatArg::Human)]
+    format: InventoryFormatArg,
+    /// Write the inventory to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// One row per owner: how many credentials, how many live, the oldest exposure.
+    #[arg(long, value_enum, value_name = "GROUP")]
+    by: Option<GroupArg>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -155,6 +191,13 @@ pub enum Action {
         config: Option<PathBuf>,
     },
     RulesCheck(Vec<PathBuf>),
+    Inventory {
+        config: Config,
+        from: Vec<PathBuf>,
+        format: InventoryFormat,
+        by_owner: bool,
+        output: Option<PathBuf>,
+    },
     BaselineCreate {
         config: Config,
         output: PathBuf,
@@ -171,6 +214,18 @@ impl Cli {
     pub fn into_action(self) -> Action {
         match self.command {
             Command::Scan(a) => Action::Scan(scan_config(a)),
+            Command::Inventory(a) => Action::Inventory {
+                config: target_config(a.target),
+                from: a.from,
+                format: match a.format {
+                    InventoryFormatArg::Human => InventoryFormat::Human,
+                    InventoryFormatArg::Json => InventoryFormat::Json,
+                    InventoryFormatArg::Csv => InventoryFormat::Csv,
+                    InventoryFormatArg::Markdown => InventoryFormat::Markdown,
+                },
+                by_owner: matches!(a.by, Some(GroupArg::Owner)),
+                output: a.output,
+            },
             Command::Rules {
                 command: RulesCommand::List { format, config },
             } => Action::RulesList {

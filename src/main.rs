@@ -12,6 +12,7 @@ use sprawl::baseline::{self, Baseline};
 use sprawl::check::check_rules;
 use sprawl::config::{Config, FileConfig};
 use sprawl::finding::Fingerprint;
+use sprawl::report::inventory::InventoryFormat;
 use sprawl::report::{self, RenderOptions};
 use sprawl::rules;
 use sprawl::scan;
@@ -42,6 +43,13 @@ fn main() -> ExitCode {
         cli::Action::Scan(config) => run_scan(&config),
         cli::Action::RulesList { json, config } => rules_list(json, config),
         cli::Action::RulesCheck(files) => rules_check(&files),
+        cli::Action::Inventory {
+            config,
+            from,
+            format,
+            by_owner,
+            output,
+        } => inventory(&config, &from, format, by_owner, output.as_ref()),
         cli::Action::BaselineCreate {
             config,
             output,
@@ -106,6 +114,44 @@ fn write_output(
         }
     }
     Ok(())
+}
+
+/// `sprawl inventory`: scan (or read saved reports), merge by credential, print one row each.
+fn inventory(
+    config: &Config,
+    from: &[PathBuf],
+    format: InventoryFormat,
+    by_owner: bool,
+    output: Option<&PathBuf>,
+) -> anyhow::Result<Exit> {
+    let mut inv = report::inventory::Inventory::default();
+    if from.is_empty() {
+        let result = scan::run(config)?;
+        for e in &result.errors {
+            eprintln!("warning: {}: {}", e.path, e.message);
+        }
+        let mut json = Vec::new();
+        let opts = RenderOptions {
+            redact: true,
+            color: false,
+        };
+        report::json::write(&result, opts, &mut json)?;
+        inv.add_json("<scan>", &String::from_utf8_lossy(&json))?;
+    } else {
+        let mut reports = 0;
+        for p in from {
+            reports += inv.add_path(p)?;
+        }
+        eprintln!(
+            "sprawl: merged {reports} report{}",
+            if reports == 1 { "" } else { "s" }
+        );
+    }
+    let rows = inv.rows(sprawl::enrich::inventory::now());
+    write_output(output, |out| {
+        report::inventory::write(&rows, format, by_owner, out)
+    })?;
+    Ok(Exit::Clean)
 }
 
 fn rules_list(json: bool, config: Option<PathBuf>) -> anyhow::Result<Exit> {

@@ -188,6 +188,9 @@ fn write_credential_summary(
         if let Some(first) = &c.first_seen {
             line.push_str(&format!("  first seen {first}"));
         }
+        if let Some(days) = c.exposed_days {
+            line.push_str(&format!("  exposed {days} day{}", plural(days as usize)));
+        }
         let owners = if c.owners.is_empty() {
             "no owner".to_string()
         } else {

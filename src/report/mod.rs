@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod human;
+pub mod inventory;
 pub mod json;
 pub mod sarif;
 

@@ -136,3 +136,247 @@ fn directory_scans_have_no_age() {
     );
     assert_eq!(r.findings[0].repository, None);
 }
+
+/// Two repositories sharing GH1 (and A also holding GH2), each scanned to its own JSON report.
+struct TwoRepos {
+    _a: Repo,
+    _b: Repo,
+    dir: Sandbox,
+    fp1: String,
+    fp2: String,
+}
+
+fn two_repos() -> TwoRepos {
+    let a = Repo::init();
+    a.git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://deploy:s3cr3t-pass@example.com/org/a.git",
+    ]);
+    a.write("a.env", &format!("T={GH1}\n"));
+    a.commit("add a", ALICE, 1);
+    a.write("keep.env", &format!("T={GH2}\n"));
+    a.commit("add keep", ALICE, 2);
+    let b = Repo::init();
+    b.git(&["remote", "add", "origin", "git@example.com:org/b.git"]);
+    b.write("config/b.yml", &format!("token: {GH1}\n"));
+    b.commit("copy", BOB, 3);
+    let dir = Sandbox::new();
+    for (repo, name) in [(&a, "a.json"), (&b, "b.json")] {
+        let out = run_cmd(
+            sprawl()
+                .current_dir(repo.path())
+                .env("SPRAWL_TODAY", "2024-01-10")
+                .args(["scan", "--format", "json", "--git", ".", "-o"])
+                .arg(dir.join(name)),
+            None,
+        );
+        assert_eq!(out.code, 1, "{}", out.stderr);
+    }
+    let ra: Report =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("a.json")).unwrap()).unwrap();
+    let fp = |prefix: &str| {
+        ra.findings
+            .iter()
+            .find(|f| f.secret.starts_with(prefix))
+            .unwrap()
+            .fingerprint
+            .clone()
+    };
+    let (fp1, fp2) = (fp("ghp_Mk"), fp("ghp_us"));
+    assert_eq!(
+        ra.findings[0].repository.as_deref(),
+        Some("https://example.com/org/a.git"),
+        "the clone URL's credentials are not reported"
+    );
+    TwoRepos {
+        _a: a,
+        _b: b,
+        dir,
+        fp1,
+        fp2,
+    }
+}
+
+fn inventory(dir: &Sandbox, args: &[&str]) -> Run {
+    run_cmd(
+        sprawl()
+            .current_dir(dir.path())
+            .env("SPRAWL_TODAY", "2024-02-01")
+            .arg("inventory")
+            .args(args),
+        None,
+    )
+}
+
+#[test]
+fn merging_two_repositories_reports_gives_one_row_per_credential_json() {
+    let t = two_repos();
+    let out = inventory(&t.dir, &["--from", "a.json", "b.json", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "sprawl: merged 2 reports\n");
+    let got: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let a = "https://example.com/org/a.git";
+    let b = "git@example.com:org/b.git";
+    let expected = serde_json::json!({
+        "schema_version": 1,
+        "credentials": [
+            {
+                "fingerprint": t.fp1, "rule_id": "github.pat-classic", "provider": "github",
+                "secret": "ghp_Mk…", "owners": ["alice@example.org", "bob@example.org"],
+                "locations": {"findings": 2, "files": 2, "commits": 2, "repositories": 2},
+                "repositories": [b, a],
+                "files": [{"repository": b, "path": "config/b.yml"}, {"repository": a, "path": "a.env"}],
+                "first_seen": "2024-01-01T12:00:00Z", "last_seen": "2024-01-03T12:00:00Z",
+                "exposed_days": 30, "in_head": true, "removed": false, "place": "head",
+                "validity": {"status": "not_checked"}, "governance": "ungoverned"
+            },
+            {
+                "fingerprint": t.fp2, "rule_id": "github.pat-classic", "provider": "github",
+                "secret": "ghp_us…", "owners": ["alice@example.org"],
+                "locations": {"findings": 1, "files": 1, "commits": 1, "repositories": 1},
+                "repositories": [a],
+                "files": [{"repository": a, "path": "keep.env"}],
+                "first_seen": "2024-01-02T12:00:00Z", "last_seen": "2024-01-02T12:00:00Z",
+                "exposed_days": 29, "in_head": true, "removed": false, "place": "head",
+                "validity": {"status": "not_checked"}, "governance": "ungoverned"
+            }
+        ]
+    });
+    assert_eq!(got, expected);
+    // A directory of reports merges the same way.
+    let out = inventory(&t.dir, &["--from", ".", "--format", "json"]);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap(),
+        expected
+    );
+}
+
+#[test]
+fn inventory_markdown_and_csv_are_exact() {
+    let t = two_repos();
+    let (s1, s2) = (&t.fp1[..12], &t.fp2[..12]);
+    let out = inventory(
+        &t.dir,
+        &["--from", "a.json", "b.json", "--format", "markdown"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "| provider | secret | owners | files × commits × repos | first seen | exposed days | where | validity | governance | fingerprint |\n\
+             |---|---|---|---|---|---|---|---|---|---|\n\
+             | github | ghp_Mk… | alice@example.org, bob@example.org | 2 × 2 × 2 | 2024-01-01 | 30 | head | not_checked | ungoverned | {s1} |\n\
+             | github | ghp_us… | alice@example.org | 1 × 1 × 1 | 2024-01-02 | 29 | head | not_checked | ungoverned | {s2} |\n"
+        )
+    );
+    let out = inventory(
+        &t.dir,
+        &[
+            "--from", "a.json", "b.json", "--format", "csv", "-o", "inv.csv",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        std::fs::read_to_string(t.dir.join("inv.csv")).unwrap(),
+        format!(
+            "provider,rule_id,secret,owners,findings,files,commits,repositories,first_seen,last_seen,exposed_days,where,validity,governance,fingerprint\n\
+             github,github.pat-classic,ghp_Mk…,alice@example.org bob@example.org,2,2,2,2,2024-01-01T12:00:00Z,2024-01-03T12:00:00Z,30,head,not_checked,ungoverned,{}\n\
+             github,github.pat-classic,ghp_us…,alice@example.org,1,1,1,1,2024-01-02T12:00:00Z,2024-01-02T12:00:00Z,29,head,not_checked,ungoverned,{}\n",
+            t.fp1, t.fp2
+        )
+    );
+}
+
+#[test]
+fn inventory_by_owner_counts_credentials_live_and_oldest_exposure() {
+    let t = two_repos();
+    let out = inventory(
+        &t.dir,
+        &[
+            "--from", "a.json", "b.json", "--by", "owner", "--format", "markdown",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "| owner | credentials | live | in HEAD | oldest first seen | max exposed days |\n\
+         |---|---|---|---|---|---|\n\
+         | alice@example.org | 2 | 0 | 2 | 2024-01-01 | 30 |\n\
+         | bob@example.org | 1 | 0 | 1 | 2024-01-01 | 30 |\n"
+    );
+    let out = inventory(&t.dir, &["--from", "a.json", "b.json", "--by", "owner"]);
+    assert_eq!(
+        out.stdout,
+        "owner              credentials  live  in HEAD  oldest first seen  max exposed days\n\
+         alice@example.org  2            0     2        2024-01-01         30\n\
+         bob@example.org    1            0     1        2024-01-01         30\n"
+    );
+}
+
+#[test]
+fn inventory_scans_directly_like_scan_and_reads_history() {
+    let repo = Repo::init();
+    repo.write("a.env", &format!("T={GH1}\n"));
+    repo.commit("add", ALICE, 1);
+    repo.write("a.env", "T=${TOKEN}\n");
+    repo.commit("scrub", BOB, 4);
+    let out = run_cmd(
+        sprawl()
+            .current_dir(repo.path())
+            .env("SPRAWL_TODAY", "2024-02-01")
+            .args(["inventory", "--git", "."]),
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    let cols: Vec<&str> = lines[1]
+        .split("  ")
+        .filter(|c| !c.is_empty())
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        &cols[..9],
+        &[
+            "github",
+            "ghp_Mk…",
+            "alice@example.org",
+            "1 × 1 × 1",
+            "2024-01-01",
+            "3",
+            "history",
+            "not_checked",
+            "ungoverned"
+        ]
+    );
+    assert_eq!(lines[2], "1 credential: 0 live, 0 in HEAD");
+}
+
+#[test]
+fn bad_reports_are_clear_errors_that_never_echo_content() {
+    let sb = Sandbox::new();
+    sb.file(
+        "wrong.json",
+        format!("{{\"schema_version\": 1, \"findings\": [{{\"rule_id\": \"{GH1}\"}}]}}"),
+    )
+    .file("broken.json", "{\"schema_version\": 1,")
+    .file("future.json", "{\"schema_version\": 9}");
+    for (file, message) in [
+        (
+            "wrong.json",
+            "error: wrong.json: not a sprawl JSON report (`sprawl scan --format json`) (line 1, column 90)\n",
+        ),
+        ("broken.json", "error: broken.json: not valid JSON (line 1, column 21)\n"),
+        (
+            "future.json",
+            "error: future.json: report schema_version 9 is newer than this sprawl reads (1)\n",
+        ),
+    ] {
+        let out = inventory(&sb, &["--from", file]);
+        assert_eq!((out.code, out.stderr.as_str()), (2, message));
+        assert!(!out.stderr.contains("ghp_"));
+    }
+}

@@ -97,15 +97,21 @@ fn human_summary_ends_with_top_credentials_by_risk_and_owner_counts() {
         .write("b.env", &format!("T={GH1}\n"));
     repo.write("CODEOWNERS", "/a.env @org/team\n/b.env @org/team\n");
     repo.commit("current", BOB, 3);
-    let run = run_in(repo.path(), &["scan", "--git", "."]);
+    let run = run_cmd(
+        sprawl()
+            .current_dir(repo.path())
+            .env("SPRAWL_TODAY", "2024-02-01")
+            .args(["scan", "--git", "."]),
+        None,
+    );
     assert_eq!(run.code, 1);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(
         lines[lines.len() - 4..],
         [
             "Top credentials by risk:",
-            "  ghp_Mk…  github.pat-classic  2 locations  in HEAD  first seen 2024-01-03T12:00:00Z  owners: @org/team",
-            "  ghp_us…  github.pat-classic  1 location  history only  first seen 2024-01-01T12:00:00Z  owners: alice@example.org",
+            "  ghp_Mk…  github.pat-classic  2 locations  in HEAD  first seen 2024-01-03T12:00:00Z  exposed 28 days  owners: @org/team",
+            "  ghp_us…  github.pat-classic  1 location  history only  first seen 2024-01-01T12:00:00Z  exposed 1 day  owners: alice@example.org",
             "Credentials per owner: @org/team 1 · alice@example.org 1",
         ]
     );
