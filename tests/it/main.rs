@@ -6,6 +6,7 @@ mod baseline;
 mod cli;
 mod config;
 mod git;
+mod hooks;
 mod inputs;
 mod inventory;
 mod owners;
