@@ -1,6 +1,7 @@
 //! The integration-test binary: every test builds real temporary directories (and, later, git
 //! repositories) and runs the real `sprawl` binary, asserting exact outcomes.
 
+mod action;
 mod architecture;
 mod baseline;
 mod cli;
