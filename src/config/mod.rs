@@ -201,8 +201,12 @@ impl FileConfig {
             .regexes
             .iter()
             .map(|r| {
-                regex::bytes::Regex::new(r.get_ref())
-                    .map_err(|e| at(r.span(), format!("allowlist regex: {e}")))
+                regex::bytes::Regex::new(r.get_ref()).map_err(|e| {
+                    at(
+                        r.span(),
+                        format!("allowlist regex: {}", crate::rules::regex_error(&e)),
+                    )
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(FileConfig {
