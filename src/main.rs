@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use sprawl::baseline::{self, Baseline};
 use sprawl::check::check_rules;
-use sprawl::config::{Config, FileConfig};
-use sprawl::finding::Fingerprint;
+use sprawl::config::{Config, FailOn, FileConfig};
+use sprawl::finding::{Fingerprint, Liveness};
 use sprawl::report::{self, RenderOptions};
 use sprawl::rules;
 use sprawl::scan;
@@ -77,10 +77,18 @@ fn run_scan(config: &Config) -> anyhow::Result<Exit> {
     write_output(config.output.as_ref(), |out| {
         report::write(&result, config.format, opts, out)
     })?;
-    Ok(if result.findings.is_empty() {
-        Exit::Clean
-    } else {
+    let failing = match config.fail_on {
+        FailOn::Any => !result.findings.is_empty(),
+        FailOn::Live => result
+            .credentials
+            .iter()
+            .any(|c| matches!(c.validity.live, Liveness::Live { .. })),
+        FailOn::None => false,
+    };
+    Ok(if failing {
         Exit::Found(config.exit_code)
+    } else {
+        Exit::Clean
     })
 }
 

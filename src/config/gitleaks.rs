@@ -172,6 +172,7 @@ pub fn convert(file: &str, text: &str) -> Result<FileConfig, RuleError> {
             secret_group: Some(secret_group),
             examples: Vec::new(),
             negative_examples: Vec::new(),
+            validate: None,
             origin: RuleOrigin {
                 file: file.to_string(),
                 line: rules::line_of(text, spanned.span().start),
