@@ -165,11 +165,11 @@ pub fn check(
     }
     let body = spec.body.as_deref().map(|b| fill(b, &secret, &pair));
     if spec.signer == Some(Signer::AwsSigV4) {
-        let authority = split_url(&url)
-            .map(|(origin, _, _)| origin.split("://").nth(1).unwrap_or_default().to_string())
-            .unwrap_or_default();
+        // Sign what is sent: the endpoint's host and the full path (a configured base may add a prefix).
+        let (origin, _, full_path) = split_url(&url).unwrap_or_default();
+        let authority = origin.split("://").nth(1).unwrap_or_default();
         let content_type = "application/x-www-form-urlencoded; charset=utf-8";
-        let (url_path, query) = path.split_once('?').unwrap_or((&path, ""));
+        let (url_path, query) = full_path.split_once('?').unwrap_or((full_path, ""));
         let authorization = sigv4::authorization(
             &sigv4::Request {
                 method: &spec.method,
@@ -177,7 +177,7 @@ pub fn check(
                 query,
                 headers: &[
                     ("content-type", content_type),
-                    ("host", &authority),
+                    ("host", authority),
                     ("x-amz-date", amz_date),
                 ],
                 payload: body.as_deref().unwrap_or_default().as_bytes(),

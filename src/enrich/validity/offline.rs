@@ -119,7 +119,14 @@ fn pem(secret: &[u8]) -> Option<Offline> {
         }
         body.push_str(line);
     }
-    let der = match base64::engine::general_purpose::STANDARD.decode(body.as_bytes()) {
+    // Lenient about padding and trailing bits: the question is the structure, not the encoder.
+    let lenient = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    let der = match lenient.decode(body.as_bytes()) {
         Ok(d) => d,
         Err(_) => return Some(Offline::Malformed),
     };
@@ -164,6 +171,8 @@ fn aws_key_id(secret: &[u8]) -> Offline {
 
 /// `xoxb-`/`xoxp-`/… : dash-separated parts, the numeric ids first, the last part alphanumeric.
 fn slack(secret: &[u8]) -> Offline {
+    // Configuration tokens wrap a bot or user token: `xoxe.xoxb-1-…`.
+    let secret = secret.strip_prefix(b"xoxe.").unwrap_or(secret);
     let Some(rest) = secret.get(5..) else {
         return Offline::Malformed;
     };
