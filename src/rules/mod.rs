@@ -25,6 +25,7 @@ pub struct StaticRule {
     pub fix: Option<&'static str>,
     /// The rule's `[rules.validate]` table as TOML text, parsed only when `--validate` runs.
     pub validate: Option<&'static str>,
+    pub companion: bool,
 }
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
@@ -58,6 +59,9 @@ pub struct RuleMeta {
     pub provider: String,
     pub confidence: Confidence,
     pub fix: String,
+    /// A companion rule finds a value that completes another rule's credential (a username next to a
+    /// token) for `--validate`; its findings are never reported.
+    pub companion: bool,
 }
 
 /// Default number of bytes after a keyword hit that a match may reach.
@@ -131,6 +135,8 @@ pub struct RawRule {
     pub negative_examples: Vec<String>,
     #[serde(default)]
     pub validate: Option<RawValidate>,
+    #[serde(default)]
+    pub companion: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -253,6 +259,7 @@ pub fn from_raw(
             name: raw.name,
             provider,
             confidence: raw.confidence,
+            companion: raw.companion,
             fix: raw.fix.unwrap_or_else(|| {
                 "Revoke or rotate this credential at its provider, then remove it from the code and its history."
                     .to_string()
@@ -294,6 +301,7 @@ pub fn builtin_for_scan() -> Result<Vec<Rule>, RuleError> {
                 examples: Vec::new(),
                 negative_examples: Vec::new(),
                 validate: None,
+                companion: s.companion,
             };
             let origin = RuleOrigin {
                 file: format!("rules/{}", s.file),

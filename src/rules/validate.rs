@@ -122,20 +122,21 @@ pub fn split_url(url: &str) -> Option<(&str, &str, &str)> {
     ))
 }
 
+/// A placeholder is `{name}` with a lowercase name; other braces (a JSON body) are literal text.
 fn check_placeholders(what: &str, text: &str) -> Result<(), String> {
     let mut rest = text;
     while let Some(i) = rest.find('{') {
         let after = &rest[i + 1..];
-        let Some(end) = after.find('}') else {
-            return Err(format!("{what}: unclosed `{{`"));
-        };
-        let name = &after[..end];
-        if name != "secret" && name != "pair" {
+        let len = after
+            .find(|c: char| !(c.is_ascii_lowercase() || c == '_'))
+            .unwrap_or(after.len());
+        let name = &after[..len];
+        if !name.is_empty() && after[len..].starts_with('}') && name != "secret" && name != "pair" {
             return Err(format!(
                 "{what}: unknown placeholder `{{{name}}}` (use {{secret}} or {{pair}})"
             ));
         }
-        rest = &after[end + 1..];
+        rest = after;
     }
     Ok(())
 }

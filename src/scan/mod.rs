@@ -97,6 +97,11 @@ pub fn run(config: &Config) -> Result<ScanResult, RunError> {
     };
     // Path allowlists apply to every mode (history paths are only known after the scan).
     result.findings.retain(|f| !file_config.excludes(&f.path));
+    // Companion values (a username next to a token) serve validation only and are never reported.
+    let (companions, reported): (Vec<Finding>, Vec<Finding>) = std::mem::take(&mut result.findings)
+        .into_iter()
+        .partition(|f| f.rule.companion);
+    result.findings = reported;
     validity::apply_offline(&mut result.findings, validity::now());
     let codeowners = result.codeowners.as_ref().map(|(place, text)| {
         let (parsed, bad_lines) = Codeowners::parse(text);
@@ -128,7 +133,7 @@ pub fn run(config: &Config) -> Result<ScanResult, RunError> {
         result.credentials = group_credentials(&result.findings);
     }
     if config.validate {
-        validate(config, &file_config, &mut result)?;
+        validate(config, &file_config, &companions, &mut result)?;
     }
     result.stats.duration_ms = started.elapsed().as_millis() as u64;
     result.config_loaded = config
@@ -142,6 +147,7 @@ pub fn run(config: &Config) -> Result<ScanResult, RunError> {
 fn validate(
     config: &Config,
     file_config: &FileConfig,
+    companions: &[Finding],
     result: &mut ScanResult,
 ) -> Result<(), RunError> {
     let mut specs: HashMap<String, Arc<ValidateSpec>> = rules::builtin_validate_specs()?
@@ -162,6 +168,7 @@ fn validate(
     validity::validate(
         &mut result.credentials,
         &mut result.findings,
+        companions,
         &specs,
         &settings,
     )

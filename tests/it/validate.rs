@@ -229,6 +229,14 @@ fn providers() -> Vec<Provider> {
             r#"{"user":{"username":"pm"}}"#,
             Some("pm"),
         ),
+        // The example has `docker login -u shipit`: the companion rule supplies the account name.
+        p(
+            "dockerhub",
+            "dockerhub.personal-access-token",
+            "/v2/auth/token",
+            r#"{"access_token":"x"}"#,
+            None,
+        ),
     ]
 }
 
@@ -420,6 +428,20 @@ fn every_provider_live_with_identity_scopes_and_one_request_each() {
         .unwrap()
         .starts_with("Basic "));
     assert!(req("telegram").path.starts_with("/telegram/bot"));
+    let docker = req("dockerhub");
+    let pat = &secrets.iter().find(|(n, _)| n == "dockerhub").unwrap().1[0];
+    assert_eq!(
+        (docker.method.as_str(), docker.body.as_str()),
+        (
+            "POST",
+            format!(r#"{{"identifier": "shipit", "secret": "{pat}"}}"#).as_str()
+        )
+    );
+    // The companion value completes the pair but is never reported.
+    assert!(report
+        .findings
+        .iter()
+        .all(|f| f.rule_id != "dockerhub.username"));
 }
 
 /// Runs every provider against a server that always answers `reply` and returns the report.
@@ -529,7 +551,7 @@ fn slow_providers_time_out_within_the_timeout() {
             p.name
         );
     }
-    // 23 providers, 8 at a time, 300 ms each: well under the 3 s any answer would take.
+    // 24 providers, 8 at a time, 300 ms each: well under the 3 s any answer would take.
     assert!(took < Duration::from_millis(2500), "took {took:?}");
 }
 

@@ -163,7 +163,18 @@ pub fn check(
         let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
         req = req.set("Authorization", &format!("Basic {encoded}"));
     }
-    let body = spec.body.as_deref().map(|b| fill(b, &secret, &pair));
+    // In a JSON body, values are JSON-escaped so they cannot change its structure.
+    let body = spec.body.as_deref().map(|b| {
+        if b.trim_start().starts_with(['{', '[']) {
+            let json = |v: &str| {
+                let quoted = serde_json::Value::String(v.to_string()).to_string();
+                quoted[1..quoted.len() - 1].to_string()
+            };
+            fill(b, &json(&secret), &json(&pair))
+        } else {
+            fill(b, &secret, &pair)
+        }
+    });
     if spec.signer == Some(Signer::AwsSigV4) {
         // Sign what is sent: the endpoint's host and the full path (a configured base may add a prefix).
         let (origin, _, full_path) = split_url(&url).unwrap_or_default();

@@ -96,8 +96,9 @@ struct Job {
     rule: Arc<RuleMeta>,
     fingerprint: Fingerprint,
     secret: Secret,
-    /// Candidate pair secrets found next to it (same path and commit), with their credential index.
-    pairs: Vec<(usize, Secret)>,
+    /// Candidate pair secrets found next to it (same path and commit), with their credential index
+    /// (`None` for a companion value, which is not a reported credential).
+    pairs: Vec<(Option<usize>, Secret)>,
 }
 
 /// A finished job: credential index, outcome, the pair credential that made it live, when.
@@ -106,14 +107,19 @@ type Checked = (usize, Liveness, Option<usize>, OffsetDateTime);
 /// A location: path and commit.
 type Place<'a> = (&'a str, Option<&'a str>);
 
+/// A value found at a place: rule id, reported credential index, value.
+type Found<'a> = (&'a str, Option<usize>, &'a Secret);
+
 /// The candidate pairs tried per credential: a file with many keys must not fan out requests.
 const MAX_PAIRS: usize = 3;
 
 /// Checks every credential whose rule has a request in `specs`, once per credential, and copies the
-/// outcome to its findings. The only error is an audit log that cannot be written.
+/// outcome to its findings. `companions` are unreported findings that can complete a pair (a username).
+/// The only error is an audit log that cannot be written.
 pub fn validate(
     credentials: &mut [Credential],
     findings: &mut [Finding],
+    companions: &[Finding],
     specs: &HashMap<String, Arc<ValidateSpec>>,
     settings: &Settings,
 ) -> io::Result<()> {
@@ -124,7 +130,7 @@ pub fn validate(
             })?),
             None => None,
         };
-    let jobs = plan(credentials, findings, specs);
+    let jobs = plan(credentials, findings, companions, specs);
     let endpoints: BTreeMap<String, http::Target> = settings
         .endpoints
         .iter()
@@ -200,6 +206,7 @@ pub fn validate(
 fn plan(
     credentials: &[Credential],
     findings: &[Finding],
+    companions: &[Finding],
     specs: &HashMap<String, Arc<ValidateSpec>>,
 ) -> Vec<Job> {
     let index: HashMap<&Fingerprint, usize> = credentials
@@ -207,40 +214,33 @@ fn plan(
         .enumerate()
         .map(|(i, c)| (&c.fingerprint, i))
         .collect();
-    // (path, commit) -> credentials found there, by rule id.
-    let mut places: HashMap<Place, Vec<(&str, usize)>> = HashMap::new();
-    for f in findings {
-        if let Some(&i) = index.get(&f.fingerprint) {
-            let commit = f.commit.as_ref().map(|c| c.id.as_str());
-            places
-                .entry((&f.path, commit))
-                .or_default()
-                .push((f.rule.id.as_str(), i));
-        }
+    // (path, commit) -> what was found there: rule id, credential index (if reported), value.
+    let mut places: HashMap<Place, Vec<Found>> = HashMap::new();
+    for f in findings.iter().chain(companions) {
+        let commit = f.commit.as_ref().map(|c| c.id.as_str());
+        places.entry((&f.path, commit)).or_default().push((
+            f.rule.id.as_str(),
+            index.get(&f.fingerprint).copied(),
+            &f.secret,
+        ));
     }
     let mut jobs = Vec::new();
     for (i, c) in credentials.iter().enumerate() {
         let Some(spec) = specs.get(&c.rule.id) else {
             continue;
         };
-        let mut pairs: Vec<(usize, Secret)> = Vec::new();
+        let mut pairs: Vec<(Option<usize>, Secret)> = Vec::new();
         if let Some(pair_rule) = &spec.pair {
             let mut seen = BTreeSet::new();
-            for (_, here) in places
-                .iter()
-                .filter(|(_, v)| v.iter().any(|(_, j)| *j == i))
-            {
-                for (rule, j) in here {
-                    if rule == pair_rule && seen.insert(*j) {
-                        pairs.push((*j, credentials[*j].secret.clone()));
+            let mine = |v: &&Vec<Found>| v.iter().any(|(_, j, _)| *j == Some(i));
+            for here in places.values().filter(mine) {
+                for (rule, j, secret) in here {
+                    if rule == pair_rule && seen.insert(*secret) {
+                        pairs.push((*j, (*secret).clone()));
                     }
                 }
             }
-            pairs.sort_by(|a, b| {
-                credentials[a.0]
-                    .fingerprint
-                    .cmp(&credentials[b.0].fingerprint)
-            });
+            pairs.sort_by(|a, b| a.1.cmp(&b.1));
             pairs.truncate(MAX_PAIRS);
         }
         jobs.push(Job {
@@ -289,7 +289,7 @@ fn run_job(
         audit(log, job, Some(&target.host), &live, None);
         return (live, None);
     }
-    let candidates: Vec<Option<&(usize, Secret)>> = if job.spec.pair.is_some() {
+    let candidates: Vec<Option<&(Option<usize>, Secret)>> = if job.spec.pair.is_some() {
         job.pairs.iter().map(Some).collect()
     } else {
         vec![None]
@@ -329,7 +329,7 @@ fn run_job(
             limiter.stop(provider);
         }
         if matches!(outcome.live, Liveness::Live { .. }) {
-            return (outcome.live, pair.map(|p| p.0));
+            return (outcome.live, pair.and_then(|p| p.0));
         }
         last = outcome.live;
     }
