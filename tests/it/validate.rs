@@ -851,3 +851,49 @@ fn every_rule_example_passes_its_offline_check() {
         .collect();
     assert!(failing.is_empty(), "{failing:?}");
 }
+
+#[test]
+fn after_a_429_the_provider_gets_no_more_requests() {
+    let server = Server::start(|_| Reply::new(429, ""));
+    let sb = Sandbox::new();
+    // Three distinct GitHub tokens: requests to one provider are at least 100 ms apart, so the first
+    // 429 arrives before the second request would leave.
+    sb.file("src/a.env", format!("A={GH1}\nB={GH2}\n"));
+    sb.file("src/b.env", "C=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\n");
+    sb.file(
+        "sprawl.toml",
+        format!("[validation.endpoints]\ngithub = \"{}\"\n", server.base()),
+    );
+    let (_, report) = scan_validate(&sb, &["--validation-log", "audit.jsonl"]);
+    assert_eq!(report.credentials.len(), 3);
+    for c in &report.credentials {
+        assert_eq!(
+            (c.validity.status.as_str(), c.validity.reason.as_deref()),
+            ("unknown", Some("rate_limited"))
+        );
+    }
+    assert_eq!(server.requests().len(), 1);
+    let log = std::fs::read_to_string(sb.join("audit.jsonl")).unwrap();
+    assert_eq!(log.matches("\"http_status\":429").count(), 1);
+    assert_eq!(log.matches("\"http_status\":null").count(), 2);
+}
+
+#[test]
+fn at_most_eight_requests_are_in_flight() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+    static MAX: AtomicUsize = AtomicUsize::new(0);
+    let all = providers();
+    let server = Server::start(|_| {
+        let now = IN_FLIGHT.fetch_add(1, Ordering::SeqCst) + 1;
+        MAX.fetch_max(now, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(150));
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+        Reply::new(401, "{}")
+    });
+    let sb = setup(&all, &server.base());
+    scan_validate(&sb, &[]);
+    assert_eq!(server.requests().len(), all.len());
+    let max = MAX.load(Ordering::SeqCst);
+    assert!((2..=8).contains(&max), "{max} requests in flight");
+}

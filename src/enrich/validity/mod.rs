@@ -298,6 +298,9 @@ fn run_job(
         reason: "network_error",
     };
     for pair in candidates {
+        // One request in flight per provider: a 429 is always seen before the next request leaves.
+        let lane = limiter.lane(provider);
+        let _turn = lane.lock().unwrap_or_else(|e| e.into_inner());
         if !limiter.wait(provider) {
             last = Liveness::Unknown {
                 reason: "rate_limited",
@@ -363,12 +366,14 @@ fn audit(
         .push(line.to_string());
 }
 
-/// Per-provider pacing: at most one request per `interval` to each provider, and none after the
-/// provider answered 429 (the rest of its credentials are `rate_limited` without a request).
+/// Per-provider pacing: one request in flight per provider, at most one request per `interval` to
+/// each, and none after the provider answered 429 (the rest of its credentials are `rate_limited`
+/// without a request).
 struct Limiter {
     interval: Duration,
     next: Mutex<HashMap<String, Instant>>,
     stopped: Mutex<HashSet<String>>,
+    lanes: Mutex<HashMap<String, Arc<Mutex<()>>>>,
 }
 
 impl Limiter {
@@ -377,17 +382,23 @@ impl Limiter {
             interval,
             next: Mutex::new(HashMap::new()),
             stopped: Mutex::new(HashSet::new()),
+            lanes: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The provider's lane: held while its request is in flight.
+    fn lane(&self, provider: &str) -> Arc<Mutex<()>> {
+        self.lanes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(provider.to_string())
+            .or_default()
+            .clone()
     }
 
     /// Waits for the provider's next slot; false if the provider said to stop.
     fn wait(&self, provider: &str) -> bool {
-        if self
-            .stopped
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(provider)
-        {
+        if self.is_stopped(provider) {
             return false;
         }
         let slot = {
@@ -401,7 +412,15 @@ impl Limiter {
         if !wait.is_zero() {
             std::thread::sleep(wait);
         }
-        true
+        // The provider may have said 429 while this request waited for its slot.
+        !self.is_stopped(provider)
+    }
+
+    fn is_stopped(&self, provider: &str) -> bool {
+        self.stopped
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(provider)
     }
 
     fn stop(&self, provider: &str) {
