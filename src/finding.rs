@@ -150,7 +150,7 @@ pub enum Liveness {
     },
     Invalid,
     /// No answer that settles it: `timeout`, `rate_limited`, `unexpected_response`, `network_error`,
-    /// `refused_address`, `missing_pair`, `endpoint_required`.
+    /// `refused_address`, `missing_pair`, `endpoint_required`, `not_sendable`.
     Unknown {
         reason: &'static str,
     },

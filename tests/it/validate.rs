@@ -897,3 +897,62 @@ fn at_most_eight_requests_are_in_flight() {
     let max = MAX.load(Ordering::SeqCst);
     assert!((2..=8).contains(&max), "{max} requests in flight");
 }
+
+#[test]
+fn human_and_csv_reports_show_the_outcome() {
+    let server = Server::start(|_| {
+        Reply::new(200, r#"{"login":"octocat"}"#).header("X-OAuth-Scopes", "repo, gist")
+    });
+    let sb = Sandbox::new();
+    sb.file("a.env", format!("T={GH1}\n"));
+    sb.file(
+        "sprawl.toml",
+        format!("[validation.endpoints]\ngithub = \"{}\"\n", server.base()),
+    );
+    let args = |format: &'static str| {
+        vec![
+            "scan",
+            "--format",
+            format,
+            "--config",
+            "sprawl.toml",
+            "--validate",
+            "--validation-log",
+            "audit.jsonl",
+            "a.env",
+        ]
+    };
+    let run = |format| {
+        run_cmd(
+            sprawl()
+                .current_dir(sb.path())
+                .env("SPRAWL_NOW", NOW)
+                .args(args(format)),
+            None,
+        )
+    };
+    let human = run("human");
+    assert!(
+        human
+            .stdout
+            .contains("\n  valid   LIVE as octocat (scopes: gist, repo)\n"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains(" · validated: 1 live, 0 invalid, 0 unknown"),
+        "{}",
+        human.stdout
+    );
+    let csv = run("csv");
+    let row = csv.stdout.lines().nth(1).unwrap();
+    assert!(
+        row.ends_with(&format!(",live,checksum_ok,octocat,{NOW}")),
+        "{row}"
+    );
+    // The audit log is appended to: two runs, two lines.
+    let log = std::fs::read_to_string(sb.join("audit.jsonl")).unwrap();
+    assert_eq!(log.lines().count(), 2);
+}

@@ -123,13 +123,19 @@ pub fn validate(
     specs: &HashMap<String, Arc<ValidateSpec>>,
     settings: &Settings,
 ) -> io::Result<()> {
-    let mut audit =
-        match &settings.audit_log {
-            Some(p) => Some(std::fs::File::create(p).map_err(|e| {
-                io::Error::new(e.kind(), format!("cannot write {}: {e}", p.display()))
-            })?),
-            None => None,
-        };
+    let mut audit = match &settings.audit_log {
+        // Appended to: an audit trail keeps every run.
+        Some(p) => Some(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .map_err(|e| {
+                    io::Error::new(e.kind(), format!("cannot write {}: {e}", p.display()))
+                })?,
+        ),
+        None => None,
+    };
     let jobs = plan(credentials, findings, companions, specs);
     let endpoints: BTreeMap<String, http::Target> = settings
         .endpoints
