@@ -343,6 +343,23 @@ pub fn builtin() -> Result<Vec<Rule>, RuleError> {
     Ok(out)
 }
 
+/// Rejects a `validate.pair` that names no rule in `rules` (built-in specs are checked by a test).
+pub fn check_pairs(rules: &[Rule]) -> Result<(), RuleError> {
+    for r in rules {
+        let Some(pair) = r.validate.as_ref().and_then(|v| v.pair.as_ref()) else {
+            continue;
+        };
+        if !rules.iter().any(|o| &o.meta.id == pair) {
+            return Err(RuleError::Invalid {
+                origin: r.origin.clone(),
+                id: r.meta.id.clone(),
+                message: format!("validate.pair names no rule: `{pair}`"),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Rejects duplicate ids: fingerprints and baselines are keyed by them.
 pub fn check_unique_ids(rules: &[Rule]) -> Result<(), RuleError> {
     let mut seen: std::collections::HashMap<&str, &RuleOrigin> = Default::default();
@@ -426,5 +443,6 @@ mod tests {
     fn builtin_rules_load_with_unique_ids() {
         let rules = builtin().expect("built-in rules parse");
         check_unique_ids(&rules).expect("unique ids");
+        check_pairs(&rules).expect("every validate.pair names a rule");
     }
 }

@@ -195,6 +195,7 @@ pub fn build_engine(file_config: &FileConfig, inline_allow: bool) -> Result<Engi
         .collect();
     all.extend(file_config.rules.iter().cloned());
     rules::check_unique_ids(&all)?;
+    rules::check_pairs(&all)?;
     all.retain(|r| !file_config.disabled_rules.contains(&r.meta.id));
     let engine = Engine::new(
         all,

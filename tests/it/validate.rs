@@ -759,6 +759,41 @@ fn fail_on_and_endpoint_config_errors() {
 }
 
 #[test]
+fn unsafe_or_broken_validate_tables_are_config_errors() {
+    let sb = Sandbox::new();
+    sb.file("a.env", "x\n");
+    let rule = |validate: &str| {
+        format!(
+            "[[rules]]\nid = \"acme.key\"\nname = \"Acme\"\nkeywords = [\"acme_\"]\n\
+             pattern = '(?P<secret>acme_[a-z]{{24}})'\nconfidence = \"high\"\n\n[rules.validate]\n{validate}"
+        )
+    };
+    for (validate, message) in [
+        (
+            "hosts = [\"api.acme.test\"]\nurl = \"http://api.acme.test/me\"\n",
+            "validate.url must start with https://",
+        ),
+        (
+            "hosts = [\"api.acme.test\"]\nurl = \"https://evil.test/me\"\n",
+            "validate.url host \"evil.test\" is not in validate.hosts",
+        ),
+        (
+            "hosts = [\"api.acme.test\"]\nurl = \"https://api.acme.test/{pair}\"\npair = \"nope.rule\"\n",
+            "validate.pair names no rule: `nope.rule`",
+        ),
+    ] {
+        sb.file("c.toml", rule(validate));
+        let run = run_in(sb.path(), &["scan", "--config", "c.toml", "a.env"]);
+        assert_eq!(run.code, 2, "{validate}");
+        assert!(
+            run.stderr.contains(&format!("c.toml:1: rule `acme.key`: {message}")),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
 fn offline_checks_have_exact_outcomes() {
     let sb = Sandbox::new();
     // GH1 has a valid checksum; the same token with its checksum changed does not.
