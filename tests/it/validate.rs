@@ -104,8 +104,8 @@ fn providers() -> Vec<Provider> {
                 "huggingface",
                 "huggingface.access-token",
                 "/api/whoami-v2",
-                r#"{"name":"hf-user","auth":{"accessToken":{"role":"write"}}}"#,
-                Some("hf-user"),
+                r#"{"name":"hf-user","orgs":[{"name":"acme"},{"name":"labs"}],"auth":{"accessToken":{"role":"write"}}}"#,
+                Some("hf-user / acme, labs"),
             )
         },
         p(

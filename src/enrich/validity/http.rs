@@ -275,11 +275,11 @@ fn read(spec: &ValidateSpec, resp: ureq::Response) -> Outcome {
     }
     let mut parts: Vec<String> = Vec::new();
     if let Some(json) = &json {
-        parts.extend(
-            spec.identity
-                .iter()
-                .filter_map(|p| scalar(json.pointer(p)?)),
-        );
+        // A scalar, or a list (of strings or objects with `name`) joined with ", ".
+        parts.extend(spec.identity.iter().filter_map(|p| {
+            let v = json.pointer(p)?;
+            scalar(v).or_else(|| Some(list(v).join(", ")).filter(|s| !s.is_empty()))
+        }));
         if let Some(v) = spec.scopes.as_deref().and_then(|p| json.pointer(p)) {
             scopes.extend(list(v));
         }
