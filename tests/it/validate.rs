@@ -871,6 +871,41 @@ fn offline_checks_have_exact_outcomes() {
 }
 
 #[test]
+fn sarif_severity_follows_the_rule_and_results_carry_validity() {
+    let sb = Sandbox::new();
+    let mut broken = GH2.to_string();
+    broken.replace_range(39..40, if GH2.ends_with('A') { "B" } else { "A" });
+    sb.file("a.env", format!("A={GH1}\n"));
+    sb.file("z.env", format!("Z={broken}\n"));
+    let run = run_in(sb.path(), &["scan", "--format", "sarif", "."]);
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let sarif_run = &log["runs"][0];
+    let rules = sarif_run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0]["properties"]["security-severity"], "9.0");
+    let props: Vec<(&str, &str, &str)> = sarif_run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let p = &r["properties"];
+            (
+                p["confidence"].as_str().unwrap(),
+                p["validity"].as_str().unwrap(),
+                p["validity_offline"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        props,
+        [
+            ("high", "not_checked", "checksum_ok"),
+            ("low", "not_checked", "checksum_failed")
+        ]
+    );
+}
+
+#[test]
 fn every_rule_example_passes_its_offline_check() {
     let (_, report) = scan_json(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), &["rules"]);
     let failing: Vec<String> = report
