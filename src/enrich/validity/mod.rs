@@ -184,8 +184,11 @@ pub fn validate(
         }
         file.flush()?;
     }
+    // Applied in credential order, not completion order: the same input gives the same report.
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|r| r.0);
     let mut by_fp: HashMap<Fingerprint, crate::finding::Validity> = HashMap::new();
-    for (index, live, paired, at) in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
+    for (index, live, paired, at) in results {
         let checked_at = Some(rfc3339(at));
         let c = &mut credentials[index];
         c.validity.live = live.clone();
