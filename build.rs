@@ -21,6 +21,9 @@ struct Rule {
     min_entropy: Option<f64>,
     window: Option<usize>,
     fix: Option<String>,
+    validate: Option<toml::Value>,
+    #[serde(default)]
+    companion: bool,
 }
 
 fn main() {
@@ -61,8 +64,10 @@ fn main() {
             writeln!(
                 compact,
                 "    StaticRule {{ file: {name:?}, id: {:?}, name: {:?}, provider: {provider:?}, keywords: &{:?}, \
-                 pattern: {:?}, confidence: {:?}, min_entropy: {:?}, window: {:?}, fix: {:?} }},",
-                r.id, r.name, r.keywords, r.pattern, r.confidence, r.min_entropy, r.window, r.fix
+                 pattern: {:?}, confidence: {:?}, min_entropy: {:?}, window: {:?}, fix: {:?}, validate: {:?}, companion: {:?} }},",
+                r.id, r.name, r.keywords, r.pattern, r.confidence, r.min_entropy, r.window, r.fix,
+                r.validate.map(|v| toml::to_string(&v).expect("validate table as TOML")),
+                r.companion
             )
             .unwrap();
         }

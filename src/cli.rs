@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use sprawl::config::{parse_size, Config, Format, Mode};
+use sprawl::config::{parse_size, Config, FailOn, Format, Mode};
 use sprawl::report::inventory::InventoryFormat;
 
 #[derive(Parser, Debug)]
@@ -233,6 +233,25 @@ struct ScanArgs {
     /// Exit status when anything is reported.
     #[arg(long, value_name = "N", default_value_t = 1)]
     exit_code: u8,
+    /// Check each distinct credential with its provider (sends it over HTTPS; off by default).
+    #[arg(long)]
+    validate: bool,
+    /// Per-request timeout of --validate (e.g. 10s, 500ms).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    validate_timeout: std::time::Duration,
+    /// JSONL audit trail of validation requests (time, rule, host, fingerprint, outcome).
+    #[arg(long, value_name = "FILE", requires = "validate")]
+    validation_log: Option<PathBuf>,
+    /// What makes the exit status non-zero: anything reported, only live credentials, or nothing.
+    #[arg(long, value_enum, default_value_t = FailOnArg::Any, requires_if("live", "validate"))]
+    fail_on: FailOnArg,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum FailOnArg {
+    Any,
+    Live,
+    None,
 }
 
 /// What the user asked for, as plain data.
@@ -335,6 +354,14 @@ fn scan_config(a: ScanArgs) -> Config {
         baseline: a.baseline,
         redact: !a.no_redact,
         exit_code: a.exit_code,
+        validate: a.validate,
+        validate_timeout: a.validate_timeout,
+        validation_log: a.validation_log,
+        fail_on: match a.fail_on {
+            FailOnArg::Any => FailOn::Any,
+            FailOnArg::Live => FailOn::Live,
+            FailOnArg::None => FailOn::None,
+        },
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
         ..target_config(a.target)
     }
@@ -359,6 +386,22 @@ fn target_config(t: TargetArgs) -> Config {
         max_file_size: t.max_file_size,
         inline_allow: !t.no_inline_allow,
         ..defaults
+    }
+}
+
+/// `10s`, `500ms`, `2` (seconds) -> a duration; zero is refused.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let (num, ms) = match t.strip_suffix("ms") {
+        Some(n) => (n, true),
+        None => (t.strip_suffix('s').unwrap_or(t), false),
+    };
+    match num.trim().parse::<u64>() {
+        Ok(n) if n > 0 && ms => Ok(std::time::Duration::from_millis(n)),
+        Ok(n) if n > 0 => Ok(std::time::Duration::from_secs(n)),
+        _ => Err(format!(
+            "expected a duration such as 10s or 500ms, got {s:?}"
+        )),
     }
 }
 

@@ -133,9 +133,25 @@ pub struct LastSeen {
     pub date: Option<(String, i64)>,
 }
 
-/// Whether a credential still works. Network checks happen only with `--validate`.
+/// Whether a credential still works: what the provider said (only with `--validate`), what the
+/// offline checks found (always), and when the provider was asked.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub enum Validity {
+pub struct Validity {
+    pub live: Liveness,
+    pub offline: Option<Offline>,
+    /// RFC 3339 time of the provider check.
+    pub checked_at: Option<String>,
+}
+
+impl Validity {
+    pub fn status(&self) -> &'static str {
+        self.live.status()
+    }
+}
+
+/// The provider's answer. Network checks happen only with `--validate`.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Liveness {
     #[default]
     NotChecked,
     Live {
@@ -143,18 +159,47 @@ pub enum Validity {
         scopes: Vec<String>,
     },
     Invalid,
+    /// No answer that settles it: `timeout`, `rate_limited`, `unexpected_response`, `network_error`,
+    /// `refused_address`, `missing_pair`, `endpoint_required`, `not_sendable`.
     Unknown {
-        reason: String,
+        reason: &'static str,
     },
 }
 
-impl Validity {
+impl Liveness {
     pub fn status(&self) -> &'static str {
         match self {
-            Validity::NotChecked => "not_checked",
-            Validity::Live { .. } => "live",
-            Validity::Invalid => "invalid",
-            Validity::Unknown { .. } => "unknown",
+            Liveness::NotChecked => "not_checked",
+            Liveness::Live { .. } => "live",
+            Liveness::Invalid => "invalid",
+            Liveness::Unknown { .. } => "unknown",
+        }
+    }
+}
+
+/// What the offline checks (no network) found about a secret's format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Offline {
+    /// The format's checksum matches (GitHub, npm).
+    ChecksumOk,
+    /// The checksum does not match: not a token the provider issued (confidence is lowered to low).
+    ChecksumFailed,
+    /// The structure decodes (JWT header and payload, PEM key, AWS key id, Slack token).
+    StructureOk,
+    /// The structure does not decode (confidence is lowered to low).
+    Malformed,
+    /// A JWT whose `exp` is in the past.
+    Expired,
+}
+
+impl Offline {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Offline::ChecksumOk => "checksum_ok",
+            Offline::ChecksumFailed => "checksum_failed",
+            Offline::StructureOk => "structure_ok",
+            Offline::Malformed => "malformed",
+            Offline::Expired => "expired",
         }
     }
 }
@@ -317,7 +362,7 @@ mod tests {
 
     #[test]
     fn secret_debug_and_display_redact() {
-        let s = Secret::new(b"ghp_R7tZk2mQ9vXw4LpB8nHc3sJd6fYg1aUe5oTi".to_vec());
+        let s = Secret::new(b"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".to_vec());
         assert_eq!(format!("{s}"), "ghp_R7…");
         assert_eq!(format!("{s:?}"), "Secret(ghp_R7…)");
         let short = Secret::new(b"hunter2hunter2".to_vec());

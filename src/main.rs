@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use sprawl::baseline::{self, Baseline};
 use sprawl::check::check_rules;
-use sprawl::config::{Config, FileConfig, Mode};
-use sprawl::finding::Fingerprint;
+use sprawl::config::{Config, FailOn, FileConfig, Mode};
+use sprawl::finding::{Fingerprint, Liveness};
 use sprawl::report::inventory::InventoryFormat;
 use sprawl::report::{self, RenderOptions};
 use sprawl::rules;
@@ -97,10 +97,18 @@ fn run_scan(config: &Config) -> anyhow::Result<Exit> {
             report::write(&result, *format, plain, out)
         })?;
     }
-    Ok(if result.findings.is_empty() {
-        Exit::Clean
-    } else {
+    let failing = match config.fail_on {
+        FailOn::Any => !result.findings.is_empty(),
+        FailOn::Live => result
+            .credentials
+            .iter()
+            .any(|c| matches!(c.validity.live, Liveness::Live { .. })),
+        FailOn::None => false,
+    };
+    Ok(if failing {
         Exit::Found(config.exit_code)
+    } else {
+        Exit::Clean
     })
 }
 

@@ -163,6 +163,7 @@ pub fn convert(file: &str, text: &str) -> Result<FileConfig, RuleError> {
                 name: r.description.clone().unwrap_or_else(|| r.id.clone()),
                 provider: "gitleaks".into(),
                 confidence: Confidence::Medium,
+                companion: false,
                 fix: "Revoke or rotate this credential at its provider, then remove it from the code and its history.".into(),
             }),
             keywords: r.keywords.iter().filter(|k| !k.is_empty()).cloned().collect(),
@@ -172,6 +173,7 @@ pub fn convert(file: &str, text: &str) -> Result<FileConfig, RuleError> {
             secret_group: Some(secret_group),
             examples: Vec::new(),
             negative_examples: Vec::new(),
+            validate: None,
             origin: RuleOrigin {
                 file: file.to_string(),
                 line: rules::line_of(text, spanned.span().start),

@@ -6,7 +6,9 @@
 
 pub mod gitleaks;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -38,6 +40,18 @@ pub enum Mode {
     Staged,
 }
 
+/// Which credentials make the exit status non-zero (`--fail-on`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FailOn {
+    /// Anything reported (the default).
+    #[default]
+    Any,
+    /// Only credentials the provider confirmed live (`--validate`).
+    Live,
+    /// Never: report only.
+    None,
+}
+
 /// A scan, fully described.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -61,6 +75,13 @@ pub struct Config {
     pub inline_allow: bool,
     /// Colour in human output (the CLI decides: a terminal, and `NO_COLOR` unset).
     pub color: bool,
+    /// Check credentials with their providers (network). Off by default: no connection at all.
+    pub validate: bool,
+    /// Per-request timeout of `--validate`.
+    pub validate_timeout: Duration,
+    /// JSONL audit trail of validation requests (never the secret).
+    pub validation_log: Option<PathBuf>,
+    pub fail_on: FailOn,
 }
 
 impl Default for Config {
@@ -81,6 +102,10 @@ impl Default for Config {
             max_file_size: 50 << 20,
             inline_allow: true,
             color: false,
+            validate: false,
+            validate_timeout: Duration::from_secs(10),
+            validation_log: None,
+            fail_on: FailOn::Any,
         }
     }
 }
@@ -95,6 +120,16 @@ struct RawFileConfig {
     disabled_rules: Vec<String>,
     #[serde(default)]
     allowlist: RawAllowlist,
+    #[serde(default)]
+    validation: RawValidation,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawValidation {
+    /// Provider -> base URL (GitHub Enterprise, self-managed GitLab, a mirror, a test server).
+    #[serde(default)]
+    endpoints: BTreeMap<String, toml::Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -117,6 +152,8 @@ pub struct FileConfig {
     pub exclude_path_regexes: Vec<regex::Regex>,
     pub allow_values: Vec<Vec<u8>>,
     pub allow_regexes: Vec<regex::bytes::Regex>,
+    /// `[validation.endpoints]`: provider -> base URL, checked (`https://`, or `http://` on loopback).
+    pub endpoints: BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for FileConfig {
@@ -142,6 +179,7 @@ impl Default for FileConfig {
             exclude_path_regexes: Vec::new(),
             allow_values: Vec::new(),
             allow_regexes: Vec::new(),
+            endpoints: BTreeMap::new(),
         }
     }
 }
@@ -209,7 +247,14 @@ impl FileConfig {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let mut endpoints = BTreeMap::new();
+        for (provider, url) in raw.validation.endpoints {
+            check_endpoint(url.get_ref())
+                .map_err(|m| at(url.span(), format!("validation.endpoints.{provider}: {m}")))?;
+            endpoints.insert(provider, url.into_inner());
+        }
         Ok(FileConfig {
+            endpoints,
             rules,
             disabled_rules: raw.disabled_rules,
             exclude_paths,
@@ -222,6 +267,28 @@ impl FileConfig {
                 .collect(),
             allow_regexes,
         })
+    }
+}
+
+/// A validation endpoint must be `https://host[:port][/prefix]`, or `http://` on a loopback address
+/// (a local mirror or test server); no user info, query or fragment.
+fn check_endpoint(url: &str) -> Result<(), String> {
+    let (_, host, path) = rules::validate::split_url(url)
+        .ok_or_else(|| "expected a URL such as https://github.example.com/api/v3".to_string())?;
+    if path.contains(['?', '#', '{']) {
+        return Err("the URL cannot have a query, a fragment or placeholders".into());
+    }
+    if url.starts_with("https://") {
+        return Ok(());
+    }
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if url.starts_with("http://") && loopback {
+        Ok(())
+    } else {
+        Err("must be https:// (plain http:// only for a loopback address)".into())
     }
 }
 
@@ -278,10 +345,33 @@ mod tests {
 
     #[test]
     fn syntax_error_does_not_echo_the_line() {
-        let text = "[allowlist]\nvalues = [\"ghp_R7tZk2mQ9vXw4LpB8nHc3sJd6fYg1aUe5oTi\"\n";
+        let text = "[allowlist]\nvalues = [\"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\"\n";
         let err = FileConfig::parse("s.toml", text).unwrap_err().to_string();
         assert!(!err.contains("ghp_"), "{err}");
         assert!(err.starts_with("s.toml:3:"), "{err}");
+    }
+
+    #[test]
+    fn endpoints_are_https_or_loopback_http() {
+        let parse = |url: &str| {
+            FileConfig::parse(
+                "s.toml",
+                &format!("[validation.endpoints]\ngithub = {url:?}\n"),
+            )
+            .map(|c| c.endpoints)
+            .map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            parse("https://ghe.example.com/api/v3").unwrap()["github"],
+            "https://ghe.example.com/api/v3"
+        );
+        assert!(parse("http://127.0.0.1:8080").is_ok());
+        assert!(parse("http://[::1]:8080/x").is_ok());
+        assert_eq!(
+            parse("http://ghe.example.com").unwrap_err(),
+            "s.toml:2: validation.endpoints.github: must be https:// (plain http:// only for a loopback address)"
+        );
+        assert!(parse("https://u:p@ghe.example.com").is_err());
     }
 
     #[test]

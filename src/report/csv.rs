@@ -3,9 +3,10 @@
 use std::io::{self, Write};
 
 use super::RenderOptions;
+use crate::finding::Liveness;
 use crate::scan::ScanResult;
 
-const HEADER: [&str; 16] = [
+const HEADER: [&str; 19] = [
     "rule_id",
     "provider",
     "confidence",
@@ -22,6 +23,9 @@ const HEADER: [&str; 16] = [
     "owners",
     "owner_source",
     "validity",
+    "validity_offline",
+    "validity_identity",
+    "checked_at",
 ];
 
 pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -33,6 +37,13 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             f.secret.redacted()
         } else {
             f.secret.expose_lossy()
+        };
+        let identity = match &f.validity.live {
+            Liveness::Live {
+                identity: Some(who),
+                ..
+            } => who.as_str(),
+            _ => "",
         };
         w.write_record([
             f.rule.id.as_str(),
@@ -51,6 +62,9 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             &f.owners.join(";"),
             f.owner_source.as_deref().unwrap_or(""),
             f.validity.status(),
+            f.validity.offline.map_or("", |o| o.as_str()),
+            identity,
+            f.validity.checked_at.as_deref().unwrap_or(""),
         ])?;
     }
     w.flush()?;

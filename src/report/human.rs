@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::RenderOptions;
-use crate::finding::{Credential, Validity};
+use crate::finding::{Credential, Liveness, Offline, Validity};
 use crate::scan::{human_bytes, ScanResult};
 
 struct Style {
@@ -63,6 +63,9 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             secret,
             f.rule.confidence.as_str()
         )?;
+        if let Some(v) = validity_text(&f.validity) {
+            writeln!(out, "  valid   {v}")?;
+        }
         writeln!(out, "  fix     {}", f.rule.fix)?;
         writeln!(out)?;
     }
@@ -95,6 +98,19 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             plural(s.files as usize),
             human_bytes(s.bytes),
             s.duration_ms
+        ));
+    }
+    let count = |status: &str| {
+        result
+            .credentials
+            .iter()
+            .filter(|c| c.validity.status() == status)
+            .count()
+    };
+    let (live, invalid, unknown) = (count("live"), count("invalid"), count("unknown"));
+    if live + invalid + unknown > 0 {
+        summary.push_str(&format!(
+            " · validated: {live} live, {invalid} invalid, {unknown} unknown"
         ));
     }
     if s.allowed_inline > 0 {
@@ -168,7 +184,7 @@ fn printable(s: &str) -> String {
 
 /// Risk order: live first, then present in HEAD, then wider sprawl, then older exposure.
 pub fn by_risk(a: &Credential, b: &Credential) -> std::cmp::Ordering {
-    let live = |c: &Credential| matches!(c.validity, Validity::Live { .. });
+    let live = |c: &Credential| matches!(c.validity.live, Liveness::Live { .. });
     live(b)
         .cmp(&live(a))
         .then(b.in_head.unwrap_or(false).cmp(&a.in_head.unwrap_or(false)))
@@ -215,6 +231,9 @@ fn write_credential_summary(
         if let Some(days) = c.exposed_days {
             line.push_str(&format!("  exposed {days} day{}", plural(days as usize)));
         }
+        if let Some(v) = validity_text(&c.validity) {
+            line.push_str(&format!("  {v}"));
+        }
         let owners = if c.owners.is_empty() {
             "no owner".to_string()
         } else {
@@ -243,6 +262,31 @@ fn write_credential_summary(
     owners.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let list: Vec<String> = owners.iter().map(|(o, n)| format!("{o} {n}")).collect();
     writeln!(out, "Credentials per owner: {}", list.join(" · "))
+}
+
+/// What is known about liveness, in words; `None` when nothing is (not validated, no offline check).
+fn validity_text(v: &Validity) -> Option<String> {
+    let mut parts = Vec::new();
+    match &v.live {
+        Liveness::NotChecked => {}
+        Liveness::Live { identity, scopes } => {
+            let mut t = "LIVE".to_string();
+            if let Some(who) = identity {
+                t.push_str(&format!(" as {}", printable(who)));
+            }
+            if !scopes.is_empty() {
+                t.push_str(&format!(" (scopes: {})", printable(&scopes.join(", "))));
+            }
+            parts.push(t);
+        }
+        Liveness::Invalid => parts.push("invalid (rejected by the provider)".to_string()),
+        Liveness::Unknown { reason } => parts.push(format!("unknown ({reason})")),
+    }
+    // A passing offline check is the normal case; only a failing one is worth a word.
+    if let Some(o @ (Offline::ChecksumFailed | Offline::Malformed | Offline::Expired)) = v.offline {
+        parts.push(format!("offline check: {}", o.as_str()));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 fn short(id: &str) -> &str {

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::RenderOptions;
-use crate::finding::{Credential, Finding, Secret, Validity};
+use crate::finding::{Credential, Finding, Liveness, Secret, Validity};
 use crate::scan::ScanResult;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -67,11 +67,15 @@ struct JsonCredential<'a> {
 struct JsonValidity<'a> {
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    offline: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     identity: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     scopes: Option<&'a [String]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<&'a str>,
+    reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checked_at: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -109,17 +113,19 @@ fn secret_text(s: &Secret, opts: RenderOptions) -> String {
 fn validity(v: &Validity) -> JsonValidity<'_> {
     let mut out = JsonValidity {
         status: v.status(),
+        offline: v.offline.map(|o| o.as_str()),
         identity: None,
         scopes: None,
         reason: None,
+        checked_at: v.checked_at.as_deref(),
     };
-    match v {
-        Validity::Live { identity, scopes } => {
+    match &v.live {
+        Liveness::Live { identity, scopes } => {
             out.identity = identity.as_deref();
             out.scopes = Some(scopes);
         }
-        Validity::Unknown { reason } => out.reason = Some(reason),
-        Validity::NotChecked | Validity::Invalid => {}
+        Liveness::Unknown { reason } => out.reason = Some(reason),
+        Liveness::NotChecked | Liveness::Invalid => {}
     }
     out
 }

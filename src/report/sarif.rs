@@ -124,6 +124,10 @@ fn sarif_result(f: &Finding, rule_index: usize, opts: RenderOptions) -> SarifRes
     let mut props = BTreeMap::new();
     props.insert("fingerprint".to_string(), json!(f.fingerprint.0));
     props.insert("confidence".to_string(), json!(f.rule.confidence.as_str()));
+    props.insert("validity".to_string(), json!(f.validity.status()));
+    if let Some(o) = f.validity.offline {
+        props.insert("validity_offline".to_string(), json!(o.as_str()));
+    }
     if let Some(c) = &f.commit {
         props.insert("commit".to_string(), json!(c.id));
         props.insert("author_name".to_string(), json!(c.author_name));
@@ -144,11 +148,15 @@ fn sarif_result(f: &Finding, rule_index: usize, opts: RenderOptions) -> SarifRes
 /// The whole report as one SARIF log.
 pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     // Every rule that has results, by id; a result's ruleIndex is its rule's position here.
-    let metas: BTreeMap<&str, &RuleMeta> = result
-        .findings
-        .iter()
-        .map(|f| (f.rule.id.as_str(), f.rule.as_ref()))
-        .collect();
+    // A finding whose checksum failed carries a copy of its rule lowered to low confidence: the rule's
+    // own (highest) confidence sets the rule's severity.
+    let mut metas: BTreeMap<&str, &RuleMeta> = BTreeMap::new();
+    for f in &result.findings {
+        let m = metas.entry(f.rule.id.as_str()).or_insert(f.rule.as_ref());
+        if f.rule.confidence > m.confidence {
+            *m = f.rule.as_ref();
+        }
+    }
     let index: BTreeMap<&str, usize> = metas.keys().enumerate().map(|(i, id)| (*id, i)).collect();
     let rules: Vec<ReportingDescriptor> = metas.values().map(|m| rule_descriptor(m)).collect();
     let results: Vec<SarifResult> = result

@@ -5,15 +5,18 @@
 
 pub mod history;
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::config::{Config, FileConfig, Mode};
 use crate::engine::{Engine, EngineOptions, Scratch};
 use crate::enrich::inventory::{self, Governance, Inventory};
 use crate::enrich::owners::{self, Codeowners, CODEOWNERS_LOCATIONS};
+use crate::enrich::validity;
 use crate::finding::{group_credentials, Credential, Finding, Fingerprint, Match, Validity};
+use crate::rules::validate::ValidateSpec;
 use crate::rules::{self, RuleError};
 use crate::source::fs::{self, FsOptions, RootError};
 use crate::source::{BlobSink, Origin, Skip};
@@ -70,6 +73,8 @@ pub enum RunError {
     Git(#[from] crate::source::git::GitError),
     #[error(transparent)]
     Baseline(#[from] crate::baseline::BaselineError),
+    #[error("validation: {0}")]
+    Validation(std::io::Error),
 }
 
 /// Runs the scan `config` describes: files, git history, or the staged index.
@@ -92,6 +97,12 @@ pub fn run(config: &Config) -> Result<ScanResult, RunError> {
     };
     // Path allowlists apply to every mode (history paths are only known after the scan).
     result.findings.retain(|f| !file_config.excludes(&f.path));
+    // Companion values (a username next to a token) serve validation only and are never reported.
+    let (companions, reported): (Vec<Finding>, Vec<Finding>) = std::mem::take(&mut result.findings)
+        .into_iter()
+        .partition(|f| f.rule.companion);
+    result.findings = reported;
+    validity::apply_offline(&mut result.findings, validity::now());
     let codeowners = result.codeowners.as_ref().map(|(place, text)| {
         let (parsed, bad_lines) = Codeowners::parse(text);
         for e in bad_lines {
@@ -122,12 +133,47 @@ pub fn run(config: &Config) -> Result<ScanResult, RunError> {
             .as_str();
         c.exposed_days = c.exposure_days(now);
     }
+    if config.validate {
+        validate(config, &file_config, &companions, &mut result)?;
+    }
     result.stats.duration_ms = started.elapsed().as_millis() as u64;
     result.config_loaded = config
         .config_file
         .as_deref()
         .map(|p: &Path| p.display().to_string());
     Ok(result)
+}
+
+/// `--validate`: checks each credential whose rule has a request (built-in or custom) with its provider.
+fn validate(
+    config: &Config,
+    file_config: &FileConfig,
+    companions: &[Finding],
+    result: &mut ScanResult,
+) -> Result<(), RunError> {
+    let mut specs: HashMap<String, Arc<ValidateSpec>> = rules::builtin_validate_specs()?
+        .into_iter()
+        .map(|(id, spec)| (id.to_string(), Arc::new(spec)))
+        .collect();
+    for r in &file_config.rules {
+        if let Some(v) = &r.validate {
+            specs.insert(r.meta.id.clone(), v.clone());
+        }
+    }
+    let settings = validity::Settings {
+        timeout: config.validate_timeout,
+        endpoints: file_config.endpoints.clone(),
+        audit_log: config.validation_log.clone(),
+        ..validity::Settings::default()
+    };
+    validity::validate(
+        &mut result.credentials,
+        &mut result.findings,
+        companions,
+        &specs,
+        &settings,
+    )
+    .map_err(RunError::Validation)
 }
 
 /// Loads the config file named in `config` (or none) and builds the engine: built-in rules minus disabled
@@ -150,6 +196,7 @@ pub fn build_engine(file_config: &FileConfig, inline_allow: bool) -> Result<Engi
         .collect();
     all.extend(file_config.rules.iter().cloned());
     rules::check_unique_ids(&all)?;
+    rules::check_pairs(&all)?;
     all.retain(|r| !file_config.disabled_rules.contains(&r.meta.id));
     let engine = Engine::new(
         all,
@@ -274,7 +321,7 @@ pub fn to_finding(engine: &Engine, m: Match, path: &str) -> Finding {
         last_seen: None,
         owners: Vec::new(),
         owner_source: None,
-        validity: Validity::NotChecked,
+        validity: Validity::default(),
     }
 }
 

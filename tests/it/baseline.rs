@@ -2,7 +2,7 @@
 
 use crate::support::*;
 
-const GH3: &str = "ghp_Zq7XwP2vLk9RtY4mNb6Hc3Jd8Fg5Sa1Ue0Oi";
+const GH3: &str = "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";
 
 fn create(sb: &Sandbox, args: &[&str]) -> Run {
     let mut all = vec!["baseline", "create", "-o", "base.json"];

@@ -123,7 +123,7 @@ fn inventory_owners_beat_codeowners_and_governance_uses_a_fixed_today() {
     sb.file("CODEOWNERS", "* @org/everyone\n")
         .file("deploy/prod.env", format!("T={GH1}\n"))
         .file("ci/build.env", format!("T={GH2}\n"))
-        .file("misc/x.env", "K=ghp_Zq7XwP2vLk9RtY4mNb6Hc3Jd8Fg5Sa1Ue0Oi\n");
+        .file("misc/x.env", "K=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\n");
     let (_, r) = scan_json(sb.path(), &["."]);
     let fp_prod = r
         .findings

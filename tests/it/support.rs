@@ -8,8 +8,8 @@ use std::process::{Command, Stdio};
 use serde::Deserialize;
 
 /// Made-up credentials in real formats (never real).
-pub const GH1: &str = "ghp_MkGBRVzDDOgeiil5DWqkEYIVSbYvmfz2HPL7";
-pub const GH2: &str = "ghp_us3ajL9hh6bulFjgXMoOs6iOPZNAkfPdrnSp";
+pub const GH1: &str = "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";
+pub const GH2: &str = "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";
 
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
@@ -131,11 +131,15 @@ pub struct Finding {
 pub struct Validity {
     pub status: String,
     #[serde(default)]
+    pub offline: Option<String>,
+    #[serde(default)]
     pub identity: Option<String>,
     #[serde(default)]
     pub scopes: Option<Vec<String>>,
     #[serde(default)]
     pub reason: Option<String>,
+    #[serde(default)]
+    pub checked_at: Option<String>,
 }
 
 #[derive(Deserialize, Debug)]

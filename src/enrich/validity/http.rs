@@ -1,0 +1,395 @@
+//! The one place that sends secrets over the network, and the guards around it:
+//!
+//! - the URL is built from the rule's fixed origin (or the user's configured endpoint for the provider)
+//!   plus the rule's path; the secret is percent-encoded into it, and the final host is checked against
+//!   the rule's `hosts` (or the endpoint's host) before anything is sent;
+//! - `https://` only; `http://` only for a user-configured loopback endpoint (checked in the config);
+//! - redirects are never followed: a 3xx is an `unexpected_response`;
+//! - the resolver refuses loopback, private, link-local, CGNAT, multicast and unspecified addresses,
+//!   except for the host of a user-configured endpoint;
+//! - one timeout per request; no proxy from the environment;
+//! - errors are mapped to a reason and never printed: a transport error can quote the URL, and a
+//!   Telegram URL contains the token.
+
+use std::io;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::time::Duration;
+
+use base64::Engine as _;
+
+use super::sigv4;
+use crate::finding::{Liveness, Secret};
+use crate::rules::validate::{split_url, Signer, ValidateSpec};
+
+/// Where a request goes: the base (scheme, host, optional path prefix) and whether it is the user's.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub base: String,
+    pub host: String,
+    /// A user-configured endpoint: private and loopback addresses are allowed for its host.
+    pub configured: bool,
+}
+
+/// The outcome of one check, for the report and the audit log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub live: Liveness,
+    pub http_status: Option<u16>,
+}
+
+impl Outcome {
+    fn unknown(reason: &'static str, http_status: Option<u16>) -> Outcome {
+        Outcome {
+            live: Liveness::Unknown { reason },
+            http_status,
+        }
+    }
+}
+
+/// A blocking client with the guards above. `allowed_private` lists the hosts of configured endpoints.
+pub fn agent(timeout: Duration, allowed_private: Vec<String>) -> ureq::Agent {
+    ureq::AgentBuilder::new()
+        .redirects(0)
+        .timeout(timeout)
+        .user_agent(concat!("sprawl/", env!("CARGO_PKG_VERSION")))
+        .resolver(move |netloc: &str| resolve(netloc, &allowed_private))
+        .build()
+}
+
+fn resolve(netloc: &str, allowed_private: &[String]) -> io::Result<Vec<SocketAddr>> {
+    let host = netloc
+        .rsplit_once(':')
+        .map_or(netloc, |(h, _)| h)
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let addrs: Vec<SocketAddr> = netloc.to_socket_addrs()?.collect();
+    if allowed_private.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+        return Ok(addrs);
+    }
+    let public: Vec<SocketAddr> = addrs.into_iter().filter(|a| is_public(a.ip())).collect();
+    if public.is_empty() {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "refusing a non-public address",
+        ));
+    }
+    Ok(public)
+}
+
+/// False for loopback, private, link-local, shared (CGNAT), multicast, broadcast, unspecified and
+/// reserved addresses (and IPv4-mapped IPv6 forms of them).
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || a == 0
+                || a >= 240
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+/// `secret` for use inside a URL path or query: everything but unreserved characters and `:` is
+/// percent-encoded, so a secret cannot add a path segment, a query or a fragment.
+fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn fill(template: &str, secret: &str, pair: &str) -> String {
+    template.replace("{secret}", secret).replace("{pair}", pair)
+}
+
+/// Sends the rule's request for `secret` (and its `pair`) to `target` and reads the answer.
+pub fn check(
+    agent: &ureq::Agent,
+    spec: &ValidateSpec,
+    target: &Target,
+    secret: &Secret,
+    pair: Option<&Secret>,
+    amz_date: &str,
+) -> Outcome {
+    let secret = secret.expose_lossy();
+    let pair = pair.map(Secret::expose_lossy).unwrap_or_default();
+    // A value that cannot travel in a header unchanged is not sent at all.
+    if secret.chars().chain(pair.chars()).any(char::is_control) {
+        return Outcome::unknown("not_sendable", None);
+    }
+    let path = fill(&spec.path, &url_encode(&secret), &url_encode(&pair));
+    let url = format!("{}{}", target.base.trim_end_matches('/'), path);
+    let host_ok = split_url(&url).is_some_and(|(_, host, _)| {
+        host.eq_ignore_ascii_case(&target.host)
+            && (target.configured || spec.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)))
+    });
+    let scheme_ok =
+        url.starts_with("https://") || (target.configured && url.starts_with("http://"));
+    if !host_ok || !scheme_ok {
+        return Outcome::unknown("refused_address", None);
+    }
+    let mut req = agent.request(&spec.method, &url);
+    for (name, value) in &spec.headers {
+        req = req.set(name, &fill(value, &secret, &pair));
+    }
+    if let Some((user, password)) = &spec.basic_auth {
+        let raw = format!(
+            "{}:{}",
+            fill(user, &secret, &pair),
+            fill(password, &secret, &pair)
+        );
+        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
+        req = req.set("Authorization", &format!("Basic {encoded}"));
+    }
+    // In a JSON body, values are JSON-escaped so they cannot change its structure.
+    let body = spec.body.as_deref().map(|b| {
+        if b.trim_start().starts_with(['{', '[']) {
+            let json = |v: &str| {
+                let quoted = serde_json::Value::String(v.to_string()).to_string();
+                quoted[1..quoted.len() - 1].to_string()
+            };
+            fill(b, &json(&secret), &json(&pair))
+        } else {
+            fill(b, &secret, &pair)
+        }
+    });
+    if spec.signer == Some(Signer::AwsSigV4) {
+        // Sign what is sent: the endpoint's host and the full path (a configured base may add a prefix).
+        let (origin, _, full_path) = split_url(&url).unwrap_or_default();
+        let authority = origin.split("://").nth(1).unwrap_or_default();
+        let content_type = "application/x-www-form-urlencoded; charset=utf-8";
+        let (url_path, query) = full_path.split_once('?').unwrap_or((full_path, ""));
+        let authorization = sigv4::authorization(
+            &sigv4::Request {
+                method: &spec.method,
+                path: url_path,
+                query,
+                headers: &[
+                    ("content-type", content_type),
+                    ("host", authority),
+                    ("x-amz-date", amz_date),
+                ],
+                payload: body.as_deref().unwrap_or_default().as_bytes(),
+            },
+            &sigv4::Signing {
+                access_key_id: &secret,
+                secret_access_key: &pair,
+                amz_date,
+                region: "us-east-1",
+                service: "sts",
+            },
+        );
+        req = req
+            .set("Content-Type", content_type)
+            .set("X-Amz-Date", amz_date)
+            .set("Authorization", &authorization);
+    }
+    let result = match &body {
+        Some(b) => req.send_string(b),
+        None => req.call(),
+    };
+    match result {
+        Ok(resp) | Err(ureq::Error::Status(_, resp)) => read(spec, resp),
+        Err(ureq::Error::Transport(t)) => Outcome::unknown(transport_reason(&t), None),
+    }
+}
+
+fn transport_reason(t: &ureq::Transport) -> &'static str {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(t);
+    while let Some(e) = source {
+        if let Some(io) = e.downcast_ref::<io::Error>() {
+            match io.kind() {
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => return "timeout",
+                io::ErrorKind::PermissionDenied => return "refused_address",
+                _ => {}
+            }
+        }
+        source = e.source();
+    }
+    "network_error"
+}
+
+/// Reads at most this much of a response body.
+const MAX_BODY: u64 = 1 << 20;
+
+fn read(spec: &ValidateSpec, resp: ureq::Response) -> Outcome {
+    let status = resp.status();
+    if status == 429 {
+        return Outcome::unknown("rate_limited", Some(status));
+    }
+    if spec.invalid.contains(&status) {
+        return Outcome {
+            live: Liveness::Invalid,
+            http_status: Some(status),
+        };
+    }
+    if !spec.live.contains(&status) {
+        return Outcome::unknown("unexpected_response", Some(status));
+    }
+    let mut scopes: Vec<String> = spec
+        .scopes_header
+        .as_deref()
+        .and_then(|h| resp.header(h))
+        .map(split_list)
+        .unwrap_or_default();
+    let mut text = String::new();
+    if io::Read::read_to_string(&mut io::Read::take(resp.into_reader(), MAX_BODY), &mut text)
+        .is_err()
+    {
+        return Outcome::unknown("unexpected_response", Some(status));
+    }
+    let json: Option<serde_json::Value> = serde_json::from_str(&text).ok();
+    let needs_json = spec.ok.is_some() || !spec.identity.is_empty() || spec.scopes.is_some();
+    if needs_json && json.is_none() && spec.identity_xml.is_empty() {
+        return Outcome::unknown("unexpected_response", Some(status));
+    }
+    if let (Some(ok), Some(json)) = (&spec.ok, &json) {
+        if json.pointer(ok) != Some(&serde_json::Value::Bool(true)) {
+            return Outcome {
+                live: Liveness::Invalid,
+                http_status: Some(status),
+            };
+        }
+    }
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(json) = &json {
+        // A scalar, or a list (of strings or objects with `name`) joined with ", ".
+        parts.extend(spec.identity.iter().filter_map(|p| {
+            let v = json.pointer(p)?;
+            scalar(v).or_else(|| Some(list(v).join(", ")).filter(|s| !s.is_empty()))
+        }));
+        if let Some(v) = spec.scopes.as_deref().and_then(|p| json.pointer(p)) {
+            scopes.extend(list(v));
+        }
+    }
+    parts.extend(
+        spec.identity_xml
+            .iter()
+            .filter_map(|tag| xml_text(&text, tag)),
+    );
+    scopes.sort();
+    scopes.dedup();
+    Outcome {
+        live: Liveness::Live {
+            identity: (!parts.is_empty()).then(|| printable(&parts.join(" / "))),
+            scopes: scopes.iter().map(|s| printable(s)).collect(),
+        },
+        http_status: Some(status),
+    }
+}
+
+/// Provider text shown in reports: control characters dropped, length bounded.
+fn printable(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).take(200).collect()
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn scalar(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn list(v: &serde_json::Value) -> Vec<String> {
+    match v {
+        serde_json::Value::Array(items) => items
+            .iter()
+            .filter_map(|i| scalar(i).or_else(|| i.get("name").and_then(scalar)))
+            .collect(),
+        serde_json::Value::String(s) => split_list(s),
+        other => scalar(other).into_iter().collect(),
+    }
+}
+
+/// The text of the first `<tag>…</tag>` in `xml`.
+fn xml_text(xml: &str, tag: &str) -> Option<String> {
+    let start = xml.find(&format!("<{tag}>"))? + tag.len() + 2;
+    let end = start + xml[start..].find(&format!("</{tag}>"))?;
+    let v = xml[start..end].trim();
+    (!v.is_empty()).then(|| v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_public_addresses_are_refused() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
+        ] {
+            assert!(!is_public(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["140.82.112.5", "2606:4700::6810:84e5"] {
+            assert!(is_public(ip.parse().unwrap()), "{ip}");
+        }
+        assert_eq!(
+            resolve("127.0.0.1:443", &[]).unwrap_err().kind(),
+            io::ErrorKind::PermissionDenied
+        );
+        assert_eq!(
+            resolve("127.0.0.1:443", &["127.0.0.1".into()]).unwrap(),
+            vec!["127.0.0.1:443".parse().unwrap()]
+        );
+    }
+
+    #[test]
+    fn secrets_cannot_change_the_url_shape() {
+        assert_eq!(url_encode("123:AbC-_x"), "123:AbC-_x");
+        assert_eq!(url_encode("a/../b?c#d@e"), "a%2F..%2Fb%3Fc%23d%40e");
+    }
+
+    #[test]
+    fn xml_and_lists() {
+        assert_eq!(
+            xml_text("<R><Arn>arn:aws:iam::1:user/x</Arn></R>", "Arn").as_deref(),
+            Some("arn:aws:iam::1:user/x")
+        );
+        assert_eq!(split_list("repo, gist ,"), vec!["repo", "gist"]);
+        let v: serde_json::Value = serde_json::json!([{"name": "org1"}, "b"]);
+        assert_eq!(list(&v), vec!["org1", "b"]);
+    }
+}
