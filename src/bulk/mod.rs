@@ -364,8 +364,9 @@ fn scan_one(
     let path = match &target.location {
         Location::Path(p) => p.clone(),
         Location::Url(url) => {
+            // The report names the repository (its label): the message alone says what went wrong.
             let mirror = clone::mirror(url, &opts.clone_dir, opts.clone_auth.as_ref())
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.message)?;
             warnings.extend(mirror.warning);
             mirror.path
         }
@@ -410,6 +411,11 @@ fn finish(
     progress: &progress::Progress,
 ) -> Done {
     let fail = |message: String| {
+        // Errors about a local repository start with its path, which is the label already.
+        let message = match message.strip_prefix(&format!("{}: ", target.label)) {
+            Some(rest) => rest.to_string(),
+            None => message,
+        };
         progress.message(&format!("warning: {}: {message}", target.label));
         Done::Failed(ScanError {
             path: target.label.clone(),

@@ -3,6 +3,7 @@
 
 mod architecture;
 mod baseline;
+mod bulk;
 mod cli;
 mod config;
 mod git;
