@@ -291,6 +291,8 @@ pub fn run(
     opts: &BulkOptions,
 ) -> Result<BulkOutcome, BulkError> {
     let prepared = Prepared::load(config)?;
+    // Before any worker thread opens a repository.
+    crate::source::git::configure_libgit2();
     let mut selected: Vec<Target> = match opts.shard {
         Some(shard) => targets
             .into_iter()

@@ -39,6 +39,29 @@ pub enum GitError {
 
 /// Opens the repository at `path` (exactly there, or searching parent directories when `search`).
 pub fn open(path: &Path, search: bool) -> Result<Repository, GitError> {
+    configure_libgit2();
+    let flags = if search {
+        RepositoryOpenFlags::empty()
+    } else {
+        RepositoryOpenFlags::NO_SEARCH
+    };
+    Repository::open_ext(path, flags, std::iter::empty::<&OsStr>()).map_err(|e| {
+        GitError::NotARepository {
+            path: path.to_path_buf(),
+            message: e.message().to_string(),
+        }
+    })
+}
+
+/// Sets libgit2's process-wide options, once. [`open`] calls it; a caller that opens repositories from
+/// several threads at once (bulk scans) calls it first, on one thread, so the options are never written
+/// while another thread uses libgit2.
+pub fn configure_libgit2() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(set_libgit2_options);
+}
+
+fn set_libgit2_options() {
     // We execute nothing from the repository, so the ownership check (which protects `git` from running
     // a hostile repo's configured commands) only stops legitimate scans of checkouts owned by others.
     // SAFETY: called before any repository is opened by this process's threads.
@@ -55,18 +78,6 @@ pub fn open(path: &Path, search: bool) -> Result<Repository, GitError> {
     unsafe {
         let _ = git2::opts::set_cache_max_size(32 << 20);
     }
-
-    let flags = if search {
-        RepositoryOpenFlags::empty()
-    } else {
-        RepositoryOpenFlags::NO_SEARCH
-    };
-    Repository::open_ext(path, flags, std::iter::empty::<&OsStr>()).map_err(|e| {
-        GitError::NotARepository {
-            path: path.to_path_buf(),
-            message: e.message().to_string(),
-        }
-    })
 }
 
 /// A name for the repository in reports: its `origin` remote URL with any user name and password removed,
