@@ -290,6 +290,23 @@ fn bulk_without_output_dir_is_one_report_with_the_failure_in_errors() {
     );
     assert_eq!(r.stats.commits, 4);
 
+    // The human report names each finding's repository when there are several.
+    let out = org.run(&["scan", "--git", &org.path("a"), &org.path("c")]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let where_lines: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  repo ") || l.starts_with("  where "))
+        .collect();
+    let (a, c) = (
+        format!("  repo    {}", p("a")),
+        format!("  repo    {}", p("c")),
+    );
+    assert_eq!(
+        where_lines,
+        vec![&a, "  where   a.env:1:3", &c, "  where   c.env:1:3"]
+    );
+
     // Only failures: the report still lists them, and the exit status is 2.
     let only = org.list("broken.txt", &[org.missing()]);
     let (out, r) = scan_json(org.sb.path(), &["--git", "--repos", &only]);
