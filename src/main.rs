@@ -109,6 +109,9 @@ fn run_bulk(
     if !matches!(config.mode, Mode::History { .. }) {
         anyhow::bail!("several repositories, --repos, --output-dir and --shard need --git");
     }
+    if options.output_dir.is_some() && config.output.is_some() {
+        anyhow::bail!("--output-dir writes one report per repository: -o/--output does not apply");
+    }
     let token = std::env::var("GITHUB_TOKEN").ok().filter(|t| !t.is_empty());
     if let (RepoSource::GithubOrg(query), Some(t)) = (source, &token) {
         // The organisation's private repositories are cloned with the same token, sent only to the

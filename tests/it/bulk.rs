@@ -333,10 +333,17 @@ fn bulk_shards_are_disjoint_and_cover_the_list() {
             "--output-dir",
             &dir,
         ]);
-        assert!(out.code <= 2, "{}", out.stderr);
         let mut names = reports_in(&org.sb.join(&dir));
+        // Every repository has a secret: findings exit 1; a shard with only the broken entry exits 2.
+        let has_missing = out.stderr.contains("not a git repository");
+        let expected_code = match (names.is_empty(), has_missing) {
+            (false, _) => 1,
+            (true, true) => 2,
+            (true, false) => 0,
+        };
+        assert_eq!(out.code, expected_code, "{}", out.stderr);
         // The missing repository belongs to one shard, where it is an error and has no report.
-        if out.stderr.contains("not a git repository") {
+        if has_missing {
             names.push("missing".into());
         }
         all.push(names);
@@ -374,6 +381,20 @@ fn bulk_bad_shards_are_usage_errors() {
             out.stderr
         );
     }
+    let out = org.run(&[
+        "scan",
+        "--git",
+        &org.path("a"),
+        "--output-dir",
+        "out",
+        "-o",
+        "r.json",
+    ]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: --output-dir writes one report per repository: -o/--output does not apply\n"
+    );
     let out = org.run(&["scan", &org.path("a"), "--shard", "1/2"]);
     assert_eq!(out.code, 2);
     assert_eq!(
@@ -600,6 +621,8 @@ fn github_org_lists_every_page_filters_and_scans_the_clone_urls() {
     let page2 = serde_json::json!([
         repo("fork", org.url("e"), false, true),
         repo("c", org.url("c"), false, false),
+        // Served by the mock itself: git must send the token there, as basic authentication.
+        repo("private", "BASE/acme/private.git".to_string(), false, false),
     ])
     .to_string();
     let api = MockApi::start(move |base, path| match path {
@@ -610,7 +633,9 @@ fn github_org_lists_every_page_filters_and_scans_the_clone_urls() {
                  <{base}/organizations/7/repos?per_page=100&type=all&page=2>; rel=\"last\""
             )),
         )),
-        "/organizations/7/repos?per_page=100&type=all&page=2" => Some((page2.clone(), None)),
+        "/organizations/7/repos?per_page=100&type=all&page=2" => {
+            Some((page2.replace("BASE", base), None))
+        }
         _ => None,
     });
     let token = "gho_test-token-not-real-123";
@@ -637,14 +662,23 @@ fn github_org_lists_every_page_filters_and_scans_the_clone_urls() {
     assert!(!out.stderr.contains(token));
     assert!(
         out.stderr.starts_with(
-            "sprawl: acme: 2 repositories to scan (1 archived and 1 forks left out)\n"
+            "sprawl: acme: 3 repositories to scan (1 archived and 1 forks left out)\n"
         ),
         "{}",
         out.stderr
     );
+    let private = format!("{}/acme/private.git", api.base);
+    assert!(
+        out.stderr
+            .contains(&format!("warning: {private}: git clone failed: ")),
+        "{}",
+        out.stderr
+    );
     let bearer = format!("Bearer {token}");
+    let mut seen = api.seen.lock().unwrap().clone();
+    let git_requests = seen.split_off(2);
     assert_eq!(
-        *api.seen.lock().unwrap(),
+        seen,
         vec![
             (
                 "/orgs/acme/repos?per_page=100&type=all".to_string(),
@@ -656,11 +690,20 @@ fn github_org_lists_every_page_filters_and_scans_the_clone_urls() {
             ),
         ]
     );
+    // git asked for the private repository with the token (x-access-token basic auth), and only that.
+    assert!(!git_requests.is_empty());
+    for (path, auth) in &git_requests {
+        assert!(path.starts_with("/acme/private.git/info/refs"), "{path}");
+        assert_eq!(
+            auth,
+            "Basic eC1hY2Nlc3MtdG9rZW46Z2hvX3Rlc3QtdG9rZW4tbm90LXJlYWwtMTIz"
+        );
+    }
     let mut expected = vec![report_name(&org.url("a")), report_name(&org.url("c"))];
     expected.sort();
     assert_eq!(reports_in(&org.sb.join("reports")), expected);
 
-    // Archived and forks included, one combined JSON report, the second shard only.
+    // Archived and forks included, one combined JSON report; the private one is an error entry.
     let out = run(&["--include-archived", "--include-forks", "--format", "json"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     let r: Report = serde_json::from_str(&out.stdout).unwrap();
@@ -673,6 +716,11 @@ fn github_org_lists_every_page_filters_and_scans_the_clone_urls() {
         repos,
         BTreeSet::from(["a", "c", "d", "e"].map(|n| org.url(n)))
     );
+    assert_eq!(
+        r.errors.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(),
+        vec![private.as_str()]
+    );
+    assert!(!out.stdout.contains(token) && !out.stderr.contains(token));
 
     // An unknown organisation is a clear error (exit 2) that names the API URL, never the token.
     let out = run_cmd(
