@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sprawl::bulk::github::OrgQuery;
-use sprawl::bulk::{default_clone_dir, BulkOptions, RepoSource, Shard};
+use sprawl::bulk::{default_clone_dir, is_url, BulkOptions, RepoSource, Shard};
 use sprawl::config::{parse_size, Config, Format, Mode};
 use sprawl::report::inventory::InventoryFormat;
 
@@ -350,10 +350,11 @@ impl Cli {
     }
 }
 
-/// A scan, or a bulk scan when `--git` names several repositories (or asks for a bulk option).
+/// A scan, or a bulk scan when `--git` names several repositories or a clone URL (or a bulk option).
 fn scan_action(a: ScanArgs) -> Action {
     let bulk = a.repos.is_some()
         || (a.target.git && a.target.paths.len() > 1)
+        || (a.target.git && a.target.paths.iter().any(|p| is_url(&p.to_string_lossy())))
         || a.bulk.output_dir.is_some()
         || a.bulk.shard.is_some();
     let repos = a.repos;

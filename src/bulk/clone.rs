@@ -136,6 +136,11 @@ fn git(auth: Option<&HostAuth>, url: &str) -> Command {
         "protocol.ext.allow=never",
         "-c",
         "core.fsmonitor=false",
+        // A stalled server must not hold a worker forever: under 1 KB/s for 2 minutes fails.
+        "-c",
+        "http.lowSpeedLimit=1000",
+        "-c",
+        "http.lowSpeedTime=120",
     ])
     .env("GIT_TERMINAL_PROMPT", "0")
     .env("GIT_CONFIG_NOSYSTEM", "1")

@@ -290,6 +290,7 @@ pub fn run(
     targets: Vec<Target>,
     opts: &BulkOptions,
 ) -> Result<BulkOutcome, BulkError> {
+    let started = std::time::Instant::now();
     let prepared = Prepared::load(config)?;
     // Before any worker thread opens a repository.
     crate::source::git::configure_libgit2();
@@ -345,6 +346,8 @@ pub fn run(
     outcome.findings = collected.findings;
     if opts.output_dir.is_none() {
         let mut combined = merge(collected.results, collected.errors);
+        // Wall-clock time of the run (the repositories' own durations overlap).
+        combined.stats.duration_ms = started.elapsed().as_millis() as u64;
         combined.config_loaded = config
             .config_file
             .as_deref()

@@ -506,6 +506,21 @@ fn bulk_clones_file_urls_into_mirrors_and_fetches_them_again() {
         ]
     );
     assert_eq!(reports_in(&cache), mirrors);
+
+    // A clone URL as the PATH of `scan --git` is mirrored the same way (the same mirror).
+    let (out, r) = scan_json(
+        org.sb.path(),
+        &["--git", &org.url("c"), "--clone-dir", "cache"],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        r.findings
+            .iter()
+            .map(|f| (f.repository.clone().unwrap(), f.path.clone()))
+            .collect::<Vec<_>>(),
+        vec![(org.url("c"), "c.env".into())]
+    );
+    assert_eq!(reports_in(&cache), mirrors);
 }
 
 #[test]
