@@ -36,10 +36,33 @@ enum Command {
     /// Scan the git history of every repository of a GitHub organisation (listed through the REST API,
     /// token from GITHUB_TOKEN), like `scan --git --repos` with the organisation's clone URLs.
     GithubOrg(GithubOrgArgs),
+    /// Install or remove a git pre-commit hook that runs `sprawl scan --staged`.
+    Hook {
+        #[command(subcommand)]
+        command: HookCommand,
+    },
     /// Accept the credentials found now, so that later scans report only new ones.
     Baseline {
         #[command(subcommand)]
         command: BaselineCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum HookCommand {
+    /// Write .git/hooks/pre-commit (or into core.hooksPath); refuses to replace another hook without --force.
+    Install {
+        /// The repository (default: the one containing the current directory).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Replace an existing hook not written by sprawl (kept as pre-commit.before-sprawl).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove the hook sprawl installed (restoring the one it replaced, if any).
+    Uninstall {
+        #[arg(default_value = ".")]
+        path: PathBuf,
     },
 }
 
@@ -130,6 +153,32 @@ enum FormatArg {
     Jsonl,
     Sarif,
     Csv,
+    Github,
+}
+
+impl FormatArg {
+    fn to_format(self) -> Format {
+        match self {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Github => Format::Github,
+        }
+    }
+}
+
+/// `FORMAT=FILE` for `--report`.
+fn parse_report(s: &str) -> Result<(FormatArg, PathBuf), String> {
+    let (format, file) = s
+        .split_once('=')
+        .filter(|(_, f)| !f.is_empty())
+        .ok_or_else(|| format!("expected FORMAT=FILE (e.g. sarif=results.sarif), got {s:?}"))?;
+    let format = FormatArg::from_str(format, true).map_err(|_| {
+        format!("unknown report format {format:?} (human, json, jsonl, sarif, csv, github)")
+    })?;
+    Ok((format, PathBuf::from(file)))
 }
 
 /// What to scan and how (shared by `scan` and `baseline`).
@@ -197,6 +246,9 @@ struct ReportArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Also write the same scan's report in FORMAT to FILE (repeatable), e.g. `--report sarif=out.sarif`.
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_report)]
+    report: Vec<(FormatArg, PathBuf)>,
     /// Do not report credentials whose fingerprint is in this baseline file.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -264,6 +316,11 @@ pub enum Action {
         config: Option<PathBuf>,
     },
     RulesCheck(Vec<PathBuf>),
+    HookInstall {
+        path: PathBuf,
+        force: bool,
+    },
+    HookUninstall(PathBuf),
     Inventory {
         config: Config,
         from: Vec<PathBuf>,
@@ -305,6 +362,12 @@ impl Cli {
                     source: RepoSource::GithubOrg(query),
                 }
             }
+            Command::Hook {
+                command: HookCommand::Install { path, force },
+            } => Action::HookInstall { path, force },
+            Command::Hook {
+                command: HookCommand::Uninstall { path },
+            } => Action::HookUninstall(path),
             Command::Inventory(a) => Action::Inventory {
                 config: target_config(a.target),
                 from: a.from,
@@ -393,14 +456,13 @@ fn bulk_options(b: BulkArgs, threads: usize) -> BulkOptions {
 fn report_config(a: ReportArgs, base: Config) -> Config {
     let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
     Config {
-        format: match a.format {
-            FormatArg::Human => Format::Human,
-            FormatArg::Json => Format::Json,
-            FormatArg::Jsonl => Format::Jsonl,
-            FormatArg::Sarif => Format::Sarif,
-            FormatArg::Csv => Format::Csv,
-        },
+        format: a.format.to_format(),
         output: a.output,
+        extra_reports: a
+            .report
+            .into_iter()
+            .map(|(f, p)| (f.to_format(), p))
+            .collect(),
         baseline: a.baseline,
         redact: !a.no_redact,
         exit_code: a.exit_code,

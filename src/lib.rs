@@ -11,6 +11,7 @@ pub mod config;
 pub mod engine;
 pub mod enrich;
 pub mod finding;
+pub mod hook;
 pub mod report;
 pub mod rules;
 pub mod scan;

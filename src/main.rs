@@ -50,6 +50,8 @@ fn main() -> ExitCode {
         } => run_bulk(&config, &source, options),
         cli::Action::RulesList { json, config } => rules_list(json, config),
         cli::Action::RulesCheck(files) => rules_check(&files),
+        cli::Action::HookInstall { path, force } => hook_install(&path, force),
+        cli::Action::HookUninstall(path) => hook_uninstall(&path),
         cli::Action::Inventory {
             config,
             from,
@@ -88,10 +90,20 @@ fn run_scan(config: &Config) -> anyhow::Result<Exit> {
     let opts = RenderOptions {
         redact: config.redact,
         color: config.color,
+        staged: config.mode == Mode::Staged,
     };
     write_output(config.output.as_ref(), |out| {
         report::write(&result, config.format, opts, out)
     })?;
+    for (format, path) in &config.extra_reports {
+        let plain = RenderOptions {
+            color: false,
+            ..opts
+        };
+        write_output(Some(path), |out| {
+            report::write(&result, *format, plain, out)
+        })?;
+    }
     Ok(if result.findings.is_empty() {
         Exit::Clean
     } else {
@@ -109,8 +121,11 @@ fn run_bulk(
     if !matches!(config.mode, Mode::History { .. }) {
         anyhow::bail!("several repositories, --repos, --output-dir and --shard need --git");
     }
-    if options.output_dir.is_some() && config.output.is_some() {
-        anyhow::bail!("--output-dir writes one report per repository: -o/--output does not apply");
+    if options.output_dir.is_some() && (config.output.is_some() || !config.extra_reports.is_empty())
+    {
+        anyhow::bail!(
+            "--output-dir writes one report per repository: -o/--output and --report do not apply"
+        );
     }
     let token = std::env::var("GITHUB_TOKEN").ok().filter(|t| !t.is_empty());
     if let (RepoSource::GithubOrg(query), Some(t)) = (source, &token) {
@@ -131,10 +146,18 @@ fn run_bulk(
             let opts = RenderOptions {
                 redact: config.redact,
                 color: config.color,
+                staged: false,
             };
             write_output(config.output.as_ref(), |out| {
                 report::write(result, config.format, opts, out)
             })?;
+            for (format, path) in &config.extra_reports {
+                let plain = RenderOptions {
+                    color: false,
+                    ..opts
+                };
+                write_output(Some(path), |out| report::write(result, *format, plain, out))?;
+            }
         }
         None => eprintln!(
             "sprawl: {} repositor{} scanned, {} failed, {} skipped; {} finding{}; reports in {}",
@@ -184,6 +207,37 @@ fn write_output(
     Ok(())
 }
 
+fn hook_install(path: &Path, force: bool) -> anyhow::Result<Exit> {
+    use sprawl::hook::Installed;
+    let exe = std::env::current_exe()?;
+    let exe = std::fs::canonicalize(&exe).unwrap_or(exe);
+    match sprawl::hook::install(path, &exe, force)? {
+        Installed::New(h) => eprintln!("sprawl: installed {}", h.display()),
+        Installed::Updated(h) => eprintln!("sprawl: updated {}", h.display()),
+        Installed::Replaced(h, old) => eprintln!(
+            "sprawl: installed {} (the previous hook is kept as {})",
+            h.display(),
+            old.display()
+        ),
+    }
+    Ok(Exit::Clean)
+}
+
+fn hook_uninstall(path: &Path) -> anyhow::Result<Exit> {
+    use sprawl::hook::Uninstalled;
+    match sprawl::hook::uninstall(path)? {
+        Uninstalled::Removed(h) => eprintln!("sprawl: removed {}", h.display()),
+        Uninstalled::Restored(h) => {
+            eprintln!(
+                "sprawl: removed the sprawl hook; restored the previous {}",
+                h.display()
+            )
+        }
+        Uninstalled::NotInstalled(h) => eprintln!("sprawl: no hook at {}", h.display()),
+    }
+    Ok(Exit::Clean)
+}
+
 /// `sprawl inventory`: scan (or read saved reports), merge by credential, print one row each.
 fn inventory(
     config: &Config,
@@ -202,6 +256,7 @@ fn inventory(
         let opts = RenderOptions {
             redact: true,
             color: false,
+            staged: false,
         };
         report::json::write(&result, opts, &mut json)?;
         inv.add_json("<scan>", &String::from_utf8_lossy(&json))?;

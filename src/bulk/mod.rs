@@ -445,6 +445,7 @@ fn finish(
                 let opts = RenderOptions {
                     redact: true,
                     color: false,
+                    staged: false,
                 };
                 report::json::write(&result, opts, out)
             }) {

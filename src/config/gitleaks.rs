@@ -202,10 +202,14 @@ pub fn convert(file: &str, text: &str) -> Result<FileConfig, RuleError> {
             ));
         }
         for re in &a.regexes {
-            config.allow_regexes.push(
-                regex::bytes::Regex::new(re)
-                    .map_err(|e| at(allow.span(), format!("allowlist regex: {e}")))?,
-            );
+            config
+                .allow_regexes
+                .push(regex::bytes::Regex::new(re).map_err(|e| {
+                    at(
+                        allow.span(),
+                        format!("allowlist regex: {}", rules::regex_error(&e)),
+                    )
+                })?);
         }
         for word in &a.stopwords {
             let re = format!("(?i){}", regex::escape(word));
@@ -214,10 +218,14 @@ pub fn convert(file: &str, text: &str) -> Result<FileConfig, RuleError> {
                 .push(regex::bytes::Regex::new(&re).expect("an escaped literal compiles"));
         }
         for p in &a.paths {
-            config.exclude_path_regexes.push(
-                regex::Regex::new(p)
-                    .map_err(|e| at(allow.span(), format!("allowlist path regex: {e}")))?,
-            );
+            config
+                .exclude_path_regexes
+                .push(regex::Regex::new(p).map_err(|e| {
+                    at(
+                        allow.span(),
+                        format!("allowlist path regex: {}", rules::regex_error(&e)),
+                    )
+                })?);
         }
     }
     Ok(config)

@@ -21,6 +21,8 @@ pub enum Format {
     Jsonl,
     Sarif,
     Csv,
+    /// GitHub Actions workflow commands: one `::error file=…,line=…::…` annotation per finding.
+    Github,
 }
 
 /// What to scan.
@@ -43,6 +45,8 @@ pub struct Config {
     pub paths: Vec<PathBuf>,
     pub format: Format,
     pub output: Option<PathBuf>,
+    /// Further reports of the same scan: (format, file) from `--report FORMAT=FILE`.
+    pub extra_reports: Vec<(Format, PathBuf)>,
     pub config_file: Option<PathBuf>,
     /// Credentials in this baseline are not reported.
     pub baseline: Option<PathBuf>,
@@ -66,6 +70,7 @@ impl Default for Config {
             paths: vec![PathBuf::from(".")],
             format: Format::Human,
             output: None,
+            extra_reports: Vec::new(),
             config_file: None,
             baseline: None,
             inventory: None,
@@ -196,8 +201,12 @@ impl FileConfig {
             .regexes
             .iter()
             .map(|r| {
-                regex::bytes::Regex::new(r.get_ref())
-                    .map_err(|e| at(r.span(), format!("allowlist regex: {e}")))
+                regex::bytes::Regex::new(r.get_ref()).map_err(|e| {
+                    at(
+                        r.span(),
+                        format!("allowlist regex: {}", crate::rules::regex_error(&e)),
+                    )
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(FileConfig {

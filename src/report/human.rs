@@ -23,6 +23,10 @@ impl Style {
 
 pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let style = Style { on: opts.color };
+    // A pre-commit run is silent when the commit is clean.
+    if opts.staged && result.findings.is_empty() {
+        return Ok(());
+    }
     // A report of several repositories (a bulk scan) says which one each finding is in.
     let first_repo = result
         .findings
@@ -127,6 +131,26 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
         "1;31"
     };
     writeln!(out, "{}", style.paint(colour, &summary))?;
+    if opts.staged {
+        let n = result.credentials.len();
+        writeln!(
+            out,
+            "{}",
+            style.paint(
+                "1;31",
+                &format!(
+                    "Commit blocked: {n} credential{} in the staged changes.",
+                    plural(n)
+                )
+            )
+        )?;
+        writeln!(
+            out,
+            "A false positive? Add `sprawl:allow` in a comment on its line and stage the file again, or accept it\n\
+             in a baseline (`sprawl baseline create`). A real credential: remove it, and rotate it if it was ever pushed."
+        )?;
+        return Ok(());
+    }
     if !result.findings.is_empty() {
         writeln!(
             out,

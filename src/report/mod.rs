@@ -2,6 +2,7 @@
 //! Secrets are redacted unless the caller passes `redact = false` (`--no-redact`).
 
 pub mod csv;
+pub mod github;
 pub mod human;
 pub mod inventory;
 pub mod json;
@@ -17,6 +18,8 @@ use crate::scan::ScanResult;
 pub struct RenderOptions {
     pub redact: bool,
     pub color: bool,
+    /// A `--staged` (pre-commit) run: human output is silent when clean and says the commit is blocked.
+    pub staged: bool,
 }
 
 /// Writes `result` in `format`.
@@ -32,5 +35,6 @@ pub fn write(
         Format::Jsonl => json::write_lines(result, opts, out),
         Format::Sarif => sarif::write(result, opts, out),
         Format::Csv => csv::write(result, opts, out),
+        Format::Github => github::write(result, opts, out),
     }
 }

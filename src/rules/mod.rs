@@ -164,6 +164,31 @@ pub fn redact_quoted(message: &str) -> String {
     out
 }
 
+/// A regex syntax error without the pattern: the `regex` crate's message quotes the whole pattern, and an
+/// allowlist pattern may be a pasted secret. Keeps the reason and the position.
+pub fn regex_error(e: &regex::Error) -> String {
+    match e {
+        regex::Error::Syntax(text) => {
+            let lines: Vec<&str> = text.lines().collect();
+            let what = lines
+                .iter()
+                .rev()
+                .find_map(|l| l.strip_prefix("error: "))
+                .unwrap_or("invalid syntax");
+            // The caret line points under the pattern, which the message indents by four spaces.
+            let at = lines
+                .iter()
+                .find(|l| l.trim_start().starts_with('^'))
+                .map(|l| (l.len() - l.trim_start().len()).saturating_sub(4) + 1);
+            match at {
+                Some(c) => format!("{what} (at character {c})"),
+                None => what.to_string(),
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
 /// 1-based line of byte `offset` in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]

@@ -72,12 +72,10 @@ fn set_libgit2_options() {
     // scan. `git` does not verify on read either; a corrupt object still fails to inflate or parse, and is
     // reported as a warning.
     git2::opts::strict_hash_verification(false);
-    // libgit2's object cache defaults to 256 MiB per repository, and each worker opens one; every unique
-    // object is read about once, so a small cache loses nothing and keeps memory bounded.
-    // SAFETY: as above, before repositories are opened.
-    unsafe {
-        let _ = git2::opts::set_cache_max_size(32 << 20);
-    }
+    // libgit2's object cache (256 MiB per repository by default, and each worker opens one) is no use
+    // here: every unique tree and blob is read about once, and pass 3 keeps its own parsed-tree cache.
+    // Off, a 30k-commit history scan used 12% less CPU and 29% less memory (380 -> 270 MB).
+    git2::opts::enable_caching(false);
 }
 
 /// A name for the repository in reports: its `origin` remote URL with any user name and password removed,

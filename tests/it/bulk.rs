@@ -249,7 +249,15 @@ fn bulk_without_output_dir_is_one_report_with_the_failure_in_errors() {
     // Two PATHs on the command line add to the list.
     let (out, r) = scan_json(
         org.sb.path(),
-        &["--git", "--repos", &list, &org.path("d"), &org.path("e")],
+        &[
+            "--git",
+            "--repos",
+            &list,
+            &org.path("d"),
+            &org.path("e"),
+            "--report",
+            "jsonl=all.jsonl",
+        ],
     );
     assert_eq!(out.code, 1, "{}", out.stderr);
     let got: Vec<(String, String)> = r
@@ -289,6 +297,9 @@ fn bulk_without_output_dir_is_one_report_with_the_failure_in_errors() {
         r.errors[0].message
     );
     assert_eq!(r.stats.commits, 4);
+    // --report writes the same combined report in another format.
+    let jsonl = std::fs::read_to_string(org.sb.join("all.jsonl")).unwrap();
+    assert_eq!(jsonl.lines().count(), 6);
 
     // The human report names each finding's repository when there are several.
     let out = org.run(&["scan", "--git", &org.path("a"), &org.path("c")]);
@@ -393,7 +404,7 @@ fn bulk_bad_shards_are_usage_errors() {
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stderr,
-        "error: --output-dir writes one report per repository: -o/--output does not apply\n"
+        "error: --output-dir writes one report per repository: -o/--output and --report do not apply\n"
     );
     let out = org.run(&["scan", &org.path("a"), "--shard", "1/2"]);
     assert_eq!(out.code, 2);

@@ -40,18 +40,17 @@ impl Repo {
     }
 
     pub fn commit_staged(&self, msg: &str, who: (&str, &str), day: u32) -> String {
+        self.git_as(who, day, &["commit", "-q", "--allow-empty", "-m", msg]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    /// Runs `git ARGS` as `who` at `day` (2024-01-DD 12:00 UTC), without signing; asserts success.
+    pub fn git_as(&self, who: (&str, &str), day: u32, args: &[&str]) {
         let date = format!("2024-01-{day:02}T12:00:00+00:00");
         let out = Command::new("git")
             .current_dir(self.path())
-            .args([
-                "-c",
-                "commit.gpgsign=false",
-                "commit",
-                "-q",
-                "--allow-empty",
-                "-m",
-                msg,
-            ])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
             .env("GIT_AUTHOR_NAME", who.0)
             .env("GIT_AUTHOR_EMAIL", who.1)
             .env("GIT_COMMITTER_NAME", who.0)
@@ -65,7 +64,6 @@ impl Repo {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        self.git(&["rev-parse", "HEAD"])
     }
 }
 

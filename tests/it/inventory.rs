@@ -85,30 +85,10 @@ fn age_counts_a_removal_by_merge_and_a_removal_inside_a_vanished_directory() {
     repo.git(&["checkout", "-q", "main"]);
     repo.write("README", "hello\n");
     repo.commit("edit readme", ALICE, 5);
-    let out = std::process::Command::new("git")
-        .current_dir(repo.path())
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "merge",
-            "-q",
-            "--no-ff",
-            "-m",
-            "merge cleanup",
-            "cleanup",
-        ])
-        .env("GIT_AUTHOR_NAME", ALICE.0)
-        .env("GIT_AUTHOR_EMAIL", ALICE.1)
-        .env("GIT_COMMITTER_NAME", ALICE.0)
-        .env("GIT_COMMITTER_EMAIL", ALICE.1)
-        .env("GIT_AUTHOR_DATE", "2024-01-09T12:00:00+00:00")
-        .env("GIT_COMMITTER_DATE", "2024-01-09T12:00:00+00:00")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    repo.git_as(
+        ALICE,
+        9,
+        &["merge", "-q", "--no-ff", "-m", "merge cleanup", "cleanup"],
     );
     repo.git(&["branch", "-q", "-D", "cleanup"]);
     let r = history_json(&repo, "2024-03-01");

@@ -1,12 +1,14 @@
 //! The integration-test binary: every test builds real temporary directories (and, later, git
 //! repositories) and runs the real `sprawl` binary, asserting exact outcomes.
 
+mod action;
 mod architecture;
 mod baseline;
 mod bulk;
 mod cli;
 mod config;
 mod git;
+mod hooks;
 mod inputs;
 mod inventory;
 mod owners;

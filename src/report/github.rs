@@ -1,0 +1,75 @@
+//! `--format github`: GitHub Actions workflow commands, one annotation per finding
+//! (`::error file=…,line=…,col=…,title=…::message`), which the runner shows on the pull request's diff.
+//! Values are escaped as the runner expects; the secret is redacted unless `--no-redact`.
+
+use std::io::{self, Write};
+
+use super::RenderOptions;
+use crate::rules::Confidence;
+use crate::scan::ScanResult;
+
+/// Escapes a command's message (`%`, CR, LF).
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value (also `:` and `,`, which delimit properties).
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    for f in &result.findings {
+        let level = match f.rule.confidence {
+            Confidence::High | Confidence::Medium => "error",
+            Confidence::Low => "warning",
+        };
+        let secret = if opts.redact {
+            f.secret.redacted()
+        } else {
+            f.secret.expose_lossy()
+        };
+        let mut message = format!(
+            "{} {secret} ({}, fingerprint {}).",
+            f.rule.name,
+            f.rule.id,
+            &f.fingerprint.0[..12]
+        );
+        if let Some(c) = &f.commit {
+            message.push_str(&format!(
+                " Introduced in {} by {}.",
+                &c.id[..c.id.len().min(12)],
+                c.author_email
+            ));
+        }
+        message.push_str(&format!(
+            " {} False positive? Add `sprawl:allow` in a comment on the line.",
+            f.rule.fix
+        ));
+        writeln!(
+            out,
+            "::{level} file={},line={},endLine={},col={},endColumn={},title={}::{}",
+            property(&f.path),
+            f.line,
+            f.end_line,
+            f.column,
+            f.end_column,
+            property(&format!("sprawl: {}", f.rule.name)),
+            data(&message)
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_follows_the_workflow_command_rules() {
+        assert_eq!(data("50%\r\nnext"), "50%25%0D%0Anext");
+        assert_eq!(property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+}

@@ -1,0 +1,283 @@
+//! The GitHub Action (`action.yml`), run the way the runner runs a composite action: each step's
+//! `${{ … }}` expressions evaluated, its `run` executed with `bash --noprofile --norc -eo pipefail`, in a
+//! faked GitHub environment (event payload, GITHUB_OUTPUT, GITHUB_ENV, GITHUB_STEP_SUMMARY, workspace).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use crate::git::{Repo, ALICE, BOB};
+use crate::support::*;
+
+struct ActionRun {
+    code: i32,
+    stdout: String,
+    outputs: BTreeMap<String, String>,
+    summary: String,
+    /// RUNNER_TEMP and the runner's files (the SARIF output lives here).
+    _runner: Sandbox,
+}
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Replaces each `${{ expr }}` using `lookup`; an expression the harness does not know is a test failure.
+fn evaluate(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${{") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find("}}").expect("closed expression") + start;
+        let expr = rest[start + 3..end].trim();
+        out.push_str(&lookup(expr).unwrap_or_else(|| panic!("unsupported expression {expr:?}")));
+        rest = &rest[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn key_values(text: &str) -> BTreeMap<String, String> {
+    text.lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn run_action(workspace: &Path, event: &serde_json::Value, inputs: &[(&str, &str)]) -> ActionRun {
+    let action: yaml_serde::Value =
+        yaml_serde::from_str(&std::fs::read_to_string(manifest_dir().join("action.yml")).unwrap())
+            .unwrap();
+    let mut input_values: BTreeMap<String, String> = BTreeMap::new();
+    for (name, spec) in action["inputs"].as_mapping().unwrap() {
+        let default = spec["default"].as_str().unwrap_or("").to_string();
+        input_values.insert(name.as_str().unwrap().to_string(), default);
+    }
+    for (k, v) in inputs {
+        assert!(input_values.contains_key(*k), "action.yml has no input {k}");
+        input_values.insert(k.to_string(), v.to_string());
+    }
+    let runner = Sandbox::new();
+    runner.file("event.json", serde_json::to_vec(event).unwrap());
+    runner.file("env", "").file("summary.md", "");
+    std::fs::create_dir_all(runner.join("temp")).unwrap();
+    let mut step_outputs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut stdout = String::new();
+    let mut code = 0;
+    for (i, step) in action["runs"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        assert_eq!(step["shell"].as_str(), Some("bash"));
+        let lookup = |expr: &str| -> Option<String> {
+            if let Some(name) = expr.strip_prefix("inputs.") {
+                return input_values.get(name).cloned();
+            }
+            (expr == "github.action_path").then(|| manifest_dir().display().to_string())
+        };
+        let output_file = runner.join(&format!("output-{i}"));
+        std::fs::write(&output_file, "").unwrap();
+        let script = runner.join(&format!("step-{i}.sh"));
+        std::fs::write(&script, evaluate(step["run"].as_str().unwrap(), &lookup)).unwrap();
+        let mut cmd = Command::new("bash");
+        cmd.args(["--noprofile", "--norc", "-eo", "pipefail"])
+            .arg(&script)
+            .current_dir(workspace)
+            .env("GITHUB_EVENT_NAME", "pull_request")
+            .env("GITHUB_EVENT_PATH", runner.join("event.json"))
+            .env("GITHUB_WORKSPACE", workspace)
+            .env("GITHUB_OUTPUT", &output_file)
+            .env("GITHUB_ENV", runner.join("env"))
+            .env("GITHUB_STEP_SUMMARY", runner.join("summary.md"))
+            .env("GITHUB_ACTION_PATH", manifest_dir())
+            .env("RUNNER_TEMP", runner.join("temp"))
+            // The binary under test stands in for a preinstalled one (as in a container image).
+            .env("SPRAWL_BIN", env!("CARGO_BIN_EXE_sprawl"));
+        for (k, v) in key_values(&std::fs::read_to_string(runner.join("env")).unwrap()) {
+            cmd.env(k, v);
+        }
+        if let Some(env) = step["env"].as_mapping() {
+            for (k, v) in env {
+                cmd.env(
+                    k.as_str().unwrap(),
+                    evaluate(v.as_str().unwrap_or(""), &lookup),
+                );
+            }
+        }
+        let out = cmd.output().unwrap();
+        stdout.push_str(&String::from_utf8_lossy(&out.stdout));
+        let id = step["id"].as_str().unwrap_or("").to_string();
+        step_outputs.insert(
+            id,
+            key_values(&std::fs::read_to_string(&output_file).unwrap()),
+        );
+        code = out.status.code().unwrap_or(-1);
+        if code != 0 {
+            break; // the runner stops at a failing step
+        }
+    }
+    let mut outputs = BTreeMap::new();
+    for (name, spec) in action["outputs"].as_mapping().unwrap() {
+        let value = evaluate(spec["value"].as_str().unwrap(), &|expr: &str| {
+            let rest = expr.strip_prefix("steps.")?;
+            let (id, key) = rest.split_once(".outputs.")?;
+            Some(
+                step_outputs
+                    .get(id)
+                    .and_then(|o| o.get(key))
+                    .cloned()
+                    .unwrap_or_default(),
+            )
+        });
+        outputs.insert(name.as_str().unwrap().to_string(), value);
+    }
+    ActionRun {
+        code,
+        stdout,
+        outputs,
+        summary: std::fs::read_to_string(runner.join("summary.md")).unwrap(),
+        _runner: runner,
+    }
+}
+
+/// main has GH1 in app/config.py; the `feature` branch adds `added` in app/new.py. Returns (repo, base, head).
+fn pull_request(added: &str) -> (Repo, String, String) {
+    let repo = Repo::init();
+    repo.write("app/config.py", &format!("OLD_TOKEN = \"{GH1}\"\n"));
+    let base = repo.commit("base", ALICE, 1);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("app/new.py", &format!("import os\nTOKEN = \"{added}\"\n"));
+    let head = repo.commit("feature", BOB, 2);
+    (repo, base, head)
+}
+
+fn event(base: &str, head: &str) -> serde_json::Value {
+    serde_json::json!({
+        "action": "synchronize",
+        "number": 7,
+        "pull_request": {"base": {"sha": base, "ref": "main"}, "head": {"sha": head, "ref": "feature"}, "commits": 1}
+    })
+}
+
+#[test]
+fn pull_request_adding_a_secret_is_annotated_summarised_and_fails() {
+    let (repo, base, head) = pull_request(GH2);
+    let run = run_action(repo.path(), &event(&base, &head), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let (_, report) = scan_json(
+        repo.path(),
+        &["--git", "--range", &format!("{base}..{head}"), "."],
+    );
+    assert_eq!(report.findings.len(), 1, "only the PR's secret");
+    let fp = &report.findings[0].fingerprint;
+    let annotations: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(
+        annotations,
+        vec![format!(
+            "::error file=app/new.py,line=2,endLine=2,col=10,endColumn=50,title=sprawl%3A GitHub personal access token (classic)::\
+             GitHub personal access token (classic) ghp_us… (github.pat-classic, fingerprint {}). Introduced in {} by bob@example.org. \
+             Revoke it at https://github.com/settings/tokens (or the owning app/org settings), then remove it from the code and its git history. \
+             False positive? Add `sprawl:allow` in a comment on the line.",
+            &fp[..12],
+            &head[..12]
+        )]
+    );
+    assert!(!run.stdout.contains(GH2), "the secret is redacted");
+    assert!(run
+        .stdout
+        .ends_with("sprawl: 1 finding(s); failing (fail-on: any)\n"));
+    assert_eq!(run.outputs["findings"], "1");
+    assert_eq!(run.outputs["live"], "0");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&run.outputs["sarif"]).unwrap()).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "app/new.py"
+    );
+    let lines: Vec<&str> = run.summary.lines().collect();
+    assert_eq!(
+        lines[0],
+        "### sprawl: 1 finding(s) of 1 credential(s) in the pull request's commits, 0 live"
+    );
+    assert_eq!(
+        lines[2],
+        "| provider | secret | owners | files × commits × repos | first seen | exposed days | where | validity | governance | fingerprint |"
+    );
+    assert!(
+        lines[4].starts_with("| github | ghp_us… | bob@example.org | 1 × 1 × 1 | 2024-01-02 |"),
+        "{}",
+        lines[4]
+    );
+    // fail-on: none reports the same but passes.
+    let run = run_action(repo.path(), &event(&base, &head), &[("fail-on", "none")]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.outputs["findings"], "1");
+    // fail-on: live fails only on live credentials (none without validate).
+    let run = run_action(
+        repo.path(),
+        &event(&base, &head),
+        &[("fail-on", "live"), ("sarif", "false")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.outputs["sarif"], "");
+}
+
+#[test]
+fn pull_request_without_a_new_secret_passes_although_the_base_has_one() {
+    let (repo, base, head) = pull_request("${TOKEN}");
+    let run = run_action(repo.path(), &event(&base, &head), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        run.stdout.lines().filter(|l| l.starts_with("::")).count(),
+        0,
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.outputs["findings"], "0");
+    assert_eq!(
+        run.summary,
+        "### sprawl: no credentials found in the pull request's commits\n"
+    );
+    // The full history does contain the base's secret.
+    let run = run_action(repo.path(), &event(&base, &head), &[("mode", "full")]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.outputs["findings"], "1");
+}
+
+#[test]
+fn a_shallow_checkout_is_deepened_to_the_merge_base() {
+    let (origin, base, head) = pull_request(GH2);
+    // More history on main after the fork, so a depth-1 clone of the PR head cannot see the merge base.
+    origin.git(&["checkout", "-q", "main"]);
+    origin.write("README", "more\n");
+    let new_base = origin.commit("main moves on", ALICE, 3);
+    let clone = Sandbox::new();
+    let url = format!("file://{}", origin.path().display());
+    let ws = clone.join("ws");
+    let out = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", "--branch", "feature", &url])
+        .arg(&ws)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = run_action(&ws, &event(&new_base, &head), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(
+        run.outputs["findings"], "1",
+        "only the PR's secret, not main's"
+    );
+    let shallow = Command::new("git")
+        .current_dir(&ws)
+        .args(["cat-file", "-e", &format!("{base}^{{commit}}")])
+        .status()
+        .unwrap();
+    assert!(shallow.success(), "the fork point was fetched");
+}
