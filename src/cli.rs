@@ -5,6 +5,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use sprawl::bulk::github::OrgQuery;
+use sprawl::bulk::{default_clone_dir, is_url, BulkOptions, RepoSource, Shard};
 use sprawl::config::{parse_size, Config, FailOn, Format, Mode};
 use sprawl::report::inventory::InventoryFormat;
 
@@ -31,6 +33,9 @@ enum Command {
     /// One row per distinct credential: owners, sprawl, age, where it lives, validity, governance.
     /// Scans like `scan` (same target arguments), or merges saved JSON reports with --from.
     Inventory(InventoryArgs),
+    /// Scan the git history of every repository of a GitHub organisation (listed through the REST API,
+    /// token from GITHUB_TOKEN), like `scan --git --repos` with the organisation's clone URLs.
+    GithubOrg(GithubOrgArgs),
     /// Install or remove a git pre-commit hook that runs `sprawl scan --staged`.
     Hook {
         #[command(subcommand)]
@@ -191,6 +196,13 @@ struct TargetArgs {
     /// Scan only what is staged for the next commit (pre-commit).
     #[arg(long)]
     staged: bool,
+    #[command(flatten)]
+    options: ScanOptionArgs,
+}
+
+/// How to scan (shared by every command that scans).
+#[derive(Args, Debug)]
+struct ScanOptionArgs {
     /// sprawl.toml: custom rules, disabled rules, allowlists.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -215,6 +227,19 @@ struct TargetArgs {
 struct ScanArgs {
     #[command(flatten)]
     target: TargetArgs,
+    /// With --git: scan every repository listed in FILE (one local path or clone URL per line; blank
+    /// lines and # comments ignored), in addition to the PATHs given.
+    #[arg(long, value_name = "FILE", requires = "git")]
+    repos: Option<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
+    #[command(flatten)]
+    bulk: BulkArgs,
+}
+
+/// How to report (shared by `scan` and `github-org`).
+#[derive(Args, Debug)]
+struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     format: FormatArg,
@@ -254,9 +279,58 @@ enum FailOnArg {
     None,
 }
 
+/// Scans of many repositories (`scan --git` with several repositories, and `github-org`).
+#[derive(Args, Debug)]
+struct BulkArgs {
+    /// Repositories scanned at the same time (default: half the threads, at least 1); each gets
+    /// threads / N worker threads.
+    #[arg(long, value_name = "N")]
+    repo_jobs: Option<usize>,
+    /// Where clone URLs are mirrored (bare, reused and fetched on the next run).
+    /// Default: $XDG_CACHE_HOME/sprawl/clones, else ~/.cache/sprawl/clones.
+    #[arg(long, value_name = "DIR")]
+    clone_dir: Option<PathBuf>,
+    /// Write one JSON report per repository into DIR, skipping repositories whose report is already
+    /// there (resume after a crash); merge them with `sprawl inventory --from DIR`.
+    #[arg(long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+    /// Scan only the K-th of N slices of the repository list (K is 1-based: a 0-based job index + 1),
+    /// chosen by a stable hash of each repository's name, so N machines split the work.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<Shard>,
+}
+
+#[derive(Args, Debug)]
+struct GithubOrgArgs {
+    /// The organisation's login (as in https://github.com/ORG).
+    org: String,
+    /// Also scan archived repositories.
+    #[arg(long)]
+    include_archived: bool,
+    /// Also scan forks.
+    #[arg(long)]
+    include_forks: bool,
+    /// GitHub API base URL; GitHub Enterprise Server: https://HOST/api/v3. Default: the `github` entry
+    /// of `[validation.endpoints]` in --config, else https://api.github.com.
+    #[arg(long, value_name = "URL")]
+    api_url: Option<String>,
+    #[command(flatten)]
+    options: ScanOptionArgs,
+    #[command(flatten)]
+    report: ReportArgs,
+    #[command(flatten)]
+    bulk: BulkArgs,
+}
+
 /// What the user asked for, as plain data.
 pub enum Action {
     Scan(Config),
+    /// Many repositories' histories (`scan --git` with several, or `github-org`).
+    Bulk {
+        config: Config,
+        source: RepoSource,
+        options: BulkOptions,
+    },
     RulesList {
         json: bool,
         config: Option<PathBuf>,
@@ -289,7 +363,26 @@ pub enum Action {
 impl Cli {
     pub fn into_action(self) -> Action {
         match self.command {
-            Command::Scan(a) => Action::Scan(scan_config(a)),
+            Command::Scan(a) => scan_action(a),
+            Command::GithubOrg(a) => {
+                let query = OrgQuery {
+                    org: a.org,
+                    // Empty: resolved from the config's endpoints (or the public API) when run.
+                    api_url: a.api_url.unwrap_or_default(),
+                    include_archived: a.include_archived,
+                    include_forks: a.include_forks,
+                };
+                let config = Config {
+                    mode: Mode::History { range: None },
+                    paths: Vec::new(),
+                    ..report_config(a.report, options_config(a.options, Config::default()))
+                };
+                Action::Bulk {
+                    options: bulk_options(a.bulk, config.threads),
+                    config,
+                    source: RepoSource::GithubOrg(query),
+                }
+            }
             Command::Hook {
                 command: HookCommand::Install { path, force },
             } => Action::HookInstall { path, force },
@@ -341,7 +434,47 @@ impl Cli {
     }
 }
 
-fn scan_config(a: ScanArgs) -> Config {
+/// A scan, or a bulk scan when `--git` names several repositories or a clone URL (or a bulk option).
+fn scan_action(a: ScanArgs) -> Action {
+    let bulk = a.repos.is_some()
+        || (a.target.git && a.target.paths.len() > 1)
+        || (a.target.git && a.target.paths.iter().any(|p| is_url(&p.to_string_lossy())))
+        || a.bulk.output_dir.is_some()
+        || a.bulk.shard.is_some();
+    let repos = a.repos;
+    let bulk_args = a.bulk;
+    let config = report_config(a.report, target_config(a.target));
+    if !bulk {
+        return Action::Scan(config);
+    }
+    // With --repos and no PATH, the default "." is not a repository to scan.
+    let paths = if repos.is_some() && config.paths == [PathBuf::from(".")] {
+        Vec::new()
+    } else {
+        config.paths.clone()
+    };
+    Action::Bulk {
+        options: bulk_options(bulk_args, config.threads),
+        source: RepoSource::List { file: repos, paths },
+        config,
+    }
+}
+
+fn bulk_options(b: BulkArgs, threads: usize) -> BulkOptions {
+    BulkOptions {
+        repo_jobs: b
+            .repo_jobs
+            .filter(|&n| n > 0)
+            .unwrap_or((threads / 2).max(1)),
+        clone_dir: b.clone_dir.unwrap_or_else(default_clone_dir),
+        output_dir: b.output_dir,
+        shard: b.shard,
+        progress: std::io::stderr().is_terminal(),
+        clone_auth: None,
+    }
+}
+
+fn report_config(a: ReportArgs, base: Config) -> Config {
     let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
     Config {
         format: a.format.to_format(),
@@ -363,7 +496,7 @@ fn scan_config(a: ScanArgs) -> Config {
             FailOnArg::None => FailOn::None,
         },
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
-        ..target_config(a.target)
+        ..base
     }
 }
 
@@ -376,16 +509,23 @@ fn target_config(t: TargetArgs) -> Config {
     } else {
         Mode::Files
     };
-    Config {
+    let base = Config {
         mode,
         paths: t.paths,
-        config_file: t.config,
-        inventory: t.inventory,
-        threads: t.threads.filter(|&n| n > 0).unwrap_or(defaults.threads),
-        respect_ignore: !t.no_ignore,
-        max_file_size: t.max_file_size,
-        inline_allow: !t.no_inline_allow,
         ..defaults
+    };
+    options_config(t.options, base)
+}
+
+fn options_config(o: ScanOptionArgs, base: Config) -> Config {
+    Config {
+        config_file: o.config,
+        inventory: o.inventory,
+        threads: o.threads.filter(|&n| n > 0).unwrap_or(base.threads),
+        respect_ignore: !o.no_ignore,
+        max_file_size: o.max_file_size,
+        inline_allow: !o.no_inline_allow,
+        ..base
     }
 }
 
@@ -403,6 +543,11 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
             "expected a duration such as 10s or 500ms, got {s:?}"
         )),
     }
+}
+
+/// `K/N` -> a shard (clap reports the message and exits with status 2).
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    s.parse()
 }
 
 /// `A..B` -> (A, B).

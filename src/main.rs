@@ -9,6 +9,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use sprawl::baseline::{self, Baseline};
+use sprawl::bulk::clone::HostAuth;
+use sprawl::bulk::{self, github, BulkOptions, RepoSource};
 use sprawl::check::check_rules;
 use sprawl::config::{Config, FailOn, FileConfig, Mode};
 use sprawl::finding::{Fingerprint, Liveness};
@@ -41,6 +43,11 @@ fn main() -> ExitCode {
     let action = cli::Cli::parse().into_action();
     let exit = match action {
         cli::Action::Scan(config) => run_scan(&config),
+        cli::Action::Bulk {
+            config,
+            source,
+            options,
+        } => run_bulk(&config, &source, options),
         cli::Action::RulesList { json, config } => rules_list(json, config),
         cli::Action::RulesCheck(files) => rules_check(&files),
         cli::Action::HookInstall { path, force } => hook_install(&path, force),
@@ -107,6 +114,97 @@ fn run_scan(config: &Config) -> anyhow::Result<Exit> {
     };
     Ok(if failing {
         Exit::Found(config.exit_code)
+    } else {
+        Exit::Clean
+    })
+}
+
+/// Many repositories: list them, scan each (in parallel), write one report per repository or one in all.
+/// Exit status: something found -> `--exit-code`; otherwise a repository that failed -> 2.
+fn run_bulk(
+    config: &Config,
+    source: &RepoSource,
+    mut options: BulkOptions,
+) -> anyhow::Result<Exit> {
+    if !matches!(config.mode, Mode::History { .. }) {
+        anyhow::bail!("several repositories, --repos, --output-dir and --shard need --git");
+    }
+    // `github-org` without --api-url: the config's `[validation.endpoints] github` (GitHub Enterprise
+    // Server), else the public API.
+    let resolved;
+    let source = match source {
+        RepoSource::GithubOrg(q) if q.api_url.is_empty() => {
+            let endpoints = match &config.config_file {
+                Some(p) => FileConfig::load(p)?.endpoints,
+                None => Default::default(),
+            };
+            let mut q = q.clone();
+            q.api_url = endpoints
+                .get("github")
+                .cloned()
+                .unwrap_or_else(|| github::DEFAULT_API.to_string());
+            resolved = RepoSource::GithubOrg(q);
+            &resolved
+        }
+        other => other,
+    };
+    if options.output_dir.is_some() && (config.output.is_some() || !config.extra_reports.is_empty())
+    {
+        anyhow::bail!(
+            "--output-dir writes one report per repository: -o/--output and --report do not apply"
+        );
+    }
+    let token = std::env::var("GITHUB_TOKEN").ok().filter(|t| !t.is_empty());
+    if let (RepoSource::GithubOrg(query), Some(t)) = (source, &token) {
+        // The organisation's private repositories are cloned with the same token, sent only to the
+        // organisation's own web host.
+        options.clone_auth = Some(HostAuth {
+            origin: github::web_origin(&query.api_url),
+            header: github::basic_auth_header(t),
+        });
+    }
+    let targets = bulk::targets(source, token.as_deref())?;
+    let outcome = bulk::run(config, targets, &options)?;
+    if let Some(c) = &config.config_file {
+        eprintln!("sprawl: using config {}", c.display());
+    }
+    match &outcome.combined {
+        Some(result) => {
+            let opts = RenderOptions {
+                redact: config.redact,
+                color: config.color,
+                staged: false,
+            };
+            write_output(config.output.as_ref(), |out| {
+                report::write(result, config.format, opts, out)
+            })?;
+            for (format, path) in &config.extra_reports {
+                let plain = RenderOptions {
+                    color: false,
+                    ..opts
+                };
+                write_output(Some(path), |out| report::write(result, *format, plain, out))?;
+            }
+        }
+        None => eprintln!(
+            "sprawl: {} repositor{} scanned, {} failed, {} skipped; {} finding{}; reports in {}",
+            outcome.scanned,
+            if outcome.scanned == 1 { "y" } else { "ies" },
+            outcome.failed,
+            outcome.skipped,
+            outcome.findings,
+            if outcome.findings == 1 { "" } else { "s" },
+            options
+                .output_dir
+                .as_deref()
+                .unwrap_or(Path::new("."))
+                .display()
+        ),
+    }
+    Ok(if outcome.findings > 0 {
+        Exit::Found(config.exit_code)
+    } else if outcome.failed > 0 {
+        Exit::Error
     } else {
         Exit::Clean
     })

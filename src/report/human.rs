@@ -27,6 +27,15 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
     if opts.staged && result.findings.is_empty() {
         return Ok(());
     }
+    // A report of several repositories (a bulk scan) says which one each finding is in.
+    let first_repo = result
+        .findings
+        .first()
+        .and_then(|f| f.repository.as_deref());
+    let several_repos = result
+        .findings
+        .iter()
+        .any(|f| f.repository.as_deref() != first_repo);
     for f in &result.findings {
         let title = format!("{} ({})", f.rule.name, f.rule.id);
         writeln!(
@@ -35,6 +44,9 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             style.paint("1;31", "●"),
             style.paint("1", &title)
         )?;
+        if let (true, Some(repo)) = (several_repos, &f.repository) {
+            writeln!(out, "  repo    {}", printable(repo))?;
+        }
         writeln!(
             out,
             "  where   {}:{}:{}",

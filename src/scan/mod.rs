@@ -80,20 +80,56 @@ pub enum RunError {
 /// Runs the scan `config` describes: files, git history, or the staged index.
 pub fn run(config: &Config) -> Result<ScanResult, RunError> {
     let started = Instant::now();
-    // Read the baseline first: a bad one is an error before any scanning.
-    let baseline = match &config.baseline {
-        Some(p) => Some(crate::baseline::Baseline::load(p)?),
-        None => None,
-    };
-    let inventory = match &config.inventory {
-        Some(p) => Some(Inventory::load(p)?),
-        None => None,
-    };
-    let (engine, file_config) = prepare(config)?;
+    let prepared = Prepared::load(config)?;
+    let mut result = run_prepared(config, &prepared)?;
+    result.stats.duration_ms = started.elapsed().as_millis() as u64;
+    Ok(result)
+}
+
+/// What every scan of a run shares, loaded once (bulk scans run many scans with one of these): the
+/// compiled engine, the config file, the baseline and the owners inventory.
+pub struct Prepared {
+    engine: Engine,
+    file_config: FileConfig,
+    baseline: Option<crate::baseline::Baseline>,
+    inventory: Option<Inventory>,
+}
+
+impl Prepared {
+    /// Reads the baseline, the inventory and the config file named in `config`, and builds the engine;
+    /// any of them being bad is an error before anything is scanned.
+    pub fn load(config: &Config) -> Result<Prepared, RunError> {
+        let baseline = match &config.baseline {
+            Some(p) => Some(crate::baseline::Baseline::load(p)?),
+            None => None,
+        };
+        let inventory = match &config.inventory {
+            Some(p) => Some(Inventory::load(p)?),
+            None => None,
+        };
+        let (engine, file_config) = prepare(config)?;
+        Ok(Prepared {
+            engine,
+            file_config,
+            baseline,
+            inventory,
+        })
+    }
+}
+
+/// [`run`] with what [`Prepared::load`] loaded from the same `config`.
+pub fn run_prepared(config: &Config, prepared: &Prepared) -> Result<ScanResult, RunError> {
+    let started = Instant::now();
+    let Prepared {
+        engine,
+        file_config,
+        baseline,
+        inventory,
+    } = prepared;
     let mut result = match &config.mode {
-        Mode::Files => scan_paths(config, &engine, &file_config)?,
-        Mode::History { range } => history::scan_history(config, range.as_ref(), &engine)?,
-        Mode::Staged => history::scan_staged(config, &engine)?,
+        Mode::Files => scan_paths(config, engine, file_config)?,
+        Mode::History { range } => history::scan_history(config, range.as_ref(), engine)?,
+        Mode::Staged => history::scan_staged(config, engine)?,
     };
     // Path allowlists apply to every mode (history paths are only known after the scan).
     result.findings.retain(|f| !file_config.excludes(&f.path));
@@ -118,7 +154,7 @@ pub fn run(config: &Config) -> Result<ScanResult, RunError> {
         .as_ref()
         .map(|inv| inventory::apply(&mut result.findings, inv, inventory::today()))
         .unwrap_or_default();
-    if let Some(b) = &baseline {
+    if let Some(b) = baseline {
         let before = result.findings.len();
         result.findings.retain(|f| !b.contains(&f.fingerprint));
         result.stats.baselined = (before - result.findings.len()) as u64;
@@ -134,7 +170,7 @@ pub fn run(config: &Config) -> Result<ScanResult, RunError> {
         c.exposed_days = c.exposure_days(now);
     }
     if config.validate {
-        validate(config, &file_config, &companions, &mut result)?;
+        validate(config, file_config, &companions, &mut result)?;
     }
     result.stats.duration_ms = started.elapsed().as_millis() as u64;
     result.config_loaded = config

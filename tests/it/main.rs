@@ -4,6 +4,7 @@
 mod action;
 mod architecture;
 mod baseline;
+mod bulk;
 mod cli;
 mod config;
 mod git;

@@ -1,0 +1,302 @@
+//! An organisation's repositories from the GitHub REST API (`GET /orgs/{org}/repos`, every page of the
+//! `Link: <…>; rel="next"` chain), for `sprawl github-org`. Works with GitHub Enterprise Server through
+//! its API base URL (`https://HOST/api/v3`).
+//!
+//! The token (`GITHUB_TOKEN`) is sent only to the API base's own scheme, host and port (a `next` link
+//! elsewhere is an error), redirects are not followed, and the token never appears in a message.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// The public GitHub API.
+pub const DEFAULT_API: &str = "https://api.github.com";
+
+/// What to list.
+#[derive(Clone, Debug)]
+pub struct OrgQuery {
+    pub org: String,
+    /// API base URL, e.g. `https://api.github.com` or `https://ghe.example.com/api/v3` (empty: not given;
+    /// the caller resolves it, see [`DEFAULT_API`]).
+    pub api_url: String,
+    pub include_archived: bool,
+    pub include_forks: bool,
+}
+
+/// A repository of the organisation (the fields sprawl uses).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct OrgRepo {
+    pub full_name: String,
+    pub clone_url: String,
+    #[serde(default)]
+    pub archived: bool,
+    #[serde(default)]
+    pub fork: bool,
+}
+
+/// The repositories to scan, sorted by name, and how many the filters left out.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub repos: Vec<OrgRepo>,
+    pub archived_skipped: usize,
+    pub forks_skipped: usize,
+}
+
+/// Why the organisation could not be listed. Never contains the token.
+#[derive(Debug, thiserror::Error)]
+pub enum GithubError {
+    #[error("--api-url {0}")]
+    BadUrl(String),
+    #[error("bad organisation name {0:?}: expected letters, digits, '-', '_' or '.'")]
+    BadOrg(String),
+    #[error("GitHub API {url}: {message}")]
+    Request { url: String, message: String },
+}
+
+/// Pages followed at most (100 repositories each): a loop of `next` links ends here.
+const MAX_PAGES: usize = 2_000;
+
+/// Checks an API base URL: `https://…`, or `http://` on a loopback host (tests, local proxies).
+/// Returns it without a trailing slash.
+pub fn check_api_url(url: &str) -> Result<String, GithubError> {
+    let bad = |why: &str| GithubError::BadUrl(format!("{url:?}: {why}"));
+    let url = url.trim_end_matches('/');
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| bad("expected https://HOST[/PATH]"))?;
+    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+    if authority.is_empty() || authority.contains('@') {
+        return Err(bad(
+            "expected https://HOST[/PATH] without user name or password",
+        ));
+    }
+    match scheme {
+        "https" => Ok(url.to_string()),
+        "http" if is_loopback(authority) => Ok(url.to_string()),
+        "http" => Err(bad(
+            "must be https:// (plain http:// only for a loopback address)",
+        )),
+        _ => Err(bad("expected https://HOST[/PATH]")),
+    }
+}
+
+fn is_loopback(authority: &str) -> bool {
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `scheme://authority` of a URL.
+fn origin(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let end = url[after_scheme..]
+        .find('/')
+        .map_or(url.len(), |i| after_scheme + i);
+    &url[..end]
+}
+
+/// The web host of an API base, for cloning with the token: `https://api.github.com` ->
+/// `https://github.com`; GitHub Enterprise `https://HOST/api/v3` -> `https://HOST`.
+pub fn web_origin(api_url: &str) -> String {
+    let o = origin(api_url);
+    match o.strip_prefix("https://api.") {
+        Some(host) => format!("https://{host}"),
+        None => o.to_string(),
+    }
+}
+
+/// The HTTP header git sends with a GitHub token to clone private repositories
+/// (`x-access-token` basic authentication, which both personal and app tokens accept).
+pub fn basic_auth_header(token: &str) -> String {
+    format!(
+        "Authorization: Basic {}",
+        base64(format!("x-access-token:{token}").as_bytes())
+    )
+}
+
+/// Standard base64 with padding.
+fn base64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Lists the organisation's repositories (every page), then drops archived ones and forks unless the
+/// query includes them.
+pub fn list_org_repos(query: &OrgQuery, token: Option<&str>) -> Result<Listing, GithubError> {
+    let api = check_api_url(&query.api_url)?;
+    let org = &query.org;
+    if org.is_empty()
+        || !org
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(GithubError::BadOrg(org.clone()));
+    }
+    let agent = ureq::AgentBuilder::new()
+        .redirects(0)
+        .timeout_connect(Duration::from_secs(15))
+        .timeout(Duration::from_secs(60))
+        .user_agent(concat!("sprawl/", env!("CARGO_PKG_VERSION")))
+        .build();
+    let mut url = format!("{api}/orgs/{org}/repos?per_page=100&type=all");
+    let mut all: Vec<OrgRepo> = Vec::new();
+    for _ in 0..MAX_PAGES {
+        let (page, next) = get_page(&agent, &url, token)?;
+        all.extend(page);
+        match next {
+            None => break,
+            Some(n) if origin(&n) == origin(&api) => url = n,
+            Some(n) => {
+                return Err(GithubError::Request {
+                    url,
+                    message: format!(
+                        "next page is on another host ({}); not sending the token there",
+                        origin(&n)
+                    ),
+                })
+            }
+        }
+    }
+    all.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+    all.dedup_by(|a, b| a.full_name == b.full_name);
+    let mut listing = Listing::default();
+    for r in all {
+        if r.archived && !query.include_archived {
+            listing.archived_skipped += 1;
+        } else if r.fork && !query.include_forks {
+            listing.forks_skipped += 1;
+        } else {
+            listing.repos.push(r);
+        }
+    }
+    Ok(listing)
+}
+
+fn get_page(
+    agent: &ureq::Agent,
+    url: &str,
+    token: Option<&str>,
+) -> Result<(Vec<OrgRepo>, Option<String>), GithubError> {
+    let fail = |message: String| GithubError::Request {
+        url: url.to_string(),
+        message,
+    };
+    let mut req = agent
+        .get(url)
+        .set("Accept", "application/vnd.github+json")
+        .set("X-GitHub-Api-Version", "2022-11-28");
+    if let Some(t) = token {
+        req = req.set("Authorization", &format!("Bearer {t}"));
+    }
+    let resp = match req.call() {
+        Ok(r) => r,
+        Err(ureq::Error::Status(code, resp)) => {
+            let body = resp.into_string().unwrap_or_default();
+            let message = serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v.get("message")?.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let hint = match code {
+                401 => " (set GITHUB_TOKEN to a valid token)",
+                403 | 429 => " (rate limited or forbidden: set GITHUB_TOKEN, or wait)",
+                404 => " (no such organisation, or the token cannot see it)",
+                _ => "",
+            };
+            let message: String = message.chars().take(200).collect();
+            return Err(fail(format!("HTTP {code} {message}{hint}")));
+        }
+        Err(ureq::Error::Transport(t)) => return Err(fail(t.to_string())),
+    };
+    let next = resp.header("link").and_then(next_link);
+    let body = resp
+        .into_string()
+        .map_err(|e| fail(format!("reading the response: {e}")))?;
+    let page: Vec<OrgRepo> =
+        serde_json::from_str(&body).map_err(|e| fail(format!("unexpected response: {e}")))?;
+    Ok((page, next))
+}
+
+/// The `rel="next"` URL of a `Link` header.
+pub fn next_link(header: &str) -> Option<String> {
+    header.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        let is_next = params.split(';').any(|p| {
+            let p = p.trim();
+            p == "rel=\"next\"" || p == "rel=next"
+        });
+        let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+        is_next.then(|| target.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_link_from_github_header() {
+        let h = "<https://api.github.com/organizations/1/repos?page=2>; rel=\"next\", \
+                 <https://api.github.com/organizations/1/repos?page=5>; rel=\"last\"";
+        assert_eq!(
+            next_link(h).as_deref(),
+            Some("https://api.github.com/organizations/1/repos?page=2")
+        );
+        assert_eq!(next_link("<https://x/?page=1>; rel=\"prev\""), None);
+    }
+
+    #[test]
+    fn api_urls_are_https_or_loopback_http() {
+        assert_eq!(
+            check_api_url("https://ghe.example.com/api/v3/").unwrap(),
+            "https://ghe.example.com/api/v3"
+        );
+        assert!(check_api_url("http://127.0.0.1:8080").is_ok());
+        assert!(check_api_url("http://[::1]:8080/api").is_ok());
+        assert!(check_api_url("http://example.com").is_err());
+        assert!(check_api_url("https://u:p@example.com").is_err());
+        assert!(check_api_url("ftp://example.com").is_err());
+    }
+
+    #[test]
+    fn basic_auth_is_base64() {
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(
+            basic_auth_header("t"),
+            "Authorization: Basic eC1hY2Nlc3MtdG9rZW46dA=="
+        );
+    }
+
+    #[test]
+    fn web_origin_of_api() {
+        assert_eq!(web_origin("https://api.github.com"), "https://github.com");
+        assert_eq!(
+            web_origin("https://ghe.example.com/api/v3"),
+            "https://ghe.example.com"
+        );
+    }
+}
