@@ -201,7 +201,13 @@ fn run_bulk(
                 .display()
         ),
     }
-    Ok(if outcome.findings > 0 {
+    // The same rule as a single scan: `--fail-on` decides whether findings fail the run.
+    let failing = match config.fail_on {
+        FailOn::Any => outcome.findings > 0,
+        FailOn::Live => outcome.live > 0,
+        FailOn::None => false,
+    };
+    Ok(if failing {
         Exit::Found(config.exit_code)
     } else if outcome.failed > 0 {
         Exit::Error

@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use base64::Engine;
 use serde::Deserialize;
 
 /// The public GitHub API.
@@ -111,35 +112,41 @@ pub fn web_origin(api_url: &str) -> String {
     }
 }
 
+/// Whether a `clone_url` the API listed may be cloned: on the organisation's own web host (`origin`).
+/// A loopback API (a test, or a local mirror of the API) may also list `file://` URLs. Anything else (a
+/// compromised or misconfigured server pointing at another host or a local path) is refused.
+pub fn clone_url_allowed(clone_url: &str, api_url: &str) -> bool {
+    let web = web_origin(api_url);
+    if clone_url
+        .strip_prefix(web.as_str())
+        .is_some_and(|rest| rest.starts_with('/'))
+    {
+        return true;
+    }
+    clone_url.starts_with("file://") && is_loopback_url(api_url)
+}
+
+fn is_loopback_url(url: &str) -> bool {
+    let o = origin(url);
+    let host = o.split_once("://").map_or(o, |(_, h)| h);
+    let host = host
+        .rsplit_once(':')
+        .filter(|(h, port)| !h.is_empty() && port.chars().all(|c| c.is_ascii_digit()))
+        .map_or(host, |(h, _)| h);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The HTTP header git sends with a GitHub token to clone private repositories
 /// (`x-access-token` basic authentication, which both personal and app tokens accept).
 pub fn basic_auth_header(token: &str) -> String {
     format!(
         "Authorization: Basic {}",
-        base64(format!("x-access-token:{token}").as_bytes())
+        base64::engine::general_purpose::STANDARD.encode(format!("x-access-token:{token}"))
     )
-}
-
-/// Standard base64 with padding.
-fn base64(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// Lists the organisation's repositories (every page), then drops archived ones and forks unless the
@@ -224,7 +231,12 @@ fn get_page(
                 404 => " (no such organisation, or the token cannot see it)",
                 _ => "",
             };
-            let message: String = message.chars().take(200).collect();
+            // The server's text, bounded and without control characters (it reaches a terminal).
+            let message: String = message
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(200)
+                .collect();
             return Err(fail(format!("HTTP {code} {message}{hint}")));
         }
         Err(ureq::Error::Transport(t)) => return Err(fail(t.to_string())),
@@ -281,14 +293,31 @@ mod tests {
 
     #[test]
     fn basic_auth_is_base64() {
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
         assert_eq!(
             basic_auth_header("t"),
             "Authorization: Basic eC1hY2Nlc3MtdG9rZW46dA=="
         );
+    }
+
+    #[test]
+    fn clone_urls_must_be_on_the_organisations_host() {
+        let api = "https://api.github.com";
+        assert!(clone_url_allowed("https://github.com/acme/a.git", api));
+        assert!(!clone_url_allowed(
+            "https://github.com.evil/acme/a.git",
+            api
+        ));
+        assert!(!clone_url_allowed("https://evil.example/acme/a.git", api));
+        assert!(!clone_url_allowed("file:///etc/repo.git", api));
+        assert!(!clone_url_allowed("/srv/repo.git", api));
+        assert!(clone_url_allowed(
+            "file:///tmp/r.git",
+            "http://127.0.0.1:8080"
+        ));
+        assert!(clone_url_allowed(
+            "http://127.0.0.1:8080/acme/r.git",
+            "http://127.0.0.1:8080"
+        ));
     }
 
     #[test]

@@ -214,7 +214,18 @@ pub fn targets(source: &RepoSource, github_token: Option<&str>) -> Result<Vec<Ta
                 listed.archived_skipped,
                 listed.forks_skipped
             );
-            given.extend(listed.repos.into_iter().map(|r| r.clone_url));
+            for r in listed.repos {
+                if github::clone_url_allowed(&r.clone_url, &query.api_url) {
+                    given.push(r.clone_url);
+                } else {
+                    eprintln!(
+                        "warning: {}: clone URL {} is not on {}; not cloned",
+                        r.full_name,
+                        strip_userinfo(&r.clone_url),
+                        github::web_origin(&query.api_url)
+                    );
+                }
+            }
         }
     }
     let mut seen = HashSet::new();
@@ -238,6 +249,8 @@ pub struct BulkOutcome {
     pub failed: usize,
     /// Findings reported by this run (not counting skipped repositories).
     pub findings: usize,
+    /// Live credentials (summed over repositories; with `--validate`).
+    pub live: usize,
 }
 
 /// The report file of the repository labelled `label` in `--output-dir`: a readable name plus a short
@@ -344,6 +357,7 @@ pub fn run(
     outcome.scanned = collected.scanned;
     outcome.failed = collected.failed;
     outcome.findings = collected.findings;
+    outcome.live = collected.live;
     if opts.output_dir.is_none() {
         let mut combined = merge(collected.results, collected.errors);
         // Wall-clock time of the run (the repositories' own durations overlap).
@@ -403,6 +417,8 @@ enum Done {
     /// Written to `--output-dir` and dropped (memory stays bounded).
     Written {
         findings: usize,
+        /// Credentials a provider confirmed live.
+        live: usize,
     },
     Kept(Box<ScanResult>),
     Failed(ScanError),
@@ -451,6 +467,7 @@ fn finish(
             }) {
                 Ok(()) => Done::Written {
                     findings: result.findings.len(),
+                    live: live_credentials(&result),
                 },
                 Err(e) => fail(format!("cannot write {}: {e}", file.display())),
             }
@@ -491,18 +508,29 @@ struct Collected {
     scanned: usize,
     failed: usize,
     findings: usize,
+    live: usize,
+}
+
+/// Credentials of `r` a provider confirmed live.
+fn live_credentials(r: &ScanResult) -> usize {
+    r.credentials
+        .iter()
+        .filter(|c| matches!(c.validity.live, crate::finding::Liveness::Live { .. }))
+        .count()
 }
 
 impl Collected {
     fn add(&mut self, done: Done) {
         match done {
-            Done::Written { findings } => {
+            Done::Written { findings, live } => {
                 self.scanned += 1;
                 self.findings += findings;
+                self.live += live;
             }
             Done::Kept(r) => {
                 self.scanned += 1;
                 self.findings += r.findings.len();
+                self.live += live_credentials(&r);
                 self.results.push(*r);
             }
             Done::Failed(e) => {

@@ -318,6 +318,29 @@ fn bulk_without_output_dir_is_one_report_with_the_failure_in_errors() {
         vec![&a, "  where   a.env:1:3", &c, "  where   c.env:1:3"]
     );
 
+    // --fail-on applies to bulk scans as to single ones: `none` passes, `live` needs live credentials
+    // (none here: nothing was validated); a failed repository still makes it 2.
+    let two = [org.path("a"), org.path("c")];
+    for (fail_on, validate, code) in [("none", false, 0), ("live", true, 0), ("any", false, 1)] {
+        let mut args = vec!["scan", "--git", &two[0], &two[1], "--fail-on", fail_on];
+        if validate {
+            // Offline only: the config points GitHub at a closed loopback port, so nothing is live.
+            org.sb.file(
+                "closed.toml",
+                "[validation.endpoints]\ngithub = \"http://127.0.0.1:1\"\n",
+            );
+            args.extend([
+                "--validate",
+                "--config",
+                "closed.toml",
+                "--validate-timeout",
+                "1s",
+            ]);
+        }
+        let out = org.run(&args);
+        assert_eq!(out.code, code, "--fail-on {fail_on}: {}", out.stderr);
+    }
+
     // Only failures: the report still lists them, and the exit status is 2.
     let only = org.list("broken.txt", &[org.missing()]);
     let (out, r) = scan_json(org.sb.path(), &["--git", "--repos", &only]);
@@ -540,17 +563,57 @@ fn bulk_failed_clone_is_an_error_without_the_urls_credentials() {
     // Port 1 on loopback refuses the connection at once; no network beyond 127.0.0.1.
     let secret_url = "https://bot:tok-s3cr3t-value@127.0.0.1:1/org/app.git";
     let list = org.list("urls.txt", &[secret_url.to_string(), org.path("c")]);
-    let out = org.run(&[
-        "scan",
-        "--git",
-        "--repos",
-        &list,
-        "--clone-dir",
-        "cache",
-        "--format",
-        "json",
-    ]);
+    // A `git` first on PATH records its command lines (what `ps` would show), then runs the real one.
+    let real_git = String::from_utf8(
+        std::process::Command::new("sh")
+            .args(["-c", "command -v git"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let shim = org.sb.join("shim");
+    org.sb.file(
+        "shim/git",
+        format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec '{}' \"$@\"\n",
+            org.sb.join("argv.log").display(),
+            real_git.trim()
+        ),
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(shim.join("git"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        shim.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = run_cmd(
+        sprawl().current_dir(org.sb.path()).env("PATH", path).args([
+            "scan",
+            "--git",
+            "--repos",
+            &list,
+            "--clone-dir",
+            "cache",
+            "--format",
+            "json",
+        ]),
+        None,
+    );
     assert_eq!(out.code, 1, "{}", out.stderr);
+    let argv = std::fs::read_to_string(org.sb.join("argv.log")).unwrap();
+    assert!(
+        argv.contains("clone --mirror --quiet -- https://127.0.0.1:1/org/app.git"),
+        "{argv}"
+    );
+    assert!(
+        !argv.contains("s3cr3t"),
+        "the token is not on a command line: {argv}"
+    );
     assert!(!out.stderr.contains("s3cr3t"), "{}", out.stderr);
     assert!(!out.stdout.contains("s3cr3t"), "{}", out.stdout);
     let r: Report = serde_json::from_str(&out.stdout).unwrap();
@@ -798,4 +861,49 @@ fn github_org_refuses_plain_http_off_loopback() {
         out.stderr,
         "error: --api-url \"http://example.com\": must be https:// (plain http:// only for a loopback address)\n"
     );
+}
+
+#[test]
+fn bulk_refuses_a_mirror_others_can_write_to() {
+    let org = Org::new();
+    let url = org.url("a");
+    let args = [
+        "scan",
+        "--git",
+        url.as_str(),
+        "--clone-dir",
+        "cache",
+        "--format",
+        "json",
+    ];
+    let out = org.run(&args);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let cache = org.sb.join("cache");
+        assert_eq!(
+            std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777,
+            0o700,
+            "the clone directory is private"
+        );
+        let mirror = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "git"))
+            .unwrap();
+        std::fs::set_permissions(&mirror, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let out = org.run(&args);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        let r: Report = serde_json::from_str(&out.stdout).unwrap();
+        assert!(r.findings.is_empty());
+        assert_eq!(r.errors.len(), 1);
+        assert!(
+            r.errors[0]
+                .message
+                .ends_with("the mirror is not owned by this user or others can write to it; not used (remove it to clone again)"),
+            "{}",
+            r.errors[0].message
+        );
+    }
 }
