@@ -18,7 +18,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use git2::{ObjectType, Oid, Repository, RepositoryOpenFlags, Sort};
 
-use super::{looks_binary, BlobSink, Origin, Skip};
+use super::archive::{self, TextKind};
+use super::{BlobSink, Origin, Skip};
 
 pub use git2::Oid as ObjectId;
 
@@ -411,16 +412,21 @@ where
                 }
                 match odb.read(id) {
                     Ok(obj) => {
+                        let origin = Origin {
+                            path: String::new(),
+                            blob: Some(id),
+                            commit: None,
+                        };
                         let data = obj.data();
-                        if looks_binary(data) {
-                            sink.skipped(&label, Skip::Binary);
-                        } else {
-                            let origin = Origin {
-                                path: String::new(),
-                                blob: Some(id),
-                                commit: None,
-                            };
-                            sink.blob(&origin, data);
+                        match archive::text_kind(data) {
+                            TextKind::Bytes => sink.blob(&origin, data),
+                            TextKind::Utf16Le => {
+                                sink.blob(&origin, &archive::transcode_utf16(data, true))
+                            }
+                            TextKind::Utf16Be => {
+                                sink.blob(&origin, &archive::transcode_utf16(data, false))
+                            }
+                            TextKind::Binary => sink.skipped(&label, Skip::Binary),
                         }
                     }
                     Err(e) => sink.warning(&label, e.message().to_string()),

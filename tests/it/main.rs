@@ -2,9 +2,12 @@
 //! repositories) and runs the real `sprawl` binary, asserting exact outcomes.
 
 mod architecture;
+mod archives;
 mod baseline;
 mod cli;
 mod config;
+mod corpus;
+mod decode;
 mod git;
 mod inputs;
 mod owners;
