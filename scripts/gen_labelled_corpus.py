@@ -46,6 +46,15 @@ def emit(path, lines, positives=()):
         )
 
 
+def emit_bytes(path, data, positives=()):
+    """Writes binary `data` to `path`; `positives` are (label path, line index, provider, rule_id, secret)."""
+    files[path] = data
+    for label_path, idx, provider, rule_id, secret in positives:
+        labels.append(
+            {"path": label_path, "line": idx + 1, "provider": provider, "rule_id": rule_id, "secret": secret}
+        )
+
+
 def rand(alphabet, n):
     return "".join(rng.choice(alphabet) for _ in range(n))
 
@@ -394,17 +403,165 @@ def negatives():
     )
 
 
+def more_negatives():
+    hexd = lambda n: rand("0123456789abcdef", n)  # noqa: E731
+    emit(
+        "neg/.env.example",
+        ["# copy to .env and fill in", "GITHUB_TOKEN=", "STRIPE_SECRET_KEY=sk_live_...",
+         "DATABASE_URL=postgres://user:password@localhost:5432/app", "SLACK_BOT_TOKEN=xoxb-your-token",
+         "AWS_SECRET_ACCESS_KEY=<aws secret>"],
+    )
+    emit(
+        "neg/.github/workflows/ci.yml",
+        ["name: ci", "on: [pull_request]", "jobs:", "  test:", "    runs-on: ubuntu-latest", "    env:",
+         "      GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}", "      NPM_TOKEN: ${{ secrets.NPM_TOKEN }}",
+         "      DB_PASSWORD: ${{ secrets.DB_PASSWORD }}", "    steps:", "      - uses: actions/checkout@v4",
+         f"      - uses: actions/setup-node@{hexd(40)}"],
+    )
+    emit(
+        "neg/variables.tf",
+        ['variable "db_password" {', "  type      = string", "  sensitive = true", "}",
+         'resource "aws_db_instance" "x" {', "  password = var.db_password",
+         '  kms_key_id = data.aws_kms_key.main.arn', "}"],
+    )
+    emit(
+        "neg/AppConfig.java",
+        ["public class AppConfig {", '    @Value("${db.password}")', "    private String password;",
+         '    private static final String TOKEN_HEADER = "X-Auth-Token";',
+         '    String secret = System.getenv("APP_SECRET");', "}"],
+    )
+    emit(
+        "neg/helm/templates/secret.yaml",
+        ["apiVersion: v1", "kind: Secret", "data:", "  password: {{ .Values.db.password | b64enc }}",
+         "  token: {{ required \"token\" .Values.token | b64enc | quote }}"],
+    )
+    emit(
+        "neg/settings.rb",
+        ["config.secret_key_base = ENV['SECRET_KEY_BASE']", "password = ENV.fetch('DB_PASSWORD')",
+         "api_key = Rails.application.credentials.api_key"],
+    )
+    emit(
+        "neg/config.php",
+        ["<?php", "$password = getenv('DB_PASSWORD');", "$token = $_ENV['API_TOKEN'];",
+         "define('AUTH_KEY', 'put your unique phrase here');"],
+    )
+    emit(
+        "neg/Cargo.lock",
+        ["[[package]]", 'name = "serde"', 'version = "1.0.210"',
+         'source = "registry+https://github.com/rust-lang/crates.io-index"', f'checksum = "{hexd(64)}"'],
+    )
+    emit(
+        "neg/yarn.lock",
+        ['"lodash@^4.17.21":', '  version "4.17.21"',
+         f'  resolved "https://registry.yarnpkg.com/lodash/-/lodash-4.17.21.tgz#{hexd(40)}"',
+         f'  integrity sha512-{rand(ALNUM + "+/", 86)}=='],
+    )
+    emit(
+        "neg/keys/id_ed25519.pub",
+        [f"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{rand(ALNUM + '+/', 43)} dev@laptop"],
+    )
+    cert = ["-----BEGIN CERTIFICATE-----"] + [rand(ALNUM + "+/", 64) for _ in range(8)] + [
+        "-----END CERTIFICATE-----"]
+    emit("neg/keys/server.crt", cert)
+    emit(
+        "neg/docker-compose.override.yml",
+        ["services:", "  web:", f"    image: corp/web@sha256:{hexd(64)}", "    environment:",
+         "      - DB_PASSWORD=${DB_PASSWORD:?missing}", "      - REDIS_URL=redis://redis:6379/0"],
+    )
+    emit(
+        "neg/app.log",
+        [f"2024-05-01T12:00:00Z INFO request_id={hexd(32)} user=42 status=200",
+         f"2024-05-01T12:00:01Z INFO trace_id={hexd(32)} span_id={hexd(16)}",
+         "2024-05-01T12:00:02Z WARN token expired for session, refreshing"],
+    )
+    emit(
+        "neg/i18n.json",
+        ["{", '  "password_label": "Password",', '  "token_expired": "Your session token has expired",',
+         '  "secret_question": "What is the name of your first pet?"', "}"],
+    )
+
+
+def more_positives():
+    import gzip
+    import io
+    import tarfile
+    import zipfile
+
+    # Generic passwords in many syntaxes.
+    pws = [password(rng.randint(12, 24)) for _ in range(8)]
+    syntaxes = [
+        ("conf/app.properties", f"spring.datasource.password={pws[0]}"),
+        ("conf/config.toml", f'db_password = "{pws[1]}"'),
+        ("conf/settings.ini", f"[smtp]\npassword = {pws[2]}"),
+        ("conf/web.config", f'<add key="SmtpPassword" value="{pws[3]}" />'),
+        ("scripts/export.sh", f"export REDIS_PASSWORD='{pws[4]}'"),
+        ("scripts/backup.sh", f"mysqldump -u backup --password={pws[5]} appdb > /tmp/db.sql"),
+        ("src/Settings.cs", f'var connection = new Client("svc", password: "{pws[6]}");'),
+        ("src/config.ts", f"export const adminPassword: string = '{pws[7]}';"),
+    ]
+    for (path, text), pw in zip(syntaxes, pws):
+        lines = ["# settings"] + text.split("\n")
+        idx = next(i for i, l in enumerate(lines) if pw in l)
+        emit(path, lines, [(idx, "generic", "generic.password", pw)])
+    # Percent-encoded and escaped tokens.
+    t1 = gh()
+    emit(
+        "notes/webhook.txt",
+        ["Webhook configured:", f"https://hooks.corp.local/run?token={t1.replace('_', '%5F')}&env=prod"],
+        [(1, "github", "github.pat-classic", t1)],
+    )
+    t2 = npm_tok()
+    esc = "".join(f"\\u{ord(c):04x}" for c in t2[:4]) + t2[4:]
+    emit(
+        "web/dist/config.json",
+        ["{", f'  "registryToken": "{esc}"', "}"],
+        [(1, "npm", "npm.access-token", t2)],
+    )
+    # Archives: a zip with an .env, a tar.gz with a YAML file, a gzipped SQL dump.
+    t3, t4, pw9 = gh(), slack_bot(), password(20)
+    zbuf = io.BytesIO()
+    with zipfile.ZipFile(zbuf, "w", zipfile.ZIP_DEFLATED) as z:
+        info = zipfile.ZipInfo("config/.env", date_time=(2024, 1, 1, 0, 0, 0))
+        z.writestr(info, f"APP=web\nGITHUB_TOKEN={t3}\n")
+        info = zipfile.ZipInfo("README.txt", date_time=(2024, 1, 1, 0, 0, 0))
+        z.writestr(info, "release bundle\n")
+    emit_bytes("dist/release.zip", zbuf.getvalue(),
+               [("dist/release.zip!config/.env", 1, "github", "github.pat-classic", t3)])
+    tbuf = io.BytesIO()
+    with tarfile.open(fileobj=tbuf, mode="w", format=tarfile.GNU_FORMAT) as t:
+        data = f"notify:\n  slack_token: {t4}\n".encode()
+        ti = tarfile.TarInfo("chart/values.yaml")
+        ti.size, ti.mtime = len(data), 1704067200
+        t.addfile(ti, io.BytesIO(data))
+    emit_bytes("dist/chart.tgz", gzip.compress(tbuf.getvalue(), mtime=0),
+               [("dist/chart.tgz!chart/values.yaml", 1, "slack", "slack.bot-token", t4)])
+    sql = f"-- dump\nCREATE USER app WITH PASSWORD '{pw9}';\n".encode()
+    emit_bytes("backup/db.sql.gz", gzip.compress(sql, mtime=0),
+               [("backup/db.sql.gz!db.sql", 1, "generic", "generic.password", pw9)])
+    # UTF-16 (Windows tools write it): with a BOM, little-endian.
+    t5 = stripe()
+    text = f"[billing]\r\nprovider = stripe\r\nsecret_key = {t5}\r\n"
+    emit_bytes("win/billing.ini", b"\xff\xfe" + text.encode("utf-16-le"),
+               [("win/billing.ini", 2, "stripe", "stripe.secret-key-live", t5)])
+
+
 def main():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
     write_provider_files(provider_tokens())
     structured()
     negatives()
+    more_negatives()
+    more_positives()
     for path, text in files.items():
         full = os.path.join(OUT, "files", path)
         os.makedirs(os.path.dirname(full), exist_ok=True)
-        with open(full, "w", newline="\n") as f:
-            f.write(text)
+        if isinstance(text, bytes):
+            with open(full, "wb") as f:
+                f.write(text)
+        else:
+            with open(full, "w", newline="\n") as f:
+                f.write(text)
     labels.sort(key=lambda l: (l["path"], l["line"], l["rule_id"]))
     with open(os.path.join(OUT, "labels.jsonl"), "w") as f:
         for l in labels:

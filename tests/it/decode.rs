@@ -51,6 +51,14 @@ fn kubernetes_secret_data_is_decoded_at_the_encoded_span() {
             GH1
         )]
     );
+    let human = run_in(sb.path(), &["scan", "."]);
+    assert!(
+        human
+            .stdout
+            .contains("  secret  ghp_Mk…   confidence high   decoded from base64\n"),
+        "{}",
+        human.stdout
+    );
 }
 
 #[test]
@@ -211,4 +219,26 @@ fn sprawl_allow_on_the_encoded_line_suppresses_decoded_findings() {
     assert!(r.findings.is_empty());
     // Both the generic `token:` match of the encoded text and the decoded token were suppressed.
     assert_eq!(r.stats.suppressed.inline, 2);
+}
+
+#[test]
+fn a_base64_password_value_is_reported_decoded() {
+    let sb = Sandbox::new();
+    sb.file(
+        "db-secret.yaml",
+        "kind: Secret\ndata:\n  password: VnE4dExtMnhSOXBaazMjdw==\n",
+    );
+    let r = scan(&sb);
+    assert_eq!(
+        decoded_locations(&r),
+        vec![(
+            "db-secret.yaml".into(),
+            3,
+            13,
+            37,
+            "generic.password".into(),
+            vec!["base64".into()],
+            "Vq8tLm2xR9pZk3#w".into()
+        )]
+    );
 }
