@@ -1,11 +1,12 @@
 //! Decoders for credentials hidden in encodings: base64 (standard and URL-safe), percent-encoding, and
 //! `\uXXXX` / `\xNN` escapes.
 //!
-//! [`find_spans`] finds spans that *look* encoded, cheaply: base64 runs are found with a skip scan (a
-//! run of at least [`MIN_BASE64`] characters must contain every `MIN_BASE64`-th byte, so most bytes are
-//! never examined), percent-encoding and escapes start from a `memchr` for `%` or `\`. [`decode`] then
-//! decodes one span and keeps it only when the result is printable text: the decoding of random bytes
-//! (an AWS secret key, a hash, a data URI) almost never is, and gives up within a few bytes.
+//! [`find_spans`] finds spans that *look* encoded, cheaply: a base64 run (at least [`MIN_BASE64`]
+//! characters) is only worth decoding when it has an upper-case letter, so the search jumps between
+//! upper-case letters eight bytes at a time; percent-encoding and escapes start from one `memchr2` pass
+//! for `%` and `\`. [`decode`] then decodes one span and keeps it only when the result is printable
+//! text: the decoding of random bytes (an AWS secret key, a hash, a data URI) almost never is, and gives
+//! up within a few bytes.
 //!
 //! The engine scans what survives (see `Engine::scan`), to a bounded depth and a bounded number of
 //! decoded bytes per blob.
@@ -75,25 +76,22 @@ fn is_b64(b: u8) -> bool {
 pub fn find_spans(hay: &[u8], out: &mut Vec<Span>) {
     let before = out.len();
     base64_spans(hay, out);
-    escaped_spans(hay, b'%', Encoding::Percent, out);
-    escaped_spans(hay, b'\\', Encoding::Escape, out);
+    escaped_spans(hay, out);
     out[before..].sort_unstable();
 }
 
+/// Base64 runs worth decoding contain an upper-case letter (see [`plausible_base64`]), so the search
+/// jumps from one upper-case letter to the next (eight bytes at a time, without branching per byte) and
+/// only there looks for the run around it: prose and lower-case code cost next to nothing.
 fn base64_spans(hay: &[u8], out: &mut Vec<Span>) {
     let n = hay.len();
-    let mut p = MIN_BASE64 - 1;
-    while p < n {
-        if !is_b64(hay[p]) {
-            // Any run of MIN_BASE64 not yet seen starts after p, so it contains p + MIN_BASE64.
-            p += MIN_BASE64;
-            continue;
-        }
-        let mut s = p;
-        while s > 0 && is_b64(hay[s - 1]) {
+    let mut i = 0;
+    while let Some(u) = next_upper(hay, i) {
+        let mut s = u;
+        while s > i && is_b64(hay[s - 1]) {
             s -= 1;
         }
-        let mut e = p + 1;
+        let mut e = u + 1;
         while e < n && is_b64(hay[e]) {
             e += 1;
         }
@@ -111,8 +109,35 @@ fn base64_spans(hay: &[u8], out: &mut Vec<Span>) {
                 });
             }
         }
-        p = e + MIN_BASE64;
+        // hay[e] is not base64: the next run starts after it.
+        i = e + 1;
     }
+}
+
+/// Position of the first `A`-`Z` at or after `from`.
+fn next_upper(hay: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while i + 8 <= hay.len() {
+        let w = u64::from_le_bytes(hay[i..i + 8].try_into().unwrap());
+        // "Has a byte between 64 and 91" (exclusive), from Bit Twiddling Hacks: never misses one.
+        let low7 = w & (ONES * 127);
+        let between = (ONES * (127 + 91)).wrapping_sub(low7)
+            & !w
+            & low7.wrapping_add(ONES * (127 - 64))
+            & HIGH;
+        if between != 0 {
+            if let Some(k) = hay[i..i + 8].iter().position(u8::is_ascii_uppercase) {
+                return Some(i + k);
+            }
+        }
+        i += 8;
+    }
+    hay.get(i..)?
+        .iter()
+        .position(u8::is_ascii_uppercase)
+        .map(|k| i + k)
 }
 
 /// Mixed case, and one alphabet (not both `+/` and `-_`): identifiers, paths and words fail this.
@@ -179,17 +204,22 @@ fn escape_at(hay: &[u8], i: usize, enc: Encoding) -> bool {
     }
 }
 
-/// Spans around escapes introduced by `lead`: from the delimiter before the first escape to the delimiter
-/// after the last one. A backslash escape may be a quote (`\"`), which does not end the span.
-fn escaped_spans(hay: &[u8], lead: u8, enc: Encoding, out: &mut Vec<Span>) {
-    let mut from = 0;
-    let mut last_end = 0;
-    while let Some(i) = memchr::memchr(lead, &hay[from..]).map(|i| from + i) {
-        from = i + 1;
-        if i < last_end || !escape_at(hay, i, enc) {
+/// Spans around percent-escapes and backslash escapes: from the delimiter before the first escape to
+/// the delimiter after the last one. A backslash escape may be a quote (`\"`), which does not end the
+/// span. One `memchr2` pass finds both kinds.
+fn escaped_spans(hay: &[u8], out: &mut Vec<Span>) {
+    // Where the last span of each kind ended (percent, escape).
+    let mut last_end = [0usize; 2];
+    for i in memchr::memchr2_iter(b'%', b'\\', hay) {
+        let (enc, k) = if hay[i] == b'%' {
+            (Encoding::Percent, 0)
+        } else {
+            (Encoding::Escape, 1)
+        };
+        if i < last_end[k] || !escape_at(hay, i, enc) {
             continue;
         }
-        let floor = last_end.max(i.saturating_sub(MAX_SPAN));
+        let floor = last_end[k].max(i.saturating_sub(MAX_SPAN));
         let mut s = i;
         while s > floor && !is_delimiter(hay[s - 1]) {
             s -= 1;
@@ -215,8 +245,7 @@ fn escaped_spans(hay: &[u8], lead: u8, enc: Encoding, out: &mut Vec<Span>) {
                 encoding: enc,
             });
         }
-        last_end = e;
-        from = e.max(from);
+        last_end[k] = e;
     }
 }
 
@@ -426,6 +455,20 @@ mod tests {
             hay.extend_from_slice(token);
             hay.extend_from_slice(b" tail");
             assert_eq!(spans(&hay).len(), 1, "offset {pad}");
+        }
+    }
+
+    #[test]
+    fn next_upper_never_misses_and_never_invents() {
+        for fill in [0u8, b'a', b' ', 0x80, 0xff, b'@', b'['] {
+            for b in 0..=255u8 {
+                for at in 0..17 {
+                    let mut hay = vec![fill; 20];
+                    hay[at] = b;
+                    let want = hay.iter().position(u8::is_ascii_uppercase);
+                    assert_eq!(next_upper(&hay, 0), want, "byte {b} at {at} in {fill}s");
+                }
+            }
         }
     }
 
