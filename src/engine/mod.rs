@@ -10,6 +10,7 @@
 
 pub mod decode;
 pub mod filter;
+mod layers;
 pub mod prefilter;
 
 use std::sync::OnceLock;
@@ -54,6 +55,9 @@ pub struct EngineOptions {
     /// Layers of encoding ([`decode`]) looked through: 0 scans text only as written. Default 2 (a
     /// `.dockerconfigjson` inside a Kubernetes secret is base64 inside base64).
     pub decode_depth: usize,
+    /// Encoded bytes decoded per blob at most, all layers together (default
+    /// [`MAX_DECODED_PER_BLOB`]); spans beyond it are not decoded.
+    pub max_decoded: usize,
 }
 
 impl Default for EngineOptions {
@@ -63,6 +67,7 @@ impl Default for EngineOptions {
             allow_regexes: Vec::new(),
             inline_allow: false,
             decode_depth: 2,
+            max_decoded: MAX_DECODED_PER_BLOB,
         }
     }
 }
@@ -77,6 +82,7 @@ impl std::fmt::Debug for EngineOptions {
             .field("allow_regexes", &self.allow_regexes.len())
             .field("inline_allow", &self.inline_allow)
             .field("decode_depth", &self.decode_depth)
+            .field("max_decoded", &self.max_decoded)
             .finish()
     }
 }
@@ -213,7 +219,7 @@ impl Engine {
     /// Finds every credential in `hay`, as written and under up to `decode_depth` layers of encoding,
     /// appending to `out` in order of position.
     pub fn scan(&self, hay: &[u8], scratch: &mut Scratch, out: &mut Vec<Match>) -> BlobSummary {
-        let mut budget = MAX_DECODED_PER_BLOB;
+        let mut budget = self.options.max_decoded;
         self.scan_layers(hay, scratch, out, self.options.decode_depth, &mut budget)
     }
 
@@ -243,144 +249,6 @@ impl Engine {
             self.scan_decoded(hay, scratch, out, first, depth, budget, &mut summary);
         }
         summary
-    }
-
-    /// Scans the decodings of the encoded-looking spans of `hay` and merges what they hold into
-    /// `out[first..]` (the matches of `hay` as written). A decoded match takes the position of its
-    /// encoded span. It is dropped when the same secret was found as written in this blob; where it
-    /// overlaps a match as written, the more specific of the two is kept. A match as written whose secret
-    /// is exactly an encoded span that holds nothing else gets the decoded value as its secret.
-    #[allow(clippy::too_many_arguments)]
-    fn scan_decoded(
-        &self,
-        hay: &[u8],
-        scratch: &mut Scratch,
-        out: &mut Vec<Match>,
-        first: usize,
-        depth: usize,
-        budget: &mut usize,
-        summary: &mut BlobSummary,
-    ) {
-        let mut spans = std::mem::take(&mut scratch.spans);
-        spans.clear();
-        decode::find_spans(hay, &mut spans);
-        if spans.is_empty() && out.len() == first {
-            scratch.spans = spans;
-            return;
-        }
-        let mut found: Vec<Match> = Vec::new();
-        let mut buf = Vec::new();
-        let mut inner = Vec::new();
-        let mut cursor = Cursor::default();
-        let mut marker = AllowMarker::default();
-        for span in &spans {
-            let encoded = &hay[span.start..span.end];
-            if encoded.len() > *budget {
-                break;
-            }
-            if !decode::decode(encoded, span.encoding, &mut buf) {
-                continue;
-            }
-            *budget -= encoded.len();
-            inner.clear();
-            let s = self.scan_layers(&buf, scratch, &mut inner, depth - 1, budget);
-            summary.allowed_inline += s.allowed_inline;
-            summary.allowlisted += s.allowlisted;
-            if inner.is_empty() {
-                continue;
-            }
-            if self.options.inline_allow && marker.covers(hay, span.start, span.end) {
-                summary.allowed_inline += inner.len();
-                continue;
-            }
-            let (line, column) = cursor.advance(hay, span.start);
-            let (end_line, end_column) = end_position(hay, span.start, span.end, line, column);
-            for m in inner.drain(..) {
-                let mut layers = vec![span.encoding.name()];
-                layers.extend(m.decoded);
-                found.push(Match {
-                    rule: m.rule,
-                    secret: m.secret,
-                    start: span.start,
-                    end: span.end,
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                    decoded: layers,
-                });
-            }
-        }
-        scratch.spans = spans;
-        self.merge_decoded(out, first, found, &mut buf);
-    }
-
-    fn merge_decoded(
-        &self,
-        out: &mut Vec<Match>,
-        first: usize,
-        mut found: Vec<Match>,
-        buf: &mut Vec<u8>,
-    ) {
-        let mut drop_raw = vec![false; out.len() - first];
-        let raw = &out[first..];
-        found.retain(|d| !raw.iter().any(|r| r.secret == d.secret));
-        found.sort_by(|a, b| (a.start, a.rule, &a.secret).cmp(&(b.start, b.rule, &b.secret)));
-        found.dedup_by(|a, b| a.start == b.start && a.rule == b.rule && a.secret == b.secret);
-        let rank = |m: &Match| {
-            let meta = &self.rules[m.rule].rule.meta;
-            (
-                meta.confidence,
-                !STRUCTURAL_PROVIDERS.contains(&meta.provider.as_str()),
-            )
-        };
-        let mut drop_found = vec![false; found.len()];
-        for (i, r) in raw.iter().enumerate() {
-            for (j, d) in found.iter().enumerate() {
-                if r.start < d.end && d.start < r.end {
-                    if rank(d) > rank(r) {
-                        drop_raw[i] = true;
-                    } else {
-                        drop_found[j] = true;
-                    }
-                }
-            }
-        }
-        // A secret as written that is itself encoded (a base64 password in a Kubernetes secret): report
-        // the decoded value, or nothing when that is a placeholder (base64 of "changeme"). Where a raw
-        // and a decoded match overlap, the raw one is kept unless the decoded one is more specific.
-        for (i, m) in out[first..].iter_mut().enumerate() {
-            if drop_raw[i] || !m.decoded.is_empty() {
-                continue;
-            }
-            let Some(enc) = decode::decode_value(m.secret.expose(), buf) else {
-                continue;
-            };
-            // Only a value (a password, `user:password`), not a document (a PEM key, a JSON config):
-            // those are reported as written, and rules that know them find what is inside.
-            let value_like = buf.len() <= 256
-                && !buf
-                    .iter()
-                    .any(|b| b.is_ascii_whitespace() || matches!(b, b'{' | b'"' | b'<'));
-            if value_like {
-                if filter::is_placeholder(buf) {
-                    drop_raw[i] = true;
-                } else {
-                    m.secret = Secret::new(buf.clone());
-                    m.decoded = vec![enc.name()];
-                }
-            }
-        }
-        let mut keep = drop_raw.into_iter().map(|d| !d);
-        let mut i = 0;
-        out.retain(|_| {
-            i += 1;
-            i <= first || keep.next().unwrap_or(true)
-        });
-        let mut keep = drop_found.into_iter().map(|d| !d);
-        found.retain(|_| keep.next().unwrap_or(true));
-        out.extend(found);
-        out[first..].sort_by_key(|m| (m.start, m.end, m.rule));
     }
 
     /// Like [`Engine::scan`] but runs every rule's regex over the whole blob, with no prefilter. It defines
