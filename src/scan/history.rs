@@ -143,11 +143,18 @@ pub fn scan_history(
     timings.mark("pass 2: inflate and scan unique blobs");
 
     // Pass 3: where each blob with matches was introduced.
-    let mut by_blob: HashMap<ObjectId, Vec<Match>> = HashMap::new();
+    // Per blob: (archive member suffix, `!dir/file` or empty; match).
+    let mut by_blob: HashMap<ObjectId, Vec<(String, Match)>> = HashMap::new();
     let mut messages: Vec<(Origin, Vec<Match>)> = Vec::new();
     for b in std::mem::take(&mut collected.blobs) {
         match b.origin.blob {
-            Some(id) => by_blob.entry(id).or_default().extend(b.matches),
+            Some(id) => {
+                let member = b.origin.path;
+                by_blob
+                    .entry(id)
+                    .or_default()
+                    .extend(b.matches.into_iter().map(|m| (member.clone(), m)))
+            }
             None => messages.push((b.origin, b.matches)),
         }
     }
@@ -183,8 +190,8 @@ pub fn scan_history(
     for Introduction { blob, path, commit } in intros {
         let commit_info = commit.and_then(|c| meta.get(c));
         let in_head = head.blob_at(&path) == Some(blob);
-        for m in &by_blob[&blob] {
-            let mut f = to_finding(engine, m.clone(), &path);
+        for (member, m) in &by_blob[&blob] {
+            let mut f = to_finding(engine, m.clone(), &format!("{path}{member}"));
             f.commit = commit_info.clone();
             f.in_head = Some(in_head);
             collected.findings.push(f);

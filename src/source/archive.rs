@@ -142,20 +142,51 @@ struct Budget {
     exhausted: bool,
 }
 
-/// Hands the content of `path` to `sink`: text as is, UTF-16 transcoded, archives opened (members
+/// Where content is: the origin handed to the sink, and the label used in warnings and skips (the
+/// path for files; `blob <id>` for git blobs, whose paths are only known later).
+#[derive(Clone, Debug)]
+pub struct Place {
+    pub origin: Origin,
+    pub label: String,
+}
+
+impl Place {
+    /// A file on disk (or standard input).
+    pub fn file(path: &str) -> Place {
+        Place {
+            origin: Origin::file(path),
+            label: path.to_string(),
+        }
+    }
+
+    /// A member of the archive at this place: `!name` appended to the origin's path and to the label.
+    fn member(&self, name: &str) -> Place {
+        let name = name.replace('\\', "/");
+        let name = name.trim_start_matches('/');
+        Place {
+            origin: Origin {
+                path: format!("{}!{name}", self.origin.path),
+                ..self.origin.clone()
+            },
+            label: format!("{}!{name}", self.label),
+        }
+    }
+}
+
+/// Hands the content at `place` to `sink`: text as is, UTF-16 transcoded, archives opened (members
 /// delivered the same way at `path!member`), binary skipped.
 pub fn deliver<S: BlobSink + ?Sized>(
-    path: &str,
+    place: &Place,
     data: &[u8],
     limits: &ArchiveLimits,
     sink: &mut S,
 ) {
     let mut budget = Budget::default();
-    deliver_at(path, data, 0, limits, &mut budget, sink);
+    deliver_at(place, data, 0, limits, &mut budget, sink);
 }
 
 fn deliver_at<S: BlobSink + ?Sized>(
-    path: &str,
+    place: &Place,
     data: &[u8],
     depth: usize,
     limits: &ArchiveLimits,
@@ -165,7 +196,7 @@ fn deliver_at<S: BlobSink + ?Sized>(
     if let Some(kind) = archive_kind(data) {
         if depth >= limits.max_depth {
             sink.warning(
-                path,
+                &place.label,
                 format!(
                     "archive nested more than {} levels deep: not opened",
                     limits.max_depth
@@ -174,7 +205,7 @@ fn deliver_at<S: BlobSink + ?Sized>(
             return;
         }
         let mut archive = Opener {
-            path,
+            place,
             depth,
             limits,
             budget,
@@ -187,16 +218,16 @@ fn deliver_at<S: BlobSink + ?Sized>(
         return;
     }
     match text_kind(data) {
-        TextKind::Bytes => sink.blob(&Origin::file(path), data),
-        TextKind::Utf16Le => sink.blob(&Origin::file(path), &transcode_utf16(data, true)),
-        TextKind::Utf16Be => sink.blob(&Origin::file(path), &transcode_utf16(data, false)),
-        TextKind::Binary => sink.skipped(path, Skip::Binary),
+        TextKind::Bytes => sink.blob(&place.origin, data),
+        TextKind::Utf16Le => sink.blob(&place.origin, &transcode_utf16(data, true)),
+        TextKind::Utf16Be => sink.blob(&place.origin, &transcode_utf16(data, false)),
+        TextKind::Binary => sink.skipped(&place.label, Skip::Binary),
     }
 }
 
-/// Opens one archive at `path`.
+/// Opens one archive at `place`.
 struct Opener<'a> {
-    path: &'a str,
+    place: &'a Place,
     depth: usize,
     limits: &'a ArchiveLimits,
     budget: &'a mut Budget,
@@ -210,11 +241,6 @@ enum Refusal {
 }
 
 impl Opener<'_> {
-    fn member_path(&self, name: &str) -> String {
-        let name = name.replace('\\', "/");
-        format!("{}!{}", self.path, name.trim_start_matches('/'))
-    }
-
     /// Counts a member; false (with a warning, once) when the member limit is reached.
     fn admit(&mut self, sink: &mut (impl BlobSink + ?Sized)) -> bool {
         if self.budget.exhausted {
@@ -223,7 +249,7 @@ impl Opener<'_> {
         if self.budget.members >= self.limits.max_members {
             self.budget.exhausted = true;
             sink.warning(
-                self.path,
+                &self.place.label,
                 format!(
                     "archive member limit ({}) reached: the remaining members are not scanned",
                     self.limits.max_members
@@ -270,23 +296,23 @@ impl Opener<'_> {
         }))
     }
 
-    fn refused(&mut self, member: &str, why: Refusal, sink: &mut (impl BlobSink + ?Sized)) {
+    fn refused(&mut self, member: &Place, why: Refusal, sink: &mut (impl BlobSink + ?Sized)) {
         match why {
             Refusal::Ratio => sink.warning(
-                member,
+                &member.label,
                 format!(
                     "compression ratio over {}:1 (an archive bomb?): not scanned",
                     self.limits.max_ratio
                 ),
             ),
             Refusal::MemberSize(limit) => sink.warning(
-                member,
+                &member.label,
                 format!("archive member larger than {} bytes: not scanned", limit),
             ),
             Refusal::Total => {
                 self.budget.exhausted = true;
                 sink.warning(
-                    self.path,
+                    &self.place.label,
                     format!(
                         "archive uncompressed size limit ({} bytes) reached: the remaining members are not scanned",
                         self.limits.max_total_bytes
@@ -296,7 +322,7 @@ impl Opener<'_> {
         }
     }
 
-    fn nested(&mut self, member: &str, data: &[u8], sink: &mut (impl BlobSink + ?Sized)) {
+    fn nested(&mut self, member: &Place, data: &[u8], sink: &mut (impl BlobSink + ?Sized)) {
         deliver_at(member, data, self.depth + 1, self.limits, self.budget, sink);
     }
 
@@ -304,7 +330,7 @@ impl Opener<'_> {
         let mut zip = match zip::ZipArchive::new(Cursor::new(data)) {
             Ok(z) => z,
             Err(e) => {
-                sink.warning(self.path, format!("unreadable zip archive: {e}"));
+                sink.warning(&self.place.label, format!("unreadable zip archive: {e}"));
                 return;
             }
         };
@@ -317,7 +343,7 @@ impl Opener<'_> {
                 Ok(f) => f,
                 Err(e) => {
                     sink.warning(
-                        &self.member_path(&name),
+                        &self.place.member(&name).label,
                         format!("unreadable archive member: {e}"),
                     );
                     continue;
@@ -326,7 +352,7 @@ impl Opener<'_> {
             if file.is_dir() {
                 continue;
             }
-            let member = self.member_path(file.name());
+            let member = self.place.member(file.name());
             let compressed = file.compressed_size();
             match self.read_member(&mut file, Some(compressed)) {
                 Ok(Ok(bytes)) => {
@@ -334,7 +360,7 @@ impl Opener<'_> {
                     self.nested(&member, &bytes, sink);
                 }
                 Ok(Err(why)) => self.refused(&member, why, sink),
-                Err(e) => sink.warning(&member, format!("unreadable archive member: {e}")),
+                Err(e) => sink.warning(&member.label, format!("unreadable archive member: {e}")),
             }
             if self.budget.exhausted {
                 return;
@@ -347,16 +373,24 @@ impl Opener<'_> {
             return;
         }
         let mut decoder = flate2::read::GzDecoder::new(data);
-        let inner = inner_name(self.path);
-        let member = self.member_path(&inner);
-        match self.read_member(&mut decoder, Some(data.len() as u64)) {
+        let read = self.read_member(&mut decoder, Some(data.len() as u64));
+        // Named after the file (`x.json.gz` holds `x.json`), else after the name stored in the gzip
+        // header, else `content` (a git blob has no name while it is scanned).
+        let inner = inner_name(&self.place.origin.path)
+            .or_else(|| {
+                let stored = decoder.header()?.filename()?;
+                Some(String::from_utf8_lossy(stored).into_owned())
+            })
+            .unwrap_or_else(|| "content".to_string());
+        let member = self.place.member(&inner);
+        match read {
             // A .tar.gz: its members sit directly under the .tar.gz (`a.tar.gz!dir/file`).
             Ok(Ok(bytes)) if archive_kind(&bytes) == Some(ArchiveKind::Tar) => {
                 self.tar(&bytes, sink)
             }
             Ok(Ok(bytes)) => self.nested(&member, &bytes, sink),
             Ok(Err(why)) => self.refused(&member, why, sink),
-            Err(e) => sink.warning(self.path, format!("unreadable gzip stream: {e}")),
+            Err(e) => sink.warning(&self.place.label, format!("unreadable gzip stream: {e}")),
         }
     }
 
@@ -365,7 +399,7 @@ impl Opener<'_> {
         let entries = match archive.entries() {
             Ok(e) => e,
             Err(e) => {
-                sink.warning(self.path, format!("unreadable tar archive: {e}"));
+                sink.warning(&self.place.label, format!("unreadable tar archive: {e}"));
                 return;
             }
         };
@@ -376,7 +410,7 @@ impl Opener<'_> {
             let mut entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    sink.warning(self.path, format!("unreadable tar archive: {e}"));
+                    sink.warning(&self.place.label, format!("unreadable tar archive: {e}"));
                     return;
                 }
             };
@@ -384,7 +418,7 @@ impl Opener<'_> {
                 continue;
             }
             let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-            let member = self.member_path(&name);
+            let member = self.place.member(&name);
             // Tar members are stored, not compressed: the bytes are already in memory.
             match self.read_member(&mut entry, None) {
                 Ok(Ok(bytes)) => {
@@ -393,7 +427,7 @@ impl Opener<'_> {
                     self.nested(&member, &bytes, sink)
                 }
                 Ok(Err(why)) => self.refused(&member, why, sink),
-                Err(e) => sink.warning(&member, format!("unreadable archive member: {e}")),
+                Err(e) => sink.warning(&member.label, format!("unreadable archive member: {e}")),
             }
             if self.budget.exhausted {
                 return;
@@ -402,15 +436,18 @@ impl Opener<'_> {
     }
 }
 
-/// The name of what a `.gz` file holds: `x.json.gz` -> `x.json`, `x.tgz` -> `x.tar`.
-fn inner_name(path: &str) -> String {
+/// The name of what a `.gz` file holds: `x.json.gz` -> `x.json`, `x.tgz` -> `x.tar`; `None` for a path
+/// with no file name.
+fn inner_name(path: &str) -> Option<String> {
     let base = path.rsplit(['/', '!']).next().unwrap_or(path);
-    if let Some(stem) = base.strip_suffix(".tgz") {
-        format!("{stem}.tar")
+    if base.is_empty() {
+        None
+    } else if let Some(stem) = base.strip_suffix(".tgz") {
+        Some(format!("{stem}.tar"))
     } else if let Some(stem) = base.strip_suffix(".gz") {
-        stem.to_string()
+        Some(stem.to_string())
     } else {
-        base.to_string()
+        Some(base.to_string())
     }
 }
 
@@ -450,7 +487,7 @@ mod tests {
 
     fn run(data: &[u8], limits: ArchiveLimits) -> Collect {
         let mut sink = Collect::default();
-        deliver("a.zip", data, &limits, &mut sink);
+        deliver(&Place::file("a.zip"), data, &limits, &mut sink);
         sink
     }
 
@@ -531,7 +568,12 @@ mod tests {
         e.write_all(&vec![b'z'; 4 << 20]).unwrap();
         let gz = e.finish().unwrap();
         let mut sink = Collect::default();
-        deliver("logs/x.log.gz", &gz, &ArchiveLimits::default(), &mut sink);
+        deliver(
+            &Place::file("logs/x.log.gz"),
+            &gz,
+            &ArchiveLimits::default(),
+            &mut sink,
+        );
         assert!(sink.blobs.is_empty());
         assert_eq!(
             sink.warnings,
@@ -568,8 +610,9 @@ mod tests {
 
     #[test]
     fn gz_inner_names() {
-        assert_eq!(inner_name("a/b/x.json.gz"), "x.json");
-        assert_eq!(inner_name("a.zip!c.tgz"), "c.tar");
-        assert_eq!(inner_name("blob"), "blob");
+        assert_eq!(inner_name("a/b/x.json.gz").as_deref(), Some("x.json"));
+        assert_eq!(inner_name("a.zip!c.tgz").as_deref(), Some("c.tar"));
+        assert_eq!(inner_name("blob").as_deref(), Some("blob"));
+        assert_eq!(inner_name(""), None);
     }
 }

@@ -54,7 +54,12 @@ where
             let mut sink = make_sink();
             let mut buf = Vec::new();
             match io::stdin().lock().read_to_end(&mut buf) {
-                Ok(_) => archive::deliver("<stdin>", &buf, &opts.archives, &mut sink),
+                Ok(_) => archive::deliver(
+                    &archive::Place::file("<stdin>"),
+                    &buf,
+                    &opts.archives,
+                    &mut sink,
+                ),
                 Err(e) => sink.warning("<stdin>", e.to_string()),
             }
         } else if root.is_dir() {
@@ -194,7 +199,7 @@ fn read_and_scan<S: BlobSink>(
         Ok(None)
     })();
     match result {
-        Ok(None) => archive::deliver(display, buf, &opts.archives, sink),
+        Ok(None) => archive::deliver(&archive::Place::file(display), buf, &opts.archives, sink),
         Ok(Some(skip)) => sink.skipped(display, skip),
         Err(e) => sink.warning(display, e.to_string()),
     }

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use git2::{ObjectType, Oid, Repository, RepositoryOpenFlags, Sort};
 
-use super::archive::{self, TextKind};
+use super::archive::{self, ArchiveLimits, Place};
 use super::{BlobSink, Origin, Skip};
 
 pub use git2::Oid as ObjectId;
@@ -417,17 +417,10 @@ where
                             blob: Some(id),
                             commit: None,
                         };
-                        let data = obj.data();
-                        match archive::text_kind(data) {
-                            TextKind::Bytes => sink.blob(&origin, data),
-                            TextKind::Utf16Le => {
-                                sink.blob(&origin, &archive::transcode_utf16(data, true))
-                            }
-                            TextKind::Utf16Be => {
-                                sink.blob(&origin, &archive::transcode_utf16(data, false))
-                            }
-                            TextKind::Binary => sink.skipped(&label, Skip::Binary),
-                        }
+                        // Text as is, UTF-16 transcoded, archives opened: a member's origin path is
+                        // `!member`, appended to the blob's paths once they are known.
+                        let place = Place { origin, label };
+                        archive::deliver(&place, obj.data(), &ArchiveLimits::default(), &mut sink);
                     }
                     Err(e) => sink.warning(&label, e.message().to_string()),
                 }

@@ -207,3 +207,39 @@ fn utf16_files_are_found_at_the_right_lines() {
     );
     assert!(r.findings.iter().all(|f| f.end_column == 9 + 40));
 }
+
+#[test]
+fn archives_and_utf16_in_git_history() {
+    let repo = crate::git::Repo::init();
+    repo.sb
+        .file(
+            "dist/bundle.zip",
+            zip_bytes(&[("config/app.env", &env_with_token(GH1))]),
+        )
+        .file("logs/app.env.gz", gz_bytes(&env_with_token(GH2)))
+        .file(
+            "win.ini",
+            utf16(&format!("x\r\ntoken = {GH1}\r\n"), true, true),
+        );
+    let first = repo.commit("add bundle", crate::git::ALICE, 1);
+    let (_, r) = scan_json(repo.path(), &["--git", "."]);
+    let got: Vec<(String, u32, u32, Option<String>)> = r
+        .findings
+        .iter()
+        .map(|f| (f.path.clone(), f.line, f.column, f.commit.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "dist/bundle.zip!config/app.env".into(),
+                2,
+                14,
+                Some(first.clone())
+            ),
+            // A gzip blob has no name while it is scanned; flate2 stores none in the header.
+            ("logs/app.env.gz!content".into(), 2, 14, Some(first.clone())),
+            ("win.ini".into(), 2, 9, Some(first)),
+        ]
+    );
+}
