@@ -137,8 +137,16 @@ fn percent_encoded_and_escaped_tokens_are_decoded() {
         .map(|c| format!("\\u{:04x}", c as u32))
         .chain(GH2.chars().skip(4).map(String::from))
         .collect();
+    // C/Python byte escapes, two lines below a multi-byte character.
+    let hex: String = GH1
+        .chars()
+        .take(8)
+        .map(|c| format!("\\x{:02x}", c as u32))
+        .chain(GH1.chars().skip(8).map(String::from))
+        .collect();
     sb.file("hook.txt", format!("see {pct} now\n"));
     sb.file("bundle.json", format!("{{\n  \"t\": \"{esc}\"\n}}\n"));
+    sb.file("key.c", format!("/* é */\n\nconst char *k = \"{hex}\";\n"));
     let r = scan(&sb);
     assert_eq!(
         decoded_locations(&r),
@@ -161,6 +169,7 @@ fn percent_encoded_and_escaped_tokens_are_decoded() {
                 &["percent"],
                 GH1
             ),
+            row("key.c", 3, 18, &hex, "github.pat-classic", &["escape"], GH1),
         ]
     );
 }
