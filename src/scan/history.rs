@@ -302,7 +302,8 @@ fn read_scannable(
     path: &str,
     sink: &mut EngineSink<'_>,
 ) -> Option<Vec<Match>> {
-    use crate::source::{looks_binary, BlobSink, Skip};
+    use crate::source::archive::{text_kind, transcode_utf16, TextKind};
+    use crate::source::{BlobSink, Skip};
     let data = match git::read_blob(repo, id, max_size) {
         Ok(Ok(d)) => d,
         Ok(Err(size)) => {
@@ -314,9 +315,15 @@ fn read_scannable(
             return None;
         }
     };
-    if looks_binary(&data) {
-        sink.skipped(path, Skip::Binary);
-        return None;
-    }
+    // UTF-16 text is transcoded; archives are not opened here (yet).
+    let data = match text_kind(&data) {
+        TextKind::Bytes => data,
+        TextKind::Utf16Le => transcode_utf16(&data, true),
+        TextKind::Utf16Be => transcode_utf16(&data, false),
+        TextKind::Binary => {
+            sink.skipped(path, Skip::Binary);
+            return None;
+        }
+    };
     Some(sink.scan_now(&Origin::file(path), &data))
 }

@@ -243,3 +243,19 @@ fn archives_and_utf16_in_git_history() {
         ]
     );
 }
+
+#[test]
+fn staged_utf16_file_is_found_at_its_line() {
+    let repo = crate::git::Repo::init();
+    repo.sb.file(
+        "win.ini",
+        utf16(&format!("x\r\ny\r\ntoken = {GH1}\r\n"), false, false),
+    );
+    repo.git(&["add", "win.ini"]);
+    let (run, r) = scan_json(repo.path(), &["--staged"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        locations(&r),
+        vec![("win.ini".into(), 3, 9, "github.pat-classic".into())]
+    );
+}
