@@ -87,6 +87,14 @@ fn base64_spans(hay: &[u8], out: &mut Vec<Span>) {
     let n = hay.len();
     let mut i = 0;
     while let Some(u) = next_upper(hay, i) {
+        // A run of MIN_BASE64 around u reaches u - 10 or u + 10: when neither is base64, the run is
+        // short (an identifier), and whatever follows starts after u + 10.
+        const HALF: usize = MIN_BASE64 / 2;
+        let far = |p: Option<usize>| p.and_then(|p| hay.get(p)).is_none_or(|&b| !is_b64(b));
+        if far(u.checked_sub(HALF)) && far(Some(u + HALF)) {
+            i = u + HALF + 1;
+            continue;
+        }
         let mut s = u;
         while s > i && is_b64(hay[s - 1]) {
             s -= 1;
@@ -204,9 +212,28 @@ fn escape_at(hay: &[u8], i: usize, enc: Encoding) -> bool {
     }
 }
 
+/// Whether the escape at `i` (valid, see [`escape_at`]) stands for a character that can be part of a
+/// credential or of a rule keyword: a letter, a digit, or a symbol passwords and tokens use. Escapes of
+/// `<`, `>`, `&`, quotes, spaces, brackets, control and non-ASCII characters (rustdoc anchors such as
+/// `#impl-From%3CT%3E`, HTML-safe JSON `\u003c`) hide nothing a rule looks for that the text as written
+/// does not show; a *value* that is encoded as a whole is decoded where it is matched instead.
+fn hides_credential_char(hay: &[u8], i: usize) -> bool {
+    let digits = match (hay[i], hay.get(i + 1)) {
+        (b'%', _) => &hay[i + 1..i + 3],
+        (_, Some(b'u')) => &hay[i + 2..i + 6],
+        _ => &hay[i + 2..i + 4],
+    };
+    let code = hex_value(digits);
+    code < 0x80 && {
+        let b = code as u8;
+        b.is_ascii_alphanumeric() || b"!#$%'()*+,-./:;=?@_~".contains(&b)
+    }
+}
+
 /// Spans around percent-escapes and backslash escapes: from the delimiter before the first escape to
-/// the delimiter after the last one. A backslash escape may be a quote (`\"`), which does not end the
-/// span. One `memchr2` pass finds both kinds.
+/// the delimiter after the last one, for escapes that [hide a credential character](hides_credential_char).
+/// A backslash escape may be a quote (`\"`), which does not end the span. One `memchr2` pass finds both
+/// kinds.
 fn escaped_spans(hay: &[u8], out: &mut Vec<Span>) {
     // Where the last span of each kind ended (percent, escape).
     let mut last_end = [0usize; 2];
@@ -216,7 +243,7 @@ fn escaped_spans(hay: &[u8], out: &mut Vec<Span>) {
         } else {
             (Encoding::Escape, 1)
         };
-        if i < last_end[k] || !escape_at(hay, i, enc) {
+        if i < last_end[k] || !escape_at(hay, i, enc) || !hides_credential_char(hay, i) {
             continue;
         }
         let floor = last_end[k].max(i.saturating_sub(MAX_SPAN));
@@ -518,6 +545,10 @@ mod tests {
                 // Also a base64-looking run; it decodes to bytes that are not text.
                 ("u0068p_R7tZk2mQ9vXw4LpB8nHc".into(), Encoding::Base64)
             ]
+        );
+        // Escapes of `<`, `>`, `&`: nothing worth decoding (rustdoc anchors, HTML-safe JSON).
+        assert!(
+            spans(b"href=\"#impl-From%3CT%3E-for-T\" x=\"\\u003cdiv\\u003e\\u0026amp\"").is_empty()
         );
         // Control characters are not text.
         assert_eq!(dec("abc%00defghij", Encoding::Percent), None);
