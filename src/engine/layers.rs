@@ -88,7 +88,18 @@ impl Engine {
         let raw = &out[first..];
         found.retain(|d| !raw.iter().any(|r| r.secret == d.secret));
         found.sort_by(|a, b| (a.start, a.rule, &a.secret).cmp(&(b.start, b.rule, &b.secret)));
-        found.dedup_by(|a, b| a.start == b.start && a.rule == b.rule && a.secret == b.secret);
+        // One secret in overlapping spans (a base64 run inside a percent-encoded URL) is one finding,
+        // at the span that starts first.
+        let mut kept: Vec<Match> = Vec::with_capacity(found.len());
+        for d in found {
+            let dup = kept.iter().rev().take(8).any(|k| {
+                k.rule == d.rule && k.secret == d.secret && d.start < k.end && k.start < d.end
+            });
+            if !dup {
+                kept.push(d);
+            }
+        }
+        let mut found = kept;
         let rank = |m: &Match| {
             let meta = &self.rules[m.rule].rule.meta;
             (
@@ -205,6 +216,19 @@ confidence = "high"
             ..Default::default()
         };
         assert_eq!(found(none, &hay), vec![]);
+    }
+
+    #[test]
+    fn one_secret_in_overlapping_spans_is_one_finding() {
+        // base64 of the token, then its padding percent-encoded, in a URL: the percent span (from
+        // `https`) and the base64 run inside it both decode to the token.
+        let enc = b64(&format!("{TOKEN}."));
+        let (body, pad) = enc.split_at(enc.trim_end_matches('=').len());
+        let hay = format!("see https://x.local/?t={body}{}\n", pad.replace('=', "%3D"));
+        assert_eq!(
+            found(EngineOptions::default(), &hay),
+            vec![(5, vec!["percent", "base64"])]
+        );
     }
 
     #[test]
