@@ -372,7 +372,7 @@ impl Opener<'_> {
         if !self.admit(sink) {
             return;
         }
-        let mut decoder = flate2::read::GzDecoder::new(data);
+        let mut decoder = flate2::read::MultiGzDecoder::new(data);
         let read = self.read_member(&mut decoder, Some(data.len() as u64));
         // Named after the file (`x.json.gz` holds `x.json`), else after the name stored in the gzip
         // header, else `content` (a git blob has no name while it is scanned).
@@ -459,13 +459,15 @@ mod tests {
     #[derive(Default)]
     struct Collect {
         blobs: Vec<String>,
+        data: Vec<Vec<u8>>,
         skipped: Vec<String>,
         warnings: Vec<(String, String)>,
     }
 
     impl BlobSink for Collect {
-        fn blob(&mut self, origin: &Origin, _data: &[u8]) {
+        fn blob(&mut self, origin: &Origin, data: &[u8]) {
             self.blobs.push(origin.path.clone());
+            self.data.push(data.to_vec());
         }
         fn skipped(&mut self, path: &str, _why: Skip) {
             self.skipped.push(path.to_string());
@@ -497,6 +499,26 @@ mod tests {
             .collect();
         let refs: Vec<(&str, Vec<u8>)> = m.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
         zip_of(&refs)
+    }
+
+    #[test]
+    fn concatenated_gzip_members_are_one_file() {
+        let gz = |text: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(text).unwrap();
+            e.finish().unwrap()
+        };
+        let mut data = gz(b"first\n");
+        data.extend(gz(b"second\n"));
+        let mut sink = Collect::default();
+        deliver(
+            &Place::file("app.log.gz"),
+            &data,
+            &ArchiveLimits::default(),
+            &mut sink,
+        );
+        assert_eq!(sink.blobs, vec!["app.log.gz!app.log"]);
+        assert_eq!(sink.data, vec![b"first\nsecond\n".to_vec()]);
     }
 
     #[test]
