@@ -4,6 +4,7 @@
 use super::{decode, filter, Engine, Scratch, STRUCTURAL_PROVIDERS};
 use super::{end_position, AllowMarker, BlobSummary, Cursor};
 use crate::finding::{Match, Secret};
+use crate::rules::Confidence;
 
 impl Engine {
     /// Scans the decodings of the encoded-looking spans of `hay` and merges what they hold into
@@ -136,7 +137,11 @@ impl Engine {
                     .iter()
                     .any(|b| b.is_ascii_whitespace() || matches!(b, b'{' | b'"' | b'<'));
             if value_like {
-                if filter::is_placeholder(buf) {
+                // The filters the value as written went through, again on what it stands for.
+                let generic = self.rules[m.rule].rule.meta.confidence == Confidence::Low;
+                if filter::is_placeholder(buf)
+                    || (generic && filter::is_not_secret_shaped(buf, b""))
+                {
                     drop_raw[i] = true;
                 } else {
                     m.secret = Secret::new(buf.clone());

@@ -200,8 +200,10 @@ fn encoded_noise_and_encoded_placeholders_are_not_reported() {
     sb.file(
         "secret.yaml",
         format!(
-            "kind: Secret\ndata:\n  password: {}\n  ca.crt: {}\n  note: {}\n",
+            "kind: Secret\ndata:\n  password: {}\n  token: {}\n  ca.crt: {}\n  note: {}\n",
             b64(b"changeme"),
+            // decodes to a file path: the generic rules' value filters apply to the decoded value
+            b64(b"/var/run/secrets/app/token"),
             // base64-shaped random bytes (a certificate fragment, a key): not text, not decoded
             "MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ",
             b64(b"just a harmless note, nothing to see"),
