@@ -87,9 +87,11 @@ impl Engine {
     ) {
         let mut drop_raw = vec![false; out.len() - first];
         let raw = &out[first..];
-        let raw_secrets: std::collections::HashSet<&[u8]> =
-            raw.iter().map(|r| r.secret.expose()).collect();
-        found.retain(|d| !raw_secrets.contains(d.secret.expose()));
+        if !found.is_empty() {
+            let raw_secrets: std::collections::HashSet<&[u8]> =
+                raw.iter().map(|r| r.secret.expose()).collect();
+            found.retain(|d| !raw_secrets.contains(d.secret.expose()));
+        }
         found.sort_by(|a, b| (a.start, a.rule, &a.secret).cmp(&(b.start, b.rule, &b.secret)));
         // One secret in overlapping spans (a base64 run inside a percent-encoded URL) is one finding,
         // at the span that starts first.
