@@ -68,8 +68,11 @@ pub fn check_rules(rules: Vec<Rule>) -> Vec<CheckFailure> {
             windowed.clear();
             exhaustive.clear();
             engine.scan(example.as_bytes(), &mut scratch, &mut windowed);
+            let found_decoded = windowed.iter().any(|m| m.rule == index);
+            windowed.clear();
+            engine.scan_as_written(example.as_bytes(), &mut scratch, &mut windowed);
             engine.scan_exhaustive(example.as_bytes(), &mut scratch, &mut exhaustive);
-            if !windowed.iter().any(|m| m.rule == index) {
+            if !found_decoded {
                 let found: Vec<&str> = windowed
                     .iter()
                     .map(|m| engine.rule(m.rule).meta.id.as_str())

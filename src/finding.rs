@@ -108,6 +108,9 @@ pub struct Match {
     pub end_line: u32,
     /// Column just after the secret's last character, on `end_line` (exclusive, 1-based).
     pub end_column: u32,
+    /// Encodings the secret was found under, outermost first (`["base64"]`); empty for a secret found as
+    /// written. For a decoded secret, the span and position are those of the encoded text in the blob.
+    pub decoded: Vec<&'static str>,
 }
 
 /// The commit a history finding came from (filled by the git source; `None` for files on disk).
@@ -218,6 +221,8 @@ pub struct Finding {
     pub column: u32,
     pub end_line: u32,
     pub end_column: u32,
+    /// Encodings the secret was decoded from, outermost first (see [`Match::decoded`]).
+    pub decoded: Vec<&'static str>,
     pub commit: Option<CommitInfo>,
     /// History scans: whether this location is still in HEAD's tree. `None` outside git history.
     pub in_head: Option<bool>,

@@ -231,7 +231,10 @@ pub fn is_not_secret_shaped(value: &[u8], name: &[u8]) -> bool {
     if FAKE_PREFIXES.iter().any(|p| lower_starts(p)) {
         return true;
     }
-    if value.first() == Some(&b'$') || value.first() == Some(&b'%') || value.first() == Some(&b'@')
+    // `$VAR`, `@maven.property@`, `%WINDOWS_VAR%` (but not a password that starts with `%`).
+    if value.first() == Some(&b'$')
+        || value.first() == Some(&b'@')
+        || (value.first() == Some(&b'%') && value.last() == Some(&b'%'))
     {
         return true;
     }

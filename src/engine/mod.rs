@@ -8,7 +8,9 @@
 //! The [`Engine`] is immutable and shared by every thread. Regexes compile on a rule's first candidate,
 //! so start-up pays for none of them. Each thread owns a [`Scratch`] that is reused for every blob.
 
+pub mod decode;
 pub mod filter;
+mod layers;
 pub mod prefilter;
 
 use std::sync::OnceLock;
@@ -38,8 +40,11 @@ pub const STRUCTURAL_PROVIDERS: &[&str] = &[
 /// The marker that suppresses a finding on its line.
 pub const INLINE_ALLOW: &[u8] = b"sprawl:allow";
 
-/// Suppression that applies to every rule. `Debug` does not print allowlisted values.
-#[derive(Default)]
+/// Decoded bytes scanned per blob at most (all layers together); spans beyond it are not decoded.
+pub const MAX_DECODED_PER_BLOB: usize = 4 << 20;
+
+/// Suppression that applies to every rule, and how deep to look through encodings. `Debug` does not
+/// print allowlisted values.
 pub struct EngineOptions {
     /// Exact secret values never reported.
     pub allow_values: Vec<Vec<u8>>,
@@ -47,6 +52,24 @@ pub struct EngineOptions {
     pub allow_regexes: Vec<Regex>,
     /// Honour `sprawl:allow` on the secret's line(s).
     pub inline_allow: bool,
+    /// Layers of encoding ([`decode`]) looked through: 0 scans text only as written. Default 2 (a
+    /// `.dockerconfigjson` inside a Kubernetes secret is base64 inside base64).
+    pub decode_depth: usize,
+    /// Encoded bytes decoded per blob at most, all layers together (default
+    /// [`MAX_DECODED_PER_BLOB`]); spans beyond it are not decoded.
+    pub max_decoded: usize,
+}
+
+impl Default for EngineOptions {
+    fn default() -> EngineOptions {
+        EngineOptions {
+            allow_values: Vec::new(),
+            allow_regexes: Vec::new(),
+            inline_allow: false,
+            decode_depth: 2,
+            max_decoded: MAX_DECODED_PER_BLOB,
+        }
+    }
 }
 
 impl std::fmt::Debug for EngineOptions {
@@ -58,6 +81,8 @@ impl std::fmt::Debug for EngineOptions {
             )
             .field("allow_regexes", &self.allow_regexes.len())
             .field("inline_allow", &self.inline_allow)
+            .field("decode_depth", &self.decode_depth)
+            .field("max_decoded", &self.max_decoded)
             .finish()
     }
 }
@@ -83,6 +108,8 @@ pub struct Scratch {
     touched: Vec<u32>,
     locations: Vec<Option<CaptureLocations>>,
     raw: Vec<Raw>,
+    /// Candidate encoded spans of the blob being scanned.
+    spans: Vec<decode::Span>,
 }
 
 /// A regex match before filtering and positioning.
@@ -178,6 +205,7 @@ impl Engine {
             touched: Vec::new(),
             locations: (0..self.rules.len()).map(|_| None).collect(),
             raw: Vec::new(),
+            spans: Vec::new(),
         }
     }
 
@@ -188,11 +216,39 @@ impl Engine {
             .as_ref()
     }
 
-    /// Finds every credential in `hay`, appending to `out` in order of position.
+    /// Finds every credential in `hay`, as written and under up to `decode_depth` layers of encoding,
+    /// appending to `out` in order of position.
     pub fn scan(&self, hay: &[u8], scratch: &mut Scratch, out: &mut Vec<Match>) -> BlobSummary {
+        let mut budget = self.options.max_decoded;
+        self.scan_layers(hay, scratch, out, self.options.decode_depth, &mut budget)
+    }
+
+    /// Like [`Engine::scan`] but only as written: no decoding.
+    pub fn scan_as_written(
+        &self,
+        hay: &[u8],
+        scratch: &mut Scratch,
+        out: &mut Vec<Match>,
+    ) -> BlobSummary {
+        self.scan_layers(hay, scratch, out, 0, &mut 0)
+    }
+
+    fn scan_layers(
+        &self,
+        hay: &[u8],
+        scratch: &mut Scratch,
+        out: &mut Vec<Match>,
+        depth: usize,
+        budget: &mut usize,
+    ) -> BlobSummary {
+        let first = out.len();
         self.collect_windows(hay, scratch);
         self.run_regexes(hay, scratch);
-        self.finish(hay, scratch, out)
+        let mut summary = self.finish(hay, scratch, out);
+        if depth > 0 {
+            self.scan_decoded(hay, scratch, out, first, depth, budget, &mut summary);
+        }
+        summary
     }
 
     /// Like [`Engine::scan`] but runs every rule's regex over the whole blob, with no prefilter. It defines
@@ -258,6 +314,7 @@ impl Engine {
             touched,
             locations,
             raw,
+            ..
         } = scratch;
         for &r in touched.iter() {
             let r = r as usize;
@@ -358,6 +415,7 @@ impl Engine {
                 column,
                 end_line,
                 end_column,
+                decoded: Vec::new(),
             });
         }
         summary

@@ -69,9 +69,14 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
         } else {
             f.secret.expose_lossy()
         };
+        let decoded = if f.decoded.is_empty() {
+            String::new()
+        } else {
+            format!("   decoded from {}", f.decoded.join(" > "))
+        };
         writeln!(
             out,
-            "  secret  {}   confidence {}",
+            "  secret  {}   confidence {}{decoded}",
             secret,
             f.rule.confidence.as_str()
         )?;

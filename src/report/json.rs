@@ -38,6 +38,8 @@ struct JsonFinding<'a> {
     line: u32,
     column: u32,
     end_column: u32,
+    /// Encodings the secret was found under, outermost first; empty when found as written.
+    decoded: &'a [&'static str],
     commit: Option<&'a str>,
     author_name: Option<&'a str>,
     author_email: Option<&'a str>,
@@ -143,6 +145,7 @@ fn finding<'a>(f: &'a Finding, opts: RenderOptions) -> JsonFinding<'a> {
         line: f.line,
         column: f.column,
         end_column: f.end_column,
+        decoded: &f.decoded,
         commit: c.map(|c| c.id.as_str()),
         author_name: c.map(|c| c.author_name.as_str()),
         author_email: c.map(|c| c.author_email.as_str()),

@@ -144,11 +144,18 @@ pub fn scan_history(
     timings.mark("pass 2: inflate and scan unique blobs");
 
     // Pass 3: where each blob with matches was introduced.
-    let mut by_blob: HashMap<ObjectId, Vec<Match>> = HashMap::new();
+    // Per blob: (archive member suffix, `!dir/file` or empty; match).
+    let mut by_blob: HashMap<ObjectId, Vec<(String, Match)>> = HashMap::new();
     let mut messages: Vec<(Origin, Vec<Match>)> = Vec::new();
     for b in std::mem::take(&mut collected.blobs) {
         match b.origin.blob {
-            Some(id) => by_blob.entry(id).or_default().extend(b.matches),
+            Some(id) => {
+                let member = b.origin.path;
+                by_blob
+                    .entry(id)
+                    .or_default()
+                    .extend(b.matches.into_iter().map(|m| (member.clone(), m)))
+            }
             None => messages.push((b.origin, b.matches)),
         }
     }
@@ -209,8 +216,8 @@ pub fn scan_history(
                 })
             })
             .clone();
-        for m in &by_blob[&blob] {
-            let mut f = to_finding(engine, m.clone(), &path);
+        for (member, m) in &by_blob[&blob] {
+            let mut f = to_finding(engine, m.clone(), &format!("{path}{member}"));
             f.commit = commit_info.clone();
             f.in_head = Some(in_head);
             f.last_seen = seen.clone();
@@ -332,7 +339,8 @@ fn read_scannable(
     path: &str,
     sink: &mut EngineSink<'_>,
 ) -> Option<Vec<Match>> {
-    use crate::source::{looks_binary, BlobSink, Skip};
+    use crate::source::archive::{text_kind, transcode_utf16, TextKind};
+    use crate::source::{BlobSink, Skip};
     let data = match git::read_blob(repo, id, max_size) {
         Ok(Ok(d)) => d,
         Ok(Err(size)) => {
@@ -344,9 +352,15 @@ fn read_scannable(
             return None;
         }
     };
-    if looks_binary(&data) {
-        sink.skipped(path, Skip::Binary);
-        return None;
-    }
+    // UTF-16 text is transcoded; archives are not opened here (yet).
+    let data = match text_kind(&data) {
+        TextKind::Bytes => data,
+        TextKind::Utf16Le => transcode_utf16(&data, true),
+        TextKind::Utf16Be => transcode_utf16(&data, false),
+        TextKind::Binary => {
+            sink.skipped(path, Skip::Binary);
+            return None;
+        }
+    };
     Some(sink.scan_now(&Origin::file(path), &data))
 }

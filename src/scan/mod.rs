@@ -240,6 +240,7 @@ pub fn build_engine(file_config: &FileConfig, inline_allow: bool) -> Result<Engi
             allow_values: file_config.allow_values.clone(),
             allow_regexes: file_config.allow_regexes.clone(),
             inline_allow,
+            ..EngineOptions::default()
         },
     );
     engine.compile_all(|r| custom_ids.contains(&r.meta.id))?;
@@ -258,6 +259,7 @@ fn scan_paths(
         max_file_size: config.max_file_size,
         threads: config.threads,
         exclude: file_config.exclude_paths.clone(),
+        archives: Default::default(),
     };
     fs::walk(&config.paths, &opts, || EngineSink::new(engine, &shared))?;
     let mut collected = shared.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -352,6 +354,7 @@ pub fn to_finding(engine: &Engine, m: Match, path: &str) -> Finding {
         column: m.column,
         end_line: m.end_line,
         end_column: m.end_column,
+        decoded: m.decoded,
         commit: None,
         in_head: None,
         last_seen: None,

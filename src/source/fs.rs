@@ -3,7 +3,8 @@
 //! Directories are walked in parallel by the `ignore` crate: `.gitignore`/`.ignore` honoured unless
 //! disabled, hidden files included, `.git` never entered, symlinks never followed (so symlink loops cannot
 //! trap the walk). Each walker thread reads a file once into its own reusable buffer: first a probe for
-//! binary content, then the rest.
+//! binary content, then the rest. Archives and UTF-16 text are recognised from the probe and handed to
+//! [`archive::deliver`].
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -12,7 +13,8 @@ use std::path::{Path, PathBuf};
 use globset::GlobSet;
 use ignore::{WalkBuilder, WalkState};
 
-use super::{looks_binary, BlobSink, Origin, Skip, BINARY_PROBE};
+use super::archive::{self, ArchiveLimits};
+use super::{BlobSink, Skip, BINARY_PROBE};
 
 /// How to walk.
 #[derive(Clone, Debug)]
@@ -24,6 +26,8 @@ pub struct FsOptions {
     pub threads: usize,
     /// Relative paths matching these are not scanned.
     pub exclude: GlobSet,
+    /// Bounds on opening archives.
+    pub archives: ArchiveLimits,
 }
 
 /// What a path argument is.
@@ -50,7 +54,12 @@ where
             let mut sink = make_sink();
             let mut buf = Vec::new();
             match io::stdin().lock().read_to_end(&mut buf) {
-                Ok(_) => sink.blob(&Origin::file("<stdin>"), &buf),
+                Ok(_) => archive::deliver(
+                    &archive::Place::file("<stdin>"),
+                    &buf,
+                    &opts.archives,
+                    &mut sink,
+                ),
                 Err(e) => sink.warning("<stdin>", e.to_string()),
             }
         } else if root.is_dir() {
@@ -166,7 +175,8 @@ fn read_and_scan<S: BlobSink>(
         let mut file = File::open(path)?;
         buf.clear();
         (&mut file).take(BINARY_PROBE as u64).read_to_end(buf)?;
-        if looks_binary(buf) {
+        // Archives and UTF-16 text have NUL bytes but are read whole.
+        if !archive::worth_reading(buf) {
             return Ok(Some(Skip::Binary));
         }
         if buf.len() < BINARY_PROBE {
@@ -189,7 +199,7 @@ fn read_and_scan<S: BlobSink>(
         Ok(None)
     })();
     match result {
-        Ok(None) => sink.blob(&Origin::file(display), buf),
+        Ok(None) => archive::deliver(&archive::Place::file(display), buf, &opts.archives, sink),
         Ok(Some(skip)) => sink.skipped(display, skip),
         Err(e) => sink.warning(display, e.to_string()),
     }

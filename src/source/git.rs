@@ -18,7 +18,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use git2::{ObjectType, Oid, Repository, RepositoryOpenFlags, Sort};
 
-use super::{looks_binary, BlobSink, Origin, Skip};
+use super::archive::{self, ArchiveLimits, Place};
+use super::{BlobSink, Origin, Skip};
 
 pub use git2::Oid as ObjectId;
 
@@ -473,17 +474,15 @@ where
                 }
                 match odb.read(id) {
                     Ok(obj) => {
-                        let data = obj.data();
-                        if looks_binary(data) {
-                            sink.skipped(&label, Skip::Binary);
-                        } else {
-                            let origin = Origin {
-                                path: String::new(),
-                                blob: Some(id),
-                                commit: None,
-                            };
-                            sink.blob(&origin, data);
-                        }
+                        let origin = Origin {
+                            path: String::new(),
+                            blob: Some(id),
+                            commit: None,
+                        };
+                        // Text as is, UTF-16 transcoded, archives opened: a member's origin path is
+                        // `!member`, appended to the blob's paths once they are known.
+                        let place = Place { origin, label };
+                        archive::deliver(&place, obj.data(), &ArchiveLimits::default(), &mut sink);
                     }
                     Err(e) => sink.warning(&label, e.message().to_string()),
                 }

@@ -2,6 +2,7 @@
 //! each blob is handed to a [`BlobSink`], one sink per worker thread, so the consumer can keep per-thread
 //! scratch without locks.
 
+pub mod archive;
 pub mod fs;
 pub mod git;
 

@@ -296,3 +296,109 @@ fn regression_control_characters_in_paths_are_escaped_in_human_output() {
         run.stdout
     );
 }
+
+/// ~`size` bytes of minified JavaScript on one line: short identifiers, string literals, numbers and
+/// base64 data URIs (what the decoder must skip cheaply). Deterministic.
+pub fn minified_js(size: usize) -> String {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(size + 256);
+    out.push_str("!function(e){\"use strict\";");
+    while out.len() < size {
+        let n = next();
+        match n % 6 {
+            0 => out.push_str(&format!(
+                "var a{}=function(t,n){{return t.x{}+n.y}};",
+                n % 997,
+                n % 89
+            )),
+            1 => out.push_str(&format!("e.exports.k{}=\"label-{}\";", n % 113, n % 7919)),
+            2 => out.push_str(&format!(
+                "if(t.length>{}){{n=t.slice(0,{})}}else{{n=null}}",
+                n % 50,
+                n % 40
+            )),
+            3 => {
+                out.push_str("u.src=\"data:image/png;base64,");
+                for _ in 0..120 {
+                    out.push(B64[(next() % 64) as usize] as char);
+                }
+                out.push_str("\";");
+            }
+            4 => out.push_str(&format!(
+                "o.fetch(\"/api/v{}/items?page=\"+p+\"&q=a%20b\");",
+                n % 3
+            )),
+            _ => out.push_str("for(var i=0;i<n.length;i++){r.push(n[i]\\u0026\\u0026n[i].id)}"),
+        }
+    }
+    out.push_str("}(module);");
+    out
+}
+
+#[test]
+fn five_megabyte_minified_line_with_three_planted_secrets() {
+    let sb = Sandbox::new();
+    let mut js = minified_js(5 << 20);
+    let slack = "xoxb-768662512421-5819082972089-ebC1hvFr3H4xeT1jkFyW7qir";
+    let encoded = b64(GH2.as_bytes());
+    let plants = [(5 << 20) / 4, (5 << 20) / 2, 3 * (5 << 20) / 4];
+    let texts = [
+        format!(";var t=\"{GH1}\";"),
+        format!(";h.k=\"{encoded}\";"),
+        format!(";c.token=\"{slack}\";"),
+    ];
+    // Insert from the back so earlier offsets stay valid; align to a statement boundary.
+    let mut columns = Vec::new();
+    for (at, text) in plants.iter().zip(&texts).rev() {
+        let at = js[..*at].rfind(';').unwrap() + 1;
+        js.insert_str(at, text);
+        columns.push(at);
+    }
+    columns.reverse();
+    // Columns in the final text: later plants moved right by the earlier insertions.
+    let mut shift = 0;
+    let expected: Vec<(u32, String, Vec<String>)> = columns
+        .iter()
+        .zip(&texts)
+        .zip([
+            ("github.pat-classic", vec![]),
+            ("github.pat-classic", vec!["base64".to_string()]),
+            ("slack.bot-token", vec![]),
+        ])
+        .map(|((at, text), (rule, layers))| {
+            let quote = text.find('"').unwrap() + 1;
+            let col = (at + shift + quote + 1) as u32;
+            shift += text.len();
+            (col, rule.to_string(), layers)
+        })
+        .collect();
+    sb.file("dist/bundle.min.js", &js);
+    let started = std::time::Instant::now();
+    let (run, r) = scan_json(sb.path(), &["--no-redact", "."]);
+    let elapsed = started.elapsed();
+    assert_eq!(run.code, 1);
+    let got: Vec<(u32, String, Vec<String>)> = r
+        .findings
+        .iter()
+        .map(|f| {
+            assert_eq!((f.path.as_str(), f.line), ("dist/bundle.min.js", 1));
+            (f.column, f.rule_id.clone(), f.decoded.clone())
+        })
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(
+        r.findings
+            .iter()
+            .map(|f| f.secret.as_str())
+            .collect::<Vec<_>>(),
+        vec![GH1, GH2, slack]
+    );
+    assert!(elapsed.as_secs() < 20, "took {elapsed:?}");
+}

@@ -3,10 +3,13 @@
 
 mod action;
 mod architecture;
+mod archives;
 mod baseline;
 mod bulk;
 mod cli;
 mod config;
+mod corpus;
+mod decode;
 mod git;
 mod hooks;
 mod inputs;

@@ -116,6 +116,7 @@ pub struct Finding {
     pub line: u32,
     pub column: u32,
     pub end_column: u32,
+    pub decoded: Vec<String>,
     pub commit: Option<String>,
     pub author_name: Option<String>,
     pub author_email: Option<String>,
@@ -190,5 +191,46 @@ pub fn locations(r: &Report) -> Vec<(String, u32, u32, String)> {
     r.findings
         .iter()
         .map(|f| (f.path.clone(), f.line, f.column, f.rule_id.clone()))
+        .collect()
+}
+
+/// Standard base64 with padding (tests build encoded fixtures with it).
+pub fn b64(data: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (b as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// (path, line, column, end_column, rule, decoded layers, secret) of each finding, in report order.
+/// (path, line, column, end_column, rule, decoded layers, secret).
+pub type DecodedLocation = (String, u32, u32, u32, String, Vec<String>, String);
+
+pub fn decoded_locations(r: &Report) -> Vec<DecodedLocation> {
+    r.findings
+        .iter()
+        .map(|f| {
+            (
+                f.path.clone(),
+                f.line,
+                f.column,
+                f.end_column,
+                f.rule_id.clone(),
+                f.decoded.clone(),
+                f.secret.clone(),
+            )
+        })
         .collect()
 }

@@ -1,0 +1,574 @@
+#!/usr/bin/env python3
+"""Generates the labelled detection corpus under tests/corpus/ (deterministic: fixed seed): the files to
+scan in tests/corpus/files/, their labels in tests/corpus/labels.jsonl (paths relative to files/).
+
+    python3 scripts/gen_labelled_corpus.py            # rewrites tests/corpus/
+
+Positives: made-up credentials in real formats. For every high-confidence provider rule, the token of its
+first example is re-randomised character class by character class after its keyword (so prefix, length
+and alphabet stay those of the real format, the value is new), checked against the rule's pattern, and
+written into a realistic file. Structural families (private keys, connection URLs, .netrc, .pypirc, .npmrc,
+docker configs, Kubernetes secrets, basic-auth headers, generic password assignments) have their own
+generators. Every positive is a line in labels.jsonl: {"path", "line", "provider", "rule_id", "secret"}
+(the secret as reported: decoded for base64-encoded ones).
+
+Hard negatives (no label): placeholders, templates, environment lookups, hashes and digests, bcrypt,
+integrity strings, UUIDs, versions, lock files, fake values in test files, low-entropy values and
+documented sample keys.
+"""
+import base64
+import glob
+import json
+import os
+import random
+import re
+import shutil
+import string
+import sys
+import tomllib
+
+SEED = 20260401
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+OUT = os.path.join(ROOT, "tests", "corpus")
+STRUCTURAL = {"generic", "configfiles", "http", "url", "database", "jwt", "privatekey"}
+
+rng = random.Random(SEED)
+labels = []
+files = {}
+
+
+def emit(path, lines, positives=()):
+    """Writes `lines` to `path`; `positives` are (line index, provider, rule_id, secret)."""
+    files[path] = "\n".join(lines) + "\n"
+    for idx, provider, rule_id, secret in positives:
+        labels.append(
+            {"path": path, "line": idx + 1, "provider": provider, "rule_id": rule_id, "secret": secret}
+        )
+
+
+def emit_bytes(path, data, positives=()):
+    """Writes binary `data` to `path`; `positives` are (label path, line index, provider, rule_id, secret)."""
+    files[path] = data
+    for label_path, idx, provider, rule_id, secret in positives:
+        labels.append(
+            {"path": label_path, "line": idx + 1, "provider": provider, "rule_id": rule_id, "secret": secret}
+        )
+
+
+def rand(alphabet, n):
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+ALNUM = string.ascii_letters + string.digits
+
+
+def password(n=18):
+    # Mixed classes with a symbol, never a dictionary word: a realistic generated password.
+    while True:
+        p = rand(ALNUM + "!#%^*-_~", n)
+        if any(c.isdigit() for c in p) and any(c.isupper() for c in p) and any(c.islower() for c in p):
+            return p
+
+
+def randomise(token, keep):
+    """Replaces each character after `keep` by a random one of the same class (hex stays hex)."""
+    head, tail = token[:keep], token[keep:]
+    body = [c for c in tail if c.isalnum()]
+    lower_hex = body and all(c in "0123456789abcdef" for c in body)
+    upper_hex = body and all(c in "0123456789ABCDEF" for c in body)
+    out = []
+    for c in tail:
+        if lower_hex and c.isalnum():
+            out.append(rng.choice("0123456789abcdef"))
+        elif upper_hex and c.isalnum():
+            out.append(rng.choice("0123456789ABCDEF"))
+        elif c.isdigit():
+            out.append(rng.choice(string.digits))
+        elif c.isupper():
+            out.append(rng.choice(string.ascii_uppercase))
+        elif c.islower():
+            out.append(rng.choice(string.ascii_lowercase))
+        else:
+            out.append(c)
+    return head + "".join(out)
+
+
+def py_pattern(p):
+    return re.compile(p.replace("(?-u:\\b)", "\\b").replace("\\z", "\\Z"))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Provider tokens, from the rules' own examples.
+def provider_tokens():
+    out = []
+    for f in sorted(glob.glob(os.path.join(ROOT, "rules", "*.toml"))):
+        d = tomllib.load(open(f, "rb"))
+        provider = d["provider"]
+        if provider in STRUCTURAL:
+            continue
+        for r in d.get("rules", []):
+            if r["confidence"] != "high":
+                continue
+            try:
+                rx = py_pattern(r["pattern"])
+            except re.error:
+                continue
+            example = r["examples"][0]
+            m = rx.search(example)
+            if not m or not m.group("secret"):
+                continue
+            secret = m.group("secret")
+            lower = secret.lower()
+            keep = 0
+            for k in r["keywords"]:
+                i = lower.find(k.lower())
+                if i >= 0:
+                    keep = max(keep, i + len(k))
+            for _ in range(20):
+                new = randomise(secret, keep)
+                line = example[: m.start("secret")] + new + example[m.end("secret"):]
+                m2 = rx.search(line)
+                if m2 and m2.group("secret") == new and new != secret:
+                    out.append((provider, r["id"], line, m2.start("secret"), new))
+                    break
+    return out
+
+
+FILLER = {
+    "env": ["# service configuration", "APP_ENV=production", "LOG_LEVEL=info", "PORT=8080"],
+    "sh": ["#!/usr/bin/env bash", "set -euo pipefail", 'echo "deploying $SERVICE"'],
+    "md": ["# Setup notes", "", "Run the installer, then configure the client:", ""],
+    "yaml": ["# generated by ops", "service: api", "replicas: 3"],
+}
+
+
+def write_provider_files(tokens):
+    by_provider = {}
+    for t in tokens:
+        by_provider.setdefault(t[0], []).append(t)
+    kinds = ["env", "sh", "md", "yaml"]
+    for n, (provider, items) in enumerate(sorted(by_provider.items())):
+        kind = kinds[n % len(kinds)]
+        path = {
+            "env": f"services/{provider}/.env",
+            "sh": f"scripts/{provider}-setup.sh",
+            "md": f"docs/{provider}.md",
+            "yaml": f"deploy/{provider}/values.yaml",
+        }[kind]
+        lines = list(FILLER[kind])
+        positives = []
+        for (prov, rule_id, line, _col, secret) in items:
+            if kind == "yaml":
+                lines.append("# credential:")
+            lines.append(line)
+            positives.append((len(lines) - 1, prov, rule_id, secret))
+            lines.append("")
+        emit(path, lines, positives)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Realistic structured files using simple, distinctive formats.
+def gh():
+    return "ghp_" + rand(ALNUM, 36)
+
+
+def slack_bot():
+    return f"xoxb-{rand(string.digits, 12)}-{rand(string.digits, 13)}-{rand(ALNUM, 24)}"
+
+
+def npm_tok():
+    return "npm_" + rand(ALNUM, 36)
+
+
+def stripe():
+    return "sk_live_" + rand(ALNUM, 24)
+
+
+def gitlab():
+    return "glpat-" + rand(ALNUM + "-_", 20)
+
+
+def aws_id():
+    return "AKIA" + rand(string.ascii_uppercase + "234567", 16)
+
+
+def structured():
+    # .env with several providers and a generic password
+    t1, t2, t3, pw = gh(), stripe(), slack_bot(), password()
+    emit(
+        "app/.env",
+        ["# app", "NODE_ENV=production", f"GITHUB_TOKEN={t1}", f"STRIPE_SECRET_KEY={t2}",
+         f"SLACK_BOT_TOKEN={t3}", f"DB_PASSWORD={pw}", "DB_HOST=db.internal"],
+        [(2, "github", "github.pat-classic", t1), (3, "stripe", "stripe.secret-key-live", t2),
+         (4, "slack", "slack.bot-token", t3), (5, "generic", "generic.password", pw)],
+    )
+    # YAML app config
+    pw2, t4 = password(20), gitlab()
+    emit(
+        "config/application.yaml",
+        ["server:", "  port: 8443", "database:", "  user: app", f'  password: "{pw2}"',
+         "gitlab:", f"  token: {t4}", "  url: https://gitlab.corp.local"],
+        [(4, "generic", "generic.password", pw2), (6, "gitlab", "gitlab.pat", t4)],
+    )
+    # JSON
+    t5 = npm_tok()
+    pw3 = password(16)
+    emit(
+        "config/settings.json",
+        ["{", '  "name": "billing",', f'  "npmToken": "{t5}",', f'  "smtp_password": "{pw3}",',
+         '  "retries": 3', "}"],
+        [(2, "npm", "npm.access-token", t5), (3, "generic", "generic.password", pw3)],
+    )
+    # Python
+    t6, pw4 = gh(), password()
+    emit(
+        "src/client.py",
+        ["import os", "import requests", "", f'GITHUB_TOKEN = "{t6}"',
+         'API_URL = os.environ.get("API_URL", "https://api.github.com")', "",
+         "def connect():", f'    return db.connect(user="svc", password="{pw4}")'],
+        [(3, "github", "github.pat-classic", t6), (7, "generic", "generic.password", pw4)],
+    )
+    # JavaScript
+    t7 = stripe()
+    emit(
+        "web/src/pay.js",
+        ["import Stripe from 'stripe';", f"const stripe = new Stripe('{t7}');",
+         "export default stripe;"],
+        [(1, "stripe", "stripe.secret-key-live", t7)],
+    )
+    # Go
+    t8 = slack_bot()
+    emit(
+        "cmd/notify/main.go",
+        ["package main", "", 'import "github.com/slack-go/slack"', "", "func main() {",
+         f'\tapi := slack.New("{t8}")', "\t_ = api", "}"],
+        [(5, "slack", "slack.bot-token", t8)],
+    )
+    # Terraform
+    pw5 = password(22)
+    emit(
+        "infra/main.tf",
+        ['resource "aws_db_instance" "main" {', '  engine   = "postgres"', '  username = "admin"',
+         f'  password = "{pw5}"', "}"],
+        [(3, "generic", "generic.password", pw5)],
+    )
+    # Database URL
+    pw6 = rand(ALNUM, 16)
+    emit(
+        "deploy/docker-compose.yml",
+        ["services:", "  api:", "    image: corp/api:1.4.2", "    environment:",
+         f"      DATABASE_URL: postgres://api:{pw6}@db:5432/api", "      LOG_LEVEL: debug"],
+        [(4, "database", "database.postgres-uri", pw6)],
+    )
+    # Kubernetes secret (base64 data, decoded)
+    t9 = gh()
+    enc = base64.b64encode(t9.encode()).decode()
+    emit(
+        "k8s/github-secret.yaml",
+        ["apiVersion: v1", "kind: Secret", "metadata:", "  name: github", "type: Opaque", "data:",
+         f"  token: {enc}", f"  username: {base64.b64encode(b'ci-bot').decode()}"],
+        [(6, "github", "github.pat-classic", t9)],
+    )
+    # docker config.json with auth = base64(user:token)
+    t10 = gh()
+    auth = base64.b64encode(f"robot:{t10}".encode()).decode()
+    emit(
+        ".docker/config.json",
+        ["{", '  "auths": {', '    "ghcr.io": {', f'      "auth": "{auth}"', "    }", "  }", "}"],
+        [(3, "github", "github.pat-classic", t10)],
+    )
+    # .npmrc
+    t11 = npm_tok()
+    emit(
+        ".npmrc",
+        ["registry=https://registry.npmjs.org/", f"//registry.npmjs.org/:_authToken={t11}",
+         "always-auth=true"],
+        [(1, "npm", "npm.access-token", t11)],
+    )
+    # .pypirc
+    pw7 = password(16)
+    emit(
+        ".pypirc",
+        ["[distutils]", "index-servers = internal", "", "[internal]",
+         "repository = https://pypi.corp.local/simple", "username = deploy", f"password = {pw7}"],
+        [(6, "configfiles", "configfiles.pypirc-password", pw7)],
+    )
+    # .netrc
+    pw8 = password(18)
+    emit(
+        "home/.netrc",
+        ["machine artifacts.corp.local", "  login ci", f"  password {pw8}"],
+        [(2, "configfiles", "configfiles.netrc-password", pw8)],
+    )
+    # CI file
+    t12, t13 = gitlab(), aws_id()
+    emit(
+        ".gitlab-ci.yml",
+        ["stages: [build, deploy]", "variables:", f"  GITLAB_TOKEN: {t12}",
+         f"  AWS_ACCESS_KEY_ID: {t13}", "deploy:", "  stage: deploy", "  script:", "    - make deploy"],
+        [(2, "gitlab", "gitlab.pat", t12), (3, "aws", "aws.access-key-id", t13)],
+    )
+    # GitHub Actions with a basic-auth header
+    user_pass = f"deploy:{password(16)}"
+    enc2 = base64.b64encode(user_pass.encode()).decode()
+    emit(
+        ".github/workflows/release.yml",
+        ["name: release", "on: [push]", "jobs:", "  release:", "    runs-on: ubuntu-latest", "    steps:",
+         f'      - run: curl -H "Authorization: Basic {enc2}" https://repo.corp.local/upload'],
+        [(6, "http", "http.basic-auth-header", user_pass)],
+    )
+    # A private key
+    body = [rand(ALNUM + "+/", 64) for _ in range(12)] + [rand(ALNUM + "+/", 40) + "=="]
+    key = "\n".join(["-----BEGIN RSA PRIVATE KEY-----"] + body + ["-----END RSA PRIVATE KEY-----"])
+    lines = ["# deploy key, do not share"] + key.split("\n")
+    emit("keys/deploy_rsa.pem", lines, [(1, "privatekey", "privatekey.rsa", key)])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Hard negatives: nothing here may be reported.
+def negatives():
+    hexd = lambda n: rand("0123456789abcdef", n)  # noqa: E731
+    emit(
+        "neg/templates.env",
+        ["DB_PASSWORD=${DB_PASSWORD}", "API_TOKEN={{ api_token }}", "SECRET_KEY=<your-secret-key>",
+         "GITHUB_TOKEN=$(cat /run/secrets/gh)", "PASSWORD=%s", "AUTH_TOKEN=${{ secrets.AUTH_TOKEN }}",
+         "STRIPE_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx", "password=changeme", "api_key=your_api_key_here",
+         "token=REDACTED", "password=placeholder"],
+    )
+    emit(
+        "neg/lookups.py",
+        ["import os", 'password = os.environ["DB_PASSWORD"]', 'token = os.getenv("GITHUB_TOKEN")',
+         "secret = settings.SECRET_KEY", "api_key = config.get('api_key')",
+         "client_secret = vault.read('kv/app')['client_secret']"],
+    )
+    emit(
+        "neg/lookups.js",
+        ["const token = process.env.GITHUB_TOKEN;", "const password = process.env['DB_PASSWORD'];",
+         "const apiKey = import.meta.env.VITE_API_KEY;", "let secret = getSecret('app');"],
+    )
+    emit(
+        "neg/hashes.txt",
+        [f"md5 = {hexd(32)}", f"sha1: {hexd(40)}", f"sha256={hexd(64)}", f"commit {hexd(40)}",
+         f"password_hash = \"$2b$12${rand(ALNUM + './', 53)}\"",
+         f"password_hash = \"$argon2id$v=19$m=65536,t=3,p=4${rand(ALNUM + '+/', 22)}${rand(ALNUM + '+/', 43)}\"",
+         f"token_sha256 = \"{hexd(64)}\""],
+    )
+    emit(
+        "neg/package-lock.json",
+        ["{", '  "name": "web",', '  "lockfileVersion": 3,', '  "packages": {', '    "node_modules/left-pad": {',
+         '      "version": "1.3.0",',
+         f'      "integrity": "sha512-{rand(ALNUM + "+/", 86)}=="', "    }", "  }", "}"],
+    )
+    emit(
+        "neg/go.sum",
+        [f"github.com/pkg/errors v0.9.1 h1:{rand(ALNUM + '+/', 43)}=",
+         f"github.com/pkg/errors v0.9.1/go.mod h1:{rand(ALNUM + '+/', 43)}="],
+    )
+    import uuid
+
+    u = uuid.UUID(int=rng.getrandbits(128), version=4)
+    emit(
+        "neg/ids.yaml",
+        [f"client_id: {u}", f"tenant_id: {uuid.UUID(int=rng.getrandbits(128), version=4)}",
+         "version: 1.24.3-rc.1", "image: corp/api:2.0.1", "api_version: 2023-10-01",
+         f"request_id: {uuid.UUID(int=rng.getrandbits(128), version=4)}"],
+    )
+    emit(
+        "tests/test_auth.py",
+        ["def test_login():", '    password = "fake_password_123"', '    token = "mock_token_abcdef123"',
+         '    api_key = "test_api_key_987654"', '    secret = "dummy-secret-value"',
+         "    assert login(password)"],
+    )
+    emit(
+        "neg/lowentropy.ini",
+        ["[db]", "password = aaaaaaaaaaaa", "token = 1234567890", "secret = abcabcabcabc",
+         "api_key = 000000000000000000000000"],
+    )
+    emit(
+        "neg/docs-samples.md",
+        ["Example credentials from the AWS docs:", "", "    AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
+         "    AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "",
+         "    Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+         "Set `GITHUB_TOKEN` to a token starting with `ghp_`."],
+    )
+    emit(
+        "neg/encoded-noise.yaml",
+        ["kind: Secret", "data:", f"  password: {base64.b64encode(b'changeme').decode()}",
+         f"  ca.crt: {base64.b64encode(bytes(rng.getrandbits(8) for _ in range(48))).decode()}",
+         f"  note: {base64.b64encode(b'this is a harmless note').decode()}"],
+    )
+    emit(
+        "neg/minified.js",
+        ['!function(e){var t="' + rand(ALNUM, 40) + '";e.exports={id:t,url:"/api/v1/items?q=a%20b"}}(module);'],
+    )
+
+
+def more_negatives():
+    hexd = lambda n: rand("0123456789abcdef", n)  # noqa: E731
+    emit(
+        "neg/.env.example",
+        ["# copy to .env and fill in", "GITHUB_TOKEN=", "STRIPE_SECRET_KEY=sk_live_...",
+         "DATABASE_URL=postgres://user:password@localhost:5432/app", "SLACK_BOT_TOKEN=xoxb-your-token",
+         "AWS_SECRET_ACCESS_KEY=<aws secret>"],
+    )
+    emit(
+        "neg/.github/workflows/ci.yml",
+        ["name: ci", "on: [pull_request]", "jobs:", "  test:", "    runs-on: ubuntu-latest", "    env:",
+         "      GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}", "      NPM_TOKEN: ${{ secrets.NPM_TOKEN }}",
+         "      DB_PASSWORD: ${{ secrets.DB_PASSWORD }}", "    steps:", "      - uses: actions/checkout@v4",
+         f"      - uses: actions/setup-node@{hexd(40)}"],
+    )
+    emit(
+        "neg/variables.tf",
+        ['variable "db_password" {', "  type      = string", "  sensitive = true", "}",
+         'resource "aws_db_instance" "x" {', "  password = var.db_password",
+         '  kms_key_id = data.aws_kms_key.main.arn', "}"],
+    )
+    emit(
+        "neg/AppConfig.java",
+        ["public class AppConfig {", '    @Value("${db.password}")', "    private String password;",
+         '    private static final String TOKEN_HEADER = "X-Auth-Token";',
+         '    String secret = System.getenv("APP_SECRET");', "}"],
+    )
+    emit(
+        "neg/helm/templates/secret.yaml",
+        ["apiVersion: v1", "kind: Secret", "data:", "  password: {{ .Values.db.password | b64enc }}",
+         "  token: {{ required \"token\" .Values.token | b64enc | quote }}"],
+    )
+    emit(
+        "neg/settings.rb",
+        ["config.secret_key_base = ENV['SECRET_KEY_BASE']", "password = ENV.fetch('DB_PASSWORD')",
+         "api_key = Rails.application.credentials.api_key"],
+    )
+    emit(
+        "neg/config.php",
+        ["<?php", "$password = getenv('DB_PASSWORD');", "$token = $_ENV['API_TOKEN'];",
+         "define('AUTH_KEY', 'put your unique phrase here');"],
+    )
+    emit(
+        "neg/Cargo.lock",
+        ["[[package]]", 'name = "serde"', 'version = "1.0.210"',
+         'source = "registry+https://github.com/rust-lang/crates.io-index"', f'checksum = "{hexd(64)}"'],
+    )
+    emit(
+        "neg/yarn.lock",
+        ['"lodash@^4.17.21":', '  version "4.17.21"',
+         f'  resolved "https://registry.yarnpkg.com/lodash/-/lodash-4.17.21.tgz#{hexd(40)}"',
+         f'  integrity sha512-{rand(ALNUM + "+/", 86)}=='],
+    )
+    emit(
+        "neg/keys/id_ed25519.pub",
+        [f"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{rand(ALNUM + '+/', 43)} dev@laptop"],
+    )
+    cert = ["-----BEGIN CERTIFICATE-----"] + [rand(ALNUM + "+/", 64) for _ in range(8)] + [
+        "-----END CERTIFICATE-----"]
+    emit("neg/keys/server.crt", cert)
+    emit(
+        "neg/docker-compose.override.yml",
+        ["services:", "  web:", f"    image: corp/web@sha256:{hexd(64)}", "    environment:",
+         "      - DB_PASSWORD=${DB_PASSWORD:?missing}", "      - REDIS_URL=redis://redis:6379/0"],
+    )
+    emit(
+        "neg/app.log",
+        [f"2024-05-01T12:00:00Z INFO request_id={hexd(32)} user=42 status=200",
+         f"2024-05-01T12:00:01Z INFO trace_id={hexd(32)} span_id={hexd(16)}",
+         "2024-05-01T12:00:02Z WARN token expired for session, refreshing"],
+    )
+    emit(
+        "neg/i18n.json",
+        ["{", '  "password_label": "Password",', '  "token_expired": "Your session token has expired",',
+         '  "secret_question": "What is the name of your first pet?"', "}"],
+    )
+
+
+def more_positives():
+    import gzip
+    import io
+    import tarfile
+    import zipfile
+
+    # Generic passwords in many syntaxes.
+    pws = [password(rng.randint(12, 24)) for _ in range(8)]
+    syntaxes = [
+        ("conf/app.properties", f"spring.datasource.password={pws[0]}"),
+        ("conf/config.toml", f'db_password = "{pws[1]}"'),
+        ("conf/settings.ini", f"[smtp]\npassword = {pws[2]}"),
+        ("conf/web.config", f'<add key="SmtpPassword" value="{pws[3]}" />'),
+        ("scripts/export.sh", f"export REDIS_PASSWORD='{pws[4]}'"),
+        ("scripts/backup.sh", f"mysqldump -u backup --password={pws[5]} appdb > /tmp/db.sql"),
+        ("src/Settings.cs", f'var connection = new Client("svc", password: "{pws[6]}");'),
+        ("src/config.ts", f"export const adminPassword: string = '{pws[7]}';"),
+    ]
+    for (path, text), pw in zip(syntaxes, pws):
+        lines = ["# settings"] + text.split("\n")
+        idx = next(i for i, l in enumerate(lines) if pw in l)
+        emit(path, lines, [(idx, "generic", "generic.password", pw)])
+    # Percent-encoded and escaped tokens.
+    t1 = gh()
+    emit(
+        "notes/webhook.txt",
+        ["Webhook configured:", f"https://hooks.corp.local/run?token={t1.replace('_', '%5F')}&env=prod"],
+        [(1, "github", "github.pat-classic", t1)],
+    )
+    t2 = npm_tok()
+    esc = "".join(f"\\u{ord(c):04x}" for c in t2[:4]) + t2[4:]
+    emit(
+        "web/dist/config.json",
+        ["{", f'  "registryToken": "{esc}"', "}"],
+        [(1, "npm", "npm.access-token", t2)],
+    )
+    # Archives: a zip with an .env, a tar.gz with a YAML file, a gzipped SQL dump.
+    t3, t4, pw9 = gh(), slack_bot(), password(20)
+    zbuf = io.BytesIO()
+    with zipfile.ZipFile(zbuf, "w", zipfile.ZIP_DEFLATED) as z:
+        info = zipfile.ZipInfo("config/.env", date_time=(2024, 1, 1, 0, 0, 0))
+        z.writestr(info, f"APP=web\nGITHUB_TOKEN={t3}\n")
+        info = zipfile.ZipInfo("README.txt", date_time=(2024, 1, 1, 0, 0, 0))
+        z.writestr(info, "release bundle\n")
+    emit_bytes("dist/release.zip", zbuf.getvalue(),
+               [("dist/release.zip!config/.env", 1, "github", "github.pat-classic", t3)])
+    tbuf = io.BytesIO()
+    with tarfile.open(fileobj=tbuf, mode="w", format=tarfile.GNU_FORMAT) as t:
+        data = f"notify:\n  slack_token: {t4}\n".encode()
+        ti = tarfile.TarInfo("chart/values.yaml")
+        ti.size, ti.mtime = len(data), 1704067200
+        t.addfile(ti, io.BytesIO(data))
+    emit_bytes("dist/chart.tgz", gzip.compress(tbuf.getvalue(), mtime=0),
+               [("dist/chart.tgz!chart/values.yaml", 1, "slack", "slack.bot-token", t4)])
+    sql = f"-- dump\nCREATE USER app WITH PASSWORD '{pw9}';\n".encode()
+    emit_bytes("backup/db.sql.gz", gzip.compress(sql, mtime=0),
+               [("backup/db.sql.gz!db.sql", 1, "generic", "generic.password", pw9)])
+    # UTF-16 (Windows tools write it): with a BOM, little-endian.
+    t5 = stripe()
+    text = f"[billing]\r\nprovider = stripe\r\nsecret_key = {t5}\r\n"
+    emit_bytes("win/billing.ini", b"\xff\xfe" + text.encode("utf-16-le"),
+               [("win/billing.ini", 2, "stripe", "stripe.secret-key-live", t5)])
+
+
+def main():
+    if os.path.isdir(OUT):
+        shutil.rmtree(OUT)
+    write_provider_files(provider_tokens())
+    structured()
+    negatives()
+    more_negatives()
+    more_positives()
+    for path, text in files.items():
+        full = os.path.join(OUT, "files", path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        if isinstance(text, bytes):
+            with open(full, "wb") as f:
+                f.write(text)
+        else:
+            with open(full, "w", newline="\n") as f:
+                f.write(text)
+    labels.sort(key=lambda l: (l["path"], l["line"], l["rule_id"]))
+    with open(os.path.join(OUT, "labels.jsonl"), "w") as f:
+        for l in labels:
+            f.write(json.dumps(l, sort_keys=True) + "\n")
+    providers = {l["provider"] for l in labels}
+    print(f"{len(files)} files, {len(labels)} labelled credentials, {len(providers)} providers", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+# settings
+export REDIS_PASSWORD='Bf%MxVodOMcBa6!ESNOo'

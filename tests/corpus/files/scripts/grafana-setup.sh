@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+set -euo pipefail
+echo "deploying $SERVICE"
+GRAFANA_CLOUD_TOKEN=glc_Y3sIyoz8GUYAnrdhzEuk74FIGh39hHc2Kms2DLZZ/g9ObrO1pXIm2k+bsG5bHDVE0S1Y7MxOJN4Ry3k1OH1S2SzvAP7yReIejFhZ==
+
+GRAFANA_API_KEY=eyJrIjoit7drEiyqLc6eRqXNcGiRqSmo4K2vQ6dylbtlpoe81nRhUWLpHdQXFrOmEkhbtZxwAkVMcF==
+

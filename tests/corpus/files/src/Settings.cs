@@ -1,0 +1,2 @@
+# settings
+var connection = new Client("svc", password: "2WbmI6W8o2L5VEifKLMQ1w");

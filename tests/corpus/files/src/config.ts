@@ -1,0 +1,2 @@
+# settings
+export const adminPassword: string = 'FOsuR!RU~TWW87';
