@@ -46,6 +46,9 @@ const fn p(
 
 const AWS_XML: &str = "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/ci</Arn><UserId>AIDAX</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>";
 
+const AWS_BAD_KEY_ID: &str = "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error></ErrorResponse>";
+const AWS_BAD_SIGNATURE: &str = "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message></Error></ErrorResponse>";
+
 fn providers() -> Vec<Provider> {
     vec![
         Provider {
@@ -417,12 +420,25 @@ fn every_provider_live_with_identity_scopes_and_one_request_each() {
     let key_id = &secrets.iter().find(|(n, _)| n == "aws").unwrap().1;
     let auth = aws.header("authorization").unwrap();
     assert!(
-        key_id.iter().any(|k| auth.starts_with(&format!(
-            "AWS4-HMAC-SHA256 Credential={k}/20260102/us-east-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature="
-        ))),
+        key_id
+            .iter()
+            .any(|k| auth.starts_with(&format!("AWS4-HMAC-SHA256 Credential={k}/"))),
         "{auth}"
     );
-    assert_eq!(aws.header("x-amz-date"), Some("20260102T030405Z"));
+    // Signed at the real time, not at SPRAWL_NOW (AWS refuses a date 15 minutes off).
+    let amz_date = aws.header("x-amz-date").unwrap();
+    let real = time::OffsetDateTime::now_utc();
+    let sent = time::PrimitiveDateTime::parse(
+        amz_date,
+        time::macros::format_description!("[year][month][day]T[hour][minute][second]Z"),
+    )
+    .unwrap()
+    .assume_utc();
+    assert!((real - sent).whole_seconds().abs() < 300, "{amz_date}");
+    assert!(
+        auth.contains(&format!("/{}/us-east-1/sts/", &amz_date[..8])),
+        "{auth}"
+    );
     assert!(req("mailgun")
         .header("authorization")
         .unwrap()
@@ -457,15 +473,26 @@ fn all_answer(reply: fn(&Request) -> Reply, extra: &[&str]) -> (Run, Report, Vec
 #[test]
 fn every_provider_invalid() {
     let (run, report, requests) = all_answer(
-        |r| Reply::new(if provider_of(r) == "aws" { 403 } else { 401 }, "{}"),
+        |r| {
+            if provider_of(r) == "aws" {
+                Reply::new(403, AWS_BAD_KEY_ID)
+            } else {
+                Reply::new(401, "{}")
+            }
+        },
         &["--fail-on", "live"],
     );
     assert_eq!(run.code, 0, "nothing live: --fail-on live passes");
     for p in providers() {
         let v = validity_of(&report, p.rule);
+        // A 401 to a Twilio SID + secret or a Docker Hub token + account name may be the pair's fault.
+        let expected = match p.name {
+            "twilio" | "dockerhub" => ("unknown", Some("pair_mismatch")),
+            _ => ("invalid", None),
+        };
         assert_eq!(
-            (v.status.as_str(), &v.identity),
-            ("invalid", &None),
+            (v.status.as_str(), v.reason.as_deref(), &v.identity),
+            (expected.0, expected.1, &None),
             "{}",
             p.name
         );
@@ -1025,4 +1052,138 @@ fn human_and_csv_reports_show_the_outcome() {
     // The audit log is appended to: two runs, two lines.
     let log = std::fs::read_to_string(sb.join("audit.jsonl")).unwrap();
     assert_eq!(log.lines().count(), 2);
+}
+
+/// A sandbox with the AWS key id example and `secrets` as secret access key candidates in one file.
+fn aws_sandbox(server: &Server, secrets: &[&str]) -> Sandbox {
+    let sb = Sandbox::new();
+    let mut text = format!("{}\n", example("aws.access-key-id"));
+    for s in secrets {
+        text.push_str(&format!("aws_secret_access_key = {s}\n"));
+    }
+    sb.file("src/aws.env", text);
+    sb.file(
+        "sprawl.toml",
+        format!("[validation.endpoints]\naws = \"{}\"\n", server.base()),
+    );
+    sb
+}
+
+const AWS_SECRET_A: &str = "3cnJLICYGJM9lJMFXNI3IOzlcgLJQC4mG4/MMdM/";
+const AWS_SECRET_B: &str = "F6TqZS+DF/a+gcqWRH52sPr2hquQYAJdcYw8N9sE";
+
+#[test]
+fn aws_wrong_secret_or_stale_date_is_a_pair_mismatch_not_invalid() {
+    for body in [
+        AWS_BAD_SIGNATURE,
+        "<Error><Code>RequestExpired</Code></Error>",
+        "",
+    ] {
+        let server = Server::start(move |_| Reply::new(403, body));
+        let sb = aws_sandbox(&server, &[AWS_SECRET_A, AWS_SECRET_B]);
+        let (_, report) = scan_validate(&sb, &[]);
+        let v = validity_of(&report, "aws.access-key-id");
+        assert_eq!(
+            (v.status.as_str(), v.reason.as_deref()),
+            ("unknown", Some("pair_mismatch")),
+            "{body}"
+        );
+        // Both candidates were tried.
+        assert_eq!(server.requests().len(), 2, "{body}");
+        let s = validity_of(&report, "aws.secret-access-key");
+        assert_eq!(s.status, "not_checked");
+    }
+    // Only InvalidClientTokenId proves the key id dead; no further candidate is needed.
+    let server = Server::start(|_| Reply::new(403, AWS_BAD_KEY_ID));
+    let sb = aws_sandbox(&server, &[AWS_SECRET_A, AWS_SECRET_B]);
+    let (_, report) = scan_validate(&sb, &[]);
+    let v = validity_of(&report, "aws.access-key-id");
+    assert_eq!((v.status.as_str(), v.reason.as_deref()), ("invalid", None));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn any_live_pair_candidate_wins() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static SEEN: AtomicUsize = AtomicUsize::new(0);
+    // The first candidate is the wrong secret, the second the right one.
+    let server = Server::start(|_| {
+        if SEEN.fetch_add(1, Ordering::SeqCst) == 0 {
+            Reply::new(403, AWS_BAD_SIGNATURE)
+        } else {
+            Reply::new(200, AWS_XML)
+        }
+    });
+    let sb = aws_sandbox(&server, &[AWS_SECRET_A, AWS_SECRET_B]);
+    let (_, report) = scan_validate(&sb, &[]);
+    let v = validity_of(&report, "aws.access-key-id");
+    assert_eq!(
+        (v.status.as_str(), v.identity.as_deref()),
+        (
+            "live",
+            Some("123456789012 / arn:aws:iam::123456789012:user/ci")
+        )
+    );
+    assert_eq!(server.requests().len(), 2);
+    let live_secrets = report
+        .credentials
+        .iter()
+        .filter(|c| c.rule_id == "aws.secret-access-key" && c.validity.status == "live")
+        .count();
+    assert_eq!(live_secrets, 1, "only the secret that worked is live");
+}
+
+#[test]
+fn cloudflare_token_must_be_active_to_be_live() {
+    for (status, expected) in [
+        ("active", ("live", None)),
+        ("disabled", ("invalid", None)),
+        ("expired", ("invalid", None)),
+    ] {
+        let server = Server::start(move |_| {
+            Reply::new(
+                200,
+                &format!(r#"{{"success":true,"result":{{"id":"tok1","status":"{status}"}}}}"#),
+            )
+        });
+        let sb = Sandbox::new();
+        sb.file(
+            "src/cf.env",
+            format!("{}\n", example("cloudflare.user-api-token")),
+        );
+        sb.file(
+            "sprawl.toml",
+            format!(
+                "[validation.endpoints]\ncloudflare = \"{}\"\n",
+                server.base()
+            ),
+        );
+        let (_, report) = scan_validate(&sb, &[]);
+        let v = validity_of(&report, "cloudflare.user-api-token");
+        assert_eq!(
+            (v.status.as_str(), v.reason.as_deref()),
+            expected,
+            "{status}"
+        );
+    }
+    // No status at all is not an answer.
+    let server = Server::start(|_| Reply::new(200, r#"{"success":true,"result":{"id":"tok1"}}"#));
+    let sb = Sandbox::new();
+    sb.file(
+        "src/cf.env",
+        format!("{}\n", example("cloudflare.user-api-token")),
+    );
+    sb.file(
+        "sprawl.toml",
+        format!(
+            "[validation.endpoints]\ncloudflare = \"{}\"\n",
+            server.base()
+        ),
+    );
+    let (_, report) = scan_validate(&sb, &[]);
+    let v = validity_of(&report, "cloudflare.user-api-token");
+    assert_eq!(
+        (v.status.as_str(), v.reason.as_deref()),
+        ("unknown", Some("unexpected_response"))
+    );
 }

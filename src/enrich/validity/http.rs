@@ -35,6 +35,8 @@ pub struct Target {
 pub struct Outcome {
     pub live: Liveness,
     pub http_status: Option<u16>,
+    /// A 429 with a `Retry-After` header: the provider (not only this credential) wants a pause.
+    pub retry_after: bool,
 }
 
 impl Outcome {
@@ -42,6 +44,15 @@ impl Outcome {
         Outcome {
             live: Liveness::Unknown { reason },
             http_status,
+            retry_after: false,
+        }
+    }
+
+    fn invalid(http_status: u16) -> Outcome {
+        Outcome {
+            live: Liveness::Invalid,
+            http_status: Some(http_status),
+            retry_after: false,
         }
     }
 }
@@ -133,6 +144,7 @@ pub fn check(
     pair: Option<&Secret>,
     amz_date: &str,
 ) -> Outcome {
+    let paired = pair.is_some();
     let secret = secret.expose_lossy();
     let pair = pair.map(Secret::expose_lossy).unwrap_or_default();
     // A value that cannot travel in a header unchanged is not sent at all.
@@ -211,7 +223,7 @@ pub fn check(
         None => req.call(),
     };
     match result {
-        Ok(resp) | Err(ureq::Error::Status(_, resp)) => read(spec, resp),
+        Ok(resp) | Err(ureq::Error::Status(_, resp)) => read(spec, resp, paired),
         Err(ureq::Error::Transport(t)) => Outcome::unknown(transport_reason(&t), None),
     }
 }
@@ -234,15 +246,34 @@ fn transport_reason(t: &ureq::Transport) -> &'static str {
 /// Reads at most this much of a response body.
 const MAX_BODY: u64 = 1 << 20;
 
-fn read(spec: &ValidateSpec, resp: ureq::Response) -> Outcome {
+/// Reads an answer. `paired`: the request used a second value found next to the credential (a
+/// secret key, a username), so a rejection may be the pair's fault, not the credential's: it is
+/// `unknown` (`pair_mismatch`) unless the body proves the credential itself invalid (`invalid_body`).
+fn read(spec: &ValidateSpec, resp: ureq::Response, paired: bool) -> Outcome {
     let status = resp.status();
     if status == 429 {
-        return Outcome::unknown("rate_limited", Some(status));
+        return Outcome {
+            retry_after: resp.header("retry-after").is_some(),
+            ..Outcome::unknown("rate_limited", Some(status))
+        };
     }
     if spec.invalid.contains(&status) {
-        return Outcome {
-            live: Liveness::Invalid,
-            http_status: Some(status),
+        if spec.invalid_body.is_empty() {
+            return if paired {
+                Outcome::unknown("pair_mismatch", Some(status))
+            } else {
+                Outcome::invalid(status)
+            };
+        }
+        let mut text = String::new();
+        let _ =
+            io::Read::read_to_string(&mut io::Read::take(resp.into_reader(), MAX_BODY), &mut text);
+        return if spec.invalid_body.iter().any(|t| text.contains(t.as_str())) {
+            Outcome::invalid(status)
+        } else if paired {
+            Outcome::unknown("pair_mismatch", Some(status))
+        } else {
+            Outcome::unknown("unexpected_response", Some(status))
         };
     }
     if !spec.live.contains(&status) {
@@ -261,16 +292,24 @@ fn read(spec: &ValidateSpec, resp: ureq::Response) -> Outcome {
         return Outcome::unknown("unexpected_response", Some(status));
     }
     let json: Option<serde_json::Value> = serde_json::from_str(&text).ok();
-    let needs_json = spec.ok.is_some() || !spec.identity.is_empty() || spec.scopes.is_some();
+    let needs_json = spec.ok.is_some()
+        || spec.live_if.is_some()
+        || !spec.identity.is_empty()
+        || spec.scopes.is_some();
     if needs_json && json.is_none() && spec.identity_xml.is_empty() {
         return Outcome::unknown("unexpected_response", Some(status));
     }
     if let (Some(ok), Some(json)) = (&spec.ok, &json) {
         if json.pointer(ok) != Some(&serde_json::Value::Bool(true)) {
-            return Outcome {
-                live: Liveness::Invalid,
-                http_status: Some(status),
-            };
+            return Outcome::invalid(status);
+        }
+    }
+    if let Some(live_if) = &spec.live_if {
+        // Another value (a disabled or expired token) is not usable; no value at all is not an answer.
+        match json.as_ref().and_then(|j| j.pointer(&live_if.pointer)) {
+            Some(serde_json::Value::String(s)) if *s == live_if.equals => {}
+            Some(_) => return Outcome::invalid(status),
+            None => return Outcome::unknown("unexpected_response", Some(status)),
         }
     }
     let mut parts: Vec<String> = Vec::new();
@@ -297,6 +336,7 @@ fn read(spec: &ValidateSpec, resp: ureq::Response) -> Outcome {
             scopes: scopes.iter().map(|s| printable(s)).collect(),
         },
         http_status: Some(status),
+        retry_after: false,
     }
 }
 

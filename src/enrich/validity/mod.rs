@@ -303,21 +303,22 @@ fn run_job(
     } else {
         vec![None]
     };
-    let mut last = Liveness::Unknown {
-        reason: "network_error",
-    };
+    // Any live pair wins; a body that proves the key itself invalid settles it; otherwise a rejection
+    // of every candidate is a pair mismatch, and any other unknown (a timeout) is kept.
+    let mut last: Option<Liveness> = None;
     for pair in candidates {
         // One request in flight per provider: a 429 is always seen before the next request leaves.
         let lane = limiter.lane(provider);
         let _turn = lane.lock().unwrap_or_else(|e| e.into_inner());
         if !limiter.wait(provider) {
-            last = Liveness::Unknown {
+            let live = Liveness::Unknown {
                 reason: "rate_limited",
             };
-            audit(log, job, Some(&target.host), &last, None);
-            break;
+            audit(log, job, Some(&target.host), &live, None);
+            return (live, None);
         }
-        let amz_date = now()
+        // Signed with the real clock: `SPRAWL_NOW` is for reports, and AWS refuses a stale date.
+        let amz_date = OffsetDateTime::now_utc()
             .format(time::macros::format_description!(
                 "[year][month][day]T[hour][minute][second]Z"
             ))
@@ -340,12 +341,24 @@ fn run_job(
         if outcome.http_status == Some(429) {
             limiter.stop(provider);
         }
-        if matches!(outcome.live, Liveness::Live { .. }) {
-            return (outcome.live, pair.and_then(|p| p.0));
+        match outcome.live {
+            Liveness::Live { .. } => return (outcome.live, pair.and_then(|p| p.0)),
+            Liveness::Invalid => return (outcome.live, None),
+            Liveness::Unknown {
+                reason: "rate_limited",
+            } => return (outcome.live, None),
+            Liveness::Unknown {
+                reason: "pair_mismatch",
+            } if last.is_some() => {}
+            other => last = Some(other),
         }
-        last = outcome.live;
     }
-    (last, None)
+    (
+        last.unwrap_or(Liveness::Unknown {
+            reason: "network_error",
+        }),
+        None,
+    )
 }
 
 /// One audit line: time, rule, provider, host, fingerprint, outcome. Never the secret.
