@@ -949,20 +949,43 @@ fn every_rule_example_passes_its_offline_check() {
     assert!(failing.is_empty(), "{failing:?}");
 }
 
-#[test]
-fn after_a_429_the_provider_gets_no_more_requests() {
-    let server = Server::start(|_| Reply::new(429, ""));
+/// Three distinct GitHub tokens against `server`; requests to one provider are one at a time and at
+/// least 100 ms apart, so a 429 is seen before the next request leaves.
+fn three_github_tokens(server: &Server) -> Sandbox {
     let sb = Sandbox::new();
-    // Three distinct GitHub tokens: requests to one provider are at least 100 ms apart, so the first
-    // 429 arrives before the second request would leave.
     sb.file("src/a.env", format!("A={GH1}\nB={GH2}\n"));
     sb.file("src/b.env", "C=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\n");
     sb.file(
         "sprawl.toml",
         format!("[validation.endpoints]\ngithub = \"{}\"\n", server.base()),
     );
+    sb
+}
+
+#[test]
+fn after_a_429_from_two_credentials_the_provider_gets_no_more_requests() {
+    let server = Server::start(|_| Reply::new(429, ""));
+    let sb = three_github_tokens(&server);
     let (_, report) = scan_validate(&sb, &["--validation-log", "audit.jsonl"]);
     assert_eq!(report.credentials.len(), 3);
+    for c in &report.credentials {
+        assert_eq!(
+            (c.validity.status.as_str(), c.validity.reason.as_deref()),
+            ("unknown", Some("rate_limited"))
+        );
+    }
+    // One key's 429 may be its own quota; a second credential's 429 means the provider.
+    assert_eq!(server.requests().len(), 2);
+    let log = std::fs::read_to_string(sb.join("audit.jsonl")).unwrap();
+    assert_eq!(log.matches("\"http_status\":429").count(), 2);
+    assert_eq!(log.matches("\"http_status\":null").count(), 1);
+}
+
+#[test]
+fn a_429_with_retry_after_stops_the_provider_at_once() {
+    let server = Server::start(|_| Reply::new(429, "").header("Retry-After", "30"));
+    let sb = three_github_tokens(&server);
+    let (_, report) = scan_validate(&sb, &["--validation-log", "audit.jsonl"]);
     for c in &report.credentials {
         assert_eq!(
             (c.validity.status.as_str(), c.validity.reason.as_deref()),
@@ -973,6 +996,35 @@ fn after_a_429_the_provider_gets_no_more_requests() {
     let log = std::fs::read_to_string(sb.join("audit.jsonl")).unwrap();
     assert_eq!(log.matches("\"http_status\":429").count(), 1);
     assert_eq!(log.matches("\"http_status\":null").count(), 2);
+}
+
+#[test]
+fn one_keys_quota_429_does_not_stop_the_others() {
+    // GH1 is out of quota (OpenAI's insufficient_quota is a per-key 429); the others are live.
+    let server = Server::start(|r| {
+        if r.header("authorization") == Some(format!("Bearer {GH1}").as_str()) {
+            Reply::new(429, r#"{"error":{"code":"insufficient_quota"}}"#)
+        } else {
+            Reply::new(200, r#"{"login":"octocat"}"#)
+        }
+    });
+    let sb = three_github_tokens(&server);
+    let (_, report) = scan_validate(&sb, &[]);
+    assert_eq!(server.requests().len(), 3);
+    let mut got: Vec<(&str, Option<&str>)> = report
+        .credentials
+        .iter()
+        .map(|c| (c.validity.status.as_str(), c.validity.reason.as_deref()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("live", None),
+            ("live", None),
+            ("unknown", Some("rate_limited"))
+        ]
+    );
 }
 
 #[test]
@@ -1186,4 +1238,64 @@ fn cloudflare_token_must_be_active_to_be_live() {
         (v.status.as_str(), v.reason.as_deref()),
         ("unknown", Some("unexpected_response"))
     );
+}
+
+#[test]
+fn bulk_checks_a_credential_found_in_three_repositories_once() {
+    use crate::git::{git_in, Repo, ALICE};
+    let server = Server::start(|_| {
+        // Slow enough that the repositories, scanned in parallel, ask while it is in flight.
+        Reply::new(200, r#"{"login":"octocat"}"#).delay(Duration::from_millis(300))
+    });
+    let sb = Sandbox::new();
+    let mut list = String::new();
+    for name in ["a", "b", "c"] {
+        let repo = Repo::init();
+        repo.write(&format!("{name}.env"), &format!("T={GH1}\n"));
+        repo.commit(&format!("{name}: initial"), ALICE, 1);
+        let bare = sb.join(&format!("repos/{name}.git"));
+        std::fs::create_dir_all(bare.parent().unwrap()).unwrap();
+        git_in(
+            sb.path(),
+            &[
+                "clone",
+                "-q",
+                "--bare",
+                repo.path().to_str().unwrap(),
+                bare.to_str().unwrap(),
+            ],
+        );
+        list.push_str(&format!("{}\n", bare.display()));
+    }
+    sb.file("repos.txt", list);
+    sb.file(
+        "sprawl.toml",
+        format!("[validation.endpoints]\ngithub = \"{}\"\n", server.base()),
+    );
+    let run = run_cmd(
+        sprawl()
+            .current_dir(sb.path())
+            .env("SPRAWL_NOW", NOW)
+            .args([
+                "scan",
+                "--git",
+                "--repos",
+                "repos.txt",
+                "--format",
+                "json",
+                "--config",
+                "sprawl.toml",
+                "--validate",
+                "--validation-log",
+                "audit.jsonl",
+            ]),
+        None,
+    );
+    let report: Report = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}\nstderr: {}", run.stdout, run.stderr));
+    assert_eq!(report.findings.len(), 3, "{}", run.stderr);
+    assert!(report.findings.iter().all(|f| f.validity.status == "live"));
+    assert_eq!(server.requests().len(), 1);
+    let log = std::fs::read_to_string(sb.join("audit.jsonl")).unwrap();
+    assert_eq!(log.lines().count(), 1, "one line per request");
 }
