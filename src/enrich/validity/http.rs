@@ -5,8 +5,9 @@
 //!   the rule's `hosts` (or the endpoint's host) before anything is sent;
 //! - `https://` only; `http://` only for a user-configured loopback endpoint (checked in the config);
 //! - redirects are never followed: a 3xx is an `unexpected_response`;
-//! - the resolver refuses loopback, private, link-local, CGNAT, multicast and unspecified addresses,
-//!   except for the host of a user-configured endpoint;
+//! - the resolver refuses loopback, private, link-local, CGNAT, multicast, unspecified and other
+//!   non-public addresses (also inside IPv6 forms that embed IPv4, see [`is_public`]), except for
+//!   the host of a user-configured endpoint;
 //! - one timeout per request; no proxy from the environment;
 //! - errors are mapped to a reason and never printed: a transport error can quote the URL, and a
 //!   Telegram URL contains the token.
@@ -87,12 +88,15 @@ fn resolve(netloc: &str, allowed_private: &[String]) -> io::Result<Vec<SocketAdd
     Ok(public)
 }
 
-/// False for loopback, private, link-local, shared (CGNAT), multicast, broadcast, unspecified and
-/// reserved addresses (and IPv4-mapped IPv6 forms of them).
+/// False for loopback, private, link-local, shared (CGNAT), benchmarking (198.18.0.0/15), IETF
+/// protocol assignments (192.0.0.0/24), documentation, multicast, broadcast, unspecified and reserved
+/// addresses; IPv6 site-local (fec0::/10), unique-local, link-local, documentation and Teredo; and IPv6
+/// forms that carry an IPv4 address (IPv4-mapped, IPv4-compatible `::a.b.c.d`, NAT64 64:ff9b::/96,
+/// 6to4 2002::/16) are judged by that IPv4 address.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
+            let [a, b, c, _] = v4.octets();
             !(v4.is_loopback()
                 || v4.is_private()
                 || v4.is_link_local()
@@ -101,20 +105,53 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || v4.is_multicast()
                 || a == 0
                 || a >= 240
-                || (a == 100 && (64..128).contains(&b)))
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (b == 18 || b == 19))
+                || (a == 192 && b == 0 && c == 0)
+                || (a == 192 && b == 0 && c == 2)
+                || (a == 198 && b == 51 && c == 100)
+                || (a == 203 && b == 0 && c == 113))
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
+            if v6.is_loopback() || v6.is_unspecified() {
+                return false;
+            }
+            if let Some(v4) = embedded_v4(v6) {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
+            let seg = v6.segments();
+            let first = seg[0];
+            !(v6.is_multicast()
                 || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
+                || (first & 0xffc0) == 0xfe80
+                || (first & 0xffc0) == 0xfec0
+                // Local-use NAT64 (64:ff9b:1::/48), documentation (2001:db8::/32), Teredo (2001::/32).
+                || (first == 0x64 && seg[1] == 0xff9b)
+                || (first == 0x2001 && (seg[1] == 0x0db8 || seg[1] == 0)))
         }
     }
+}
+
+/// The IPv4 address an IPv6 address carries: IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible
+/// `::a.b.c.d`, NAT64 `64:ff9b::a.b.c.d`, 6to4 `2002:aabb:ccdd::/48`.
+fn embedded_v4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
+    if let Some(v4) = v6.to_ipv4_mapped() {
+        return Some(v4);
+    }
+    let seg = v6.segments();
+    let from = |hi: u16, lo: u16| {
+        std::net::Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8)
+    };
+    if seg[..6].iter().all(|s| *s == 0) {
+        return Some(from(seg[6], seg[7]));
+    }
+    if seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+        return Some(from(seg[6], seg[7]));
+    }
+    if seg[0] == 0x2002 {
+        return Some(from(seg[1], seg[2]));
+    }
+    None
 }
 
 /// `secret` for use inside a URL path or query: everything but unreserved characters and `:` is
@@ -400,10 +437,42 @@ mod tests {
             "fd00::1",
             "::ffff:127.0.0.1",
             "::ffff:169.254.169.254",
+            // IPv4-compatible, NAT64 and 6to4 forms of internal IPv4 addresses.
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "::169.254.169.254",
+            "64:ff9b::127.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b::10.1.2.3",
+            "2002:7f00:1::",
+            "2002:a9fe:a9fe::1",
+            "2002:c0a8:0101::",
+            "64:ff9b:1::1",
+            // Site-local, benchmarking, IETF protocol assignments, documentation, Teredo.
+            "fec0::1",
+            "feff::1",
+            "198.18.0.1",
+            "198.19.255.254",
+            "192.0.0.8",
+            "192.0.2.1",
+            "198.51.100.1",
+            "203.0.113.1",
+            "2001:db8::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip}");
         }
-        for ip in ["140.82.112.5", "2606:4700::6810:84e5"] {
+        for ip in [
+            "140.82.112.5",
+            "2606:4700::6810:84e5",
+            "198.17.255.255",
+            "198.20.0.1",
+            "192.0.1.1",
+            "::140.82.112.5",
+            "64:ff9b::140.82.112.5",
+            "2002:8c52:7005::1",
+            "2001:4860:4860::8888",
+        ] {
             assert!(is_public(ip.parse().unwrap()), "{ip}");
         }
         assert_eq!(
