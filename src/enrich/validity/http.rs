@@ -64,17 +64,50 @@ pub fn agent(timeout: Duration, allowed_private: Vec<String>) -> ureq::Agent {
         .redirects(0)
         .timeout(timeout)
         .user_agent(concat!("sprawl/", env!("CARGO_PKG_VERSION")))
-        .resolver(move |netloc: &str| resolve(netloc, &allowed_private))
+        .resolver(move |netloc: &str| resolve(netloc, &allowed_private, timeout, system_lookup))
         .build()
 }
 
-fn resolve(netloc: &str, allowed_private: &[String]) -> io::Result<Vec<SocketAddr>> {
+fn system_lookup(netloc: String) -> io::Result<Vec<SocketAddr>> {
+    Ok(netloc.to_socket_addrs()?.collect())
+}
+
+/// Looks `netloc` up with `lookup` within `timeout`: ureq 2's timeout does not cover DNS, and the
+/// system resolver has no deadline of its own, so the lookup runs on a helper thread that is
+/// abandoned (it ends when the resolver gives up) if it is late.
+fn lookup_within(
+    netloc: &str,
+    timeout: Duration,
+    lookup: fn(String) -> io::Result<Vec<SocketAddr>>,
+) -> io::Result<Vec<SocketAddr>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let netloc = netloc.to_string();
+    std::thread::Builder::new()
+        .name("sprawl-dns".into())
+        .spawn(move || {
+            let _ = tx.send(lookup(netloc));
+        })?;
+    match rx.recv_timeout(timeout) {
+        Ok(result) => result,
+        Err(_) => Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            "name resolution timed out",
+        )),
+    }
+}
+
+fn resolve(
+    netloc: &str,
+    allowed_private: &[String],
+    timeout: Duration,
+    lookup: fn(String) -> io::Result<Vec<SocketAddr>>,
+) -> io::Result<Vec<SocketAddr>> {
     let host = netloc
         .rsplit_once(':')
         .map_or(netloc, |(h, _)| h)
         .trim_start_matches('[')
         .trim_end_matches(']');
-    let addrs: Vec<SocketAddr> = netloc.to_socket_addrs()?.collect();
+    let addrs: Vec<SocketAddr> = lookup_within(netloc, timeout, lookup)?;
     if allowed_private.iter().any(|h| h.eq_ignore_ascii_case(host)) {
         return Ok(addrs);
     }
@@ -475,13 +508,36 @@ mod tests {
         ] {
             assert!(is_public(ip.parse().unwrap()), "{ip}");
         }
+        let t = Duration::from_secs(5);
         assert_eq!(
-            resolve("127.0.0.1:443", &[]).unwrap_err().kind(),
+            resolve("127.0.0.1:443", &[], t, system_lookup)
+                .unwrap_err()
+                .kind(),
             io::ErrorKind::PermissionDenied
         );
         assert_eq!(
-            resolve("127.0.0.1:443", &["127.0.0.1".into()]).unwrap(),
+            resolve("127.0.0.1:443", &["127.0.0.1".into()], t, system_lookup).unwrap(),
             vec!["127.0.0.1:443".parse().unwrap()]
+        );
+    }
+
+    #[test]
+    fn name_resolution_has_a_deadline() {
+        fn stuck(_: String) -> io::Result<Vec<SocketAddr>> {
+            std::thread::sleep(Duration::from_secs(3));
+            Ok(vec!["140.82.112.5:443".parse().unwrap()])
+        }
+        fn quick(_: String) -> io::Result<Vec<SocketAddr>> {
+            Ok(vec!["140.82.112.5:443".parse().unwrap()])
+        }
+        let started = std::time::Instant::now();
+        let err =
+            resolve("api.github.com:443", &[], Duration::from_millis(200), stuck).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert_eq!(
+            resolve("api.github.com:443", &[], Duration::from_secs(5), quick).unwrap(),
+            vec!["140.82.112.5:443".parse().unwrap()]
         );
     }
 
