@@ -1299,3 +1299,61 @@ fn bulk_checks_a_credential_found_in_three_repositories_once() {
     let log = std::fs::read_to_string(sb.join("audit.jsonl")).unwrap();
     assert_eq!(log.lines().count(), 1, "one line per request");
 }
+
+#[test]
+fn audit_lines_are_written_as_each_check_finishes() {
+    // GitHub answers at once, GitLab after 3 s: the GitHub line must be in the file while the GitLab
+    // request is still in flight (a crash then loses only what is in flight).
+    let server = Server::start(|r| match provider_of(r).as_str() {
+        "github" => Reply::new(200, r#"{"login":"octocat"}"#),
+        _ => Reply::new(401, "{}").delay(Duration::from_secs(3)),
+    });
+    let all: Vec<Provider> = providers()
+        .into_iter()
+        .filter(|p| p.name == "github" || p.name == "gitlab")
+        .collect();
+    let sb = setup(&all, &server.base());
+    let mut child = sprawl()
+        .current_dir(sb.path())
+        .env("SPRAWL_NOW", NOW)
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--config",
+            "sprawl.toml",
+            "--validate",
+            "--validation-log",
+            "audit.jsonl",
+            "src",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let early = loop {
+        let log = std::fs::read_to_string(sb.join("audit.jsonl")).unwrap_or_default();
+        if log.contains("\"provider\":\"github\"") {
+            break Some(log);
+        }
+        if started.elapsed() > Duration::from_millis(2500) {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let still_running = child.try_wait().unwrap().is_none();
+    child.wait().unwrap();
+    let early = early.expect("the GitHub line is written before the run ends");
+    assert!(
+        still_running,
+        "written while the GitLab check was in flight"
+    );
+    assert_eq!(early.lines().count(), 1);
+    assert!(early.ends_with('\n'));
+    let log = std::fs::read_to_string(sb.join("audit.jsonl")).unwrap();
+    assert_eq!(log.lines().count(), 2);
+    for l in log.lines() {
+        serde_json::from_str::<serde_json::Value>(l).unwrap();
+    }
+}
