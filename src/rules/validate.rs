@@ -308,4 +308,31 @@ mod tests {
             "validate uses {pair} or a signer but names no `pair` rule"
         );
     }
+
+    #[test]
+    fn invalid_body_and_live_if() {
+        let spec = parse_text(
+            "hosts = [\"a.example\"]\nurl = \"https://a.example/v\"\ninvalid_body = [\"InvalidClientTokenId\"]\nlive_if = { pointer = \"/result/status\", equals = \"active\" }\n",
+        )
+        .unwrap();
+        assert_eq!(spec.invalid_body, vec!["InvalidClientTokenId".to_string()]);
+        assert_eq!(
+            spec.live_if,
+            Some(LiveIf {
+                pointer: "/result/status".into(),
+                equals: "active".into()
+            })
+        );
+        assert_eq!(
+            parse_text(
+                "hosts = [\"a.example\"]\nurl = \"https://a.example/v\"\nlive_if = { pointer = \"result\", equals = \"active\" }\n",
+            )
+            .unwrap_err(),
+            "JSON pointer \"result\" must start with `/`"
+        );
+        assert!(parse_text(
+            "hosts = [\"a.example\"]\nurl = \"https://a.example/v\"\nlive_if = { pointer = \"/s\", is = \"active\" }\n",
+        )
+        .is_err());
+    }
 }
