@@ -110,9 +110,10 @@ impl Prepared {
             None => None,
         };
         let (engine, file_config) = prepare(config)?;
-        let validator = match config.validate {
-            true => Some(validator(config, &file_config)?),
-            false => None,
+        let validator = if config.validate {
+            Some(validator(config, &file_config)?)
+        } else {
+            None
         };
         Ok(Prepared {
             engine,
@@ -189,7 +190,8 @@ pub fn run_prepared(config: &Config, prepared: &Prepared) -> Result<ScanResult, 
     Ok(result)
 }
 
-/// `--validate`: checks each credential whose rule has a request (built-in or custom) with its provider.
+/// `--validate`: the run's validator, for every rule with a request (built-in or custom); opens the
+/// audit log, so one that cannot be written is an error before anything is scanned.
 fn validator(config: &Config, file_config: &FileConfig) -> Result<validity::Validator, RunError> {
     let mut specs: HashMap<String, Arc<ValidateSpec>> = rules::builtin_validate_specs()?
         .into_iter()
