@@ -163,7 +163,8 @@ pub enum Liveness {
     },
     Invalid,
     /// No answer that settles it: `timeout`, `rate_limited`, `unexpected_response`, `network_error`,
-    /// `refused_address`, `missing_pair`, `endpoint_required`, `not_sendable`.
+    /// `refused_address`, `missing_pair`, `pair_mismatch` (rejected with the value found next to it as
+    /// its pair, which may be the wrong one), `endpoint_required`, `not_sendable`.
     Unknown {
         reason: &'static str,
     },

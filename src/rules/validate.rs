@@ -43,6 +43,14 @@ pub struct RawValidate {
     /// Statuses that mean invalid (default `[401, 403]`).
     #[serde(default)]
     pub invalid: Option<Vec<u16>>,
+    /// Texts of which the body of an `invalid` answer must contain one to prove the credential
+    /// invalid (AWS answers 403 both for an unknown key id and for a wrong secret). Without a match
+    /// the answer is `unknown`.
+    #[serde(default)]
+    pub invalid_body: Vec<String>,
+    /// A live answer must have this JSON value (Cloudflare answers 200 for a disabled token).
+    #[serde(default)]
+    pub live_if: Option<LiveIf>,
     /// A JSON pointer that must be `true` in a live response (Slack answers 200 with `"ok": false`);
     /// otherwise the credential is invalid.
     #[serde(default)]
@@ -85,6 +93,8 @@ pub struct ValidateSpec {
     pub body: Option<String>,
     pub live: Vec<u16>,
     pub invalid: Vec<u16>,
+    pub invalid_body: Vec<String>,
+    pub live_if: Option<LiveIf>,
     pub ok: Option<String>,
     pub identity: Vec<String>,
     pub identity_xml: Vec<String>,
@@ -93,6 +103,15 @@ pub struct ValidateSpec {
     pub pair: Option<String>,
     pub signer: Option<Signer>,
     pub requires_endpoint: bool,
+}
+
+/// `live_if = { pointer = "/result/status", equals = "active" }`: a live answer must hold this value;
+/// a 200 answer without it means the credential is not usable (invalid).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct LiveIf {
+    pub pointer: String,
+    pub equals: String,
 }
 
 /// Signing done in code.
@@ -186,7 +205,14 @@ pub fn check(raw: RawValidate) -> Result<ValidateSpec, String> {
     if (uses_pair || signer.is_some()) && raw.pair.is_none() {
         return Err("validate uses {pair} or a signer but names no `pair` rule".into());
     }
-    for p in raw.identity.iter().chain(&raw.scopes).chain(&raw.ok) {
+    let live_if_pointer = raw.live_if.as_ref().map(|l| &l.pointer);
+    for p in raw
+        .identity
+        .iter()
+        .chain(&raw.scopes)
+        .chain(&raw.ok)
+        .chain(live_if_pointer)
+    {
         if !p.is_empty() && !p.starts_with('/') {
             return Err(format!("JSON pointer {p:?} must start with `/`"));
         }
@@ -210,6 +236,8 @@ pub fn check(raw: RawValidate) -> Result<ValidateSpec, String> {
         body: raw.body,
         live: raw.live.unwrap_or_else(|| vec![200]),
         invalid: raw.invalid.unwrap_or_else(|| vec![401, 403]),
+        invalid_body: raw.invalid_body,
+        live_if: raw.live_if,
         ok: raw.ok,
         identity: raw.identity,
         identity_xml: raw.identity_xml,
@@ -279,5 +307,32 @@ mod tests {
             err("https://api.github.com/{pair}", &["api.github.com"]),
             "validate uses {pair} or a signer but names no `pair` rule"
         );
+    }
+
+    #[test]
+    fn invalid_body_and_live_if() {
+        let spec = parse_text(
+            "hosts = [\"a.example\"]\nurl = \"https://a.example/v\"\ninvalid_body = [\"InvalidClientTokenId\"]\nlive_if = { pointer = \"/result/status\", equals = \"active\" }\n",
+        )
+        .unwrap();
+        assert_eq!(spec.invalid_body, vec!["InvalidClientTokenId".to_string()]);
+        assert_eq!(
+            spec.live_if,
+            Some(LiveIf {
+                pointer: "/result/status".into(),
+                equals: "active".into()
+            })
+        );
+        assert_eq!(
+            parse_text(
+                "hosts = [\"a.example\"]\nurl = \"https://a.example/v\"\nlive_if = { pointer = \"result\", equals = \"active\" }\n",
+            )
+            .unwrap_err(),
+            "JSON pointer \"result\" must start with `/`"
+        );
+        assert!(parse_text(
+            "hosts = [\"a.example\"]\nurl = \"https://a.example/v\"\nlive_if = { pointer = \"/s\", is = \"active\" }\n",
+        )
+        .is_err());
     }
 }

@@ -87,12 +87,14 @@ pub fn run(config: &Config) -> Result<ScanResult, RunError> {
 }
 
 /// What every scan of a run shares, loaded once (bulk scans run many scans with one of these): the
-/// compiled engine, the config file, the baseline and the owners inventory.
+/// compiled engine, the config file, the baseline, the owners inventory and, with `--validate`, the
+/// validator (so a credential in many repositories is checked once, under one set of limits).
 pub struct Prepared {
     engine: Engine,
     file_config: FileConfig,
     baseline: Option<crate::baseline::Baseline>,
     inventory: Option<Inventory>,
+    validator: Option<validity::Validator>,
 }
 
 impl Prepared {
@@ -108,11 +110,17 @@ impl Prepared {
             None => None,
         };
         let (engine, file_config) = prepare(config)?;
+        let validator = if config.validate {
+            Some(validator(config, &file_config)?)
+        } else {
+            None
+        };
         Ok(Prepared {
             engine,
             file_config,
             baseline,
             inventory,
+            validator,
         })
     }
 }
@@ -125,6 +133,7 @@ pub fn run_prepared(config: &Config, prepared: &Prepared) -> Result<ScanResult, 
         file_config,
         baseline,
         inventory,
+        validator,
     } = prepared;
     let mut result = match &config.mode {
         Mode::Files => scan_paths(config, engine, file_config)?,
@@ -169,8 +178,9 @@ pub fn run_prepared(config: &Config, prepared: &Prepared) -> Result<ScanResult, 
             .as_str();
         c.exposed_days = c.exposure_days(now);
     }
-    if config.validate {
-        validate(config, file_config, &companions, &mut result)?;
+    if let Some(v) = validator {
+        v.validate(&mut result.credentials, &mut result.findings, &companions)
+            .map_err(RunError::Validation)?;
     }
     result.stats.duration_ms = started.elapsed().as_millis() as u64;
     result.config_loaded = config
@@ -180,13 +190,9 @@ pub fn run_prepared(config: &Config, prepared: &Prepared) -> Result<ScanResult, 
     Ok(result)
 }
 
-/// `--validate`: checks each credential whose rule has a request (built-in or custom) with its provider.
-fn validate(
-    config: &Config,
-    file_config: &FileConfig,
-    companions: &[Finding],
-    result: &mut ScanResult,
-) -> Result<(), RunError> {
+/// `--validate`: the run's validator, for every rule with a request (built-in or custom); opens the
+/// audit log, so one that cannot be written is an error before anything is scanned.
+fn validator(config: &Config, file_config: &FileConfig) -> Result<validity::Validator, RunError> {
     let mut specs: HashMap<String, Arc<ValidateSpec>> = rules::builtin_validate_specs()?
         .into_iter()
         .map(|(id, spec)| (id.to_string(), Arc::new(spec)))
@@ -202,14 +208,7 @@ fn validate(
         audit_log: config.validation_log.clone(),
         ..validity::Settings::default()
     };
-    validity::validate(
-        &mut result.credentials,
-        &mut result.findings,
-        companions,
-        &specs,
-        &settings,
-    )
-    .map_err(RunError::Validation)
+    validity::Validator::new(specs, &settings).map_err(RunError::Validation)
 }
 
 /// Loads the config file named in `config` (or none) and builds the engine: built-in rules minus disabled

@@ -46,6 +46,9 @@ const fn p(
 
 const AWS_XML: &str = "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/ci</Arn><UserId>AIDAX</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>";
 
+const AWS_BAD_KEY_ID: &str = "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error></ErrorResponse>";
+const AWS_BAD_SIGNATURE: &str = "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message></Error></ErrorResponse>";
+
 fn providers() -> Vec<Provider> {
     vec![
         Provider {
@@ -417,12 +420,25 @@ fn every_provider_live_with_identity_scopes_and_one_request_each() {
     let key_id = &secrets.iter().find(|(n, _)| n == "aws").unwrap().1;
     let auth = aws.header("authorization").unwrap();
     assert!(
-        key_id.iter().any(|k| auth.starts_with(&format!(
-            "AWS4-HMAC-SHA256 Credential={k}/20260102/us-east-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature="
-        ))),
+        key_id
+            .iter()
+            .any(|k| auth.starts_with(&format!("AWS4-HMAC-SHA256 Credential={k}/"))),
         "{auth}"
     );
-    assert_eq!(aws.header("x-amz-date"), Some("20260102T030405Z"));
+    // Signed at the real time, not at SPRAWL_NOW (AWS refuses a date 15 minutes off).
+    let amz_date = aws.header("x-amz-date").unwrap();
+    let real = time::OffsetDateTime::now_utc();
+    let sent = time::PrimitiveDateTime::parse(
+        amz_date,
+        time::macros::format_description!("[year][month][day]T[hour][minute][second]Z"),
+    )
+    .unwrap()
+    .assume_utc();
+    assert!((real - sent).whole_seconds().abs() < 300, "{amz_date}");
+    assert!(
+        auth.contains(&format!("/{}/us-east-1/sts/", &amz_date[..8])),
+        "{auth}"
+    );
     assert!(req("mailgun")
         .header("authorization")
         .unwrap()
@@ -457,15 +473,26 @@ fn all_answer(reply: fn(&Request) -> Reply, extra: &[&str]) -> (Run, Report, Vec
 #[test]
 fn every_provider_invalid() {
     let (run, report, requests) = all_answer(
-        |r| Reply::new(if provider_of(r) == "aws" { 403 } else { 401 }, "{}"),
+        |r| {
+            if provider_of(r) == "aws" {
+                Reply::new(403, AWS_BAD_KEY_ID)
+            } else {
+                Reply::new(401, "{}")
+            }
+        },
         &["--fail-on", "live"],
     );
     assert_eq!(run.code, 0, "nothing live: --fail-on live passes");
     for p in providers() {
         let v = validity_of(&report, p.rule);
+        // A 401 to a Twilio SID + secret or a Docker Hub token + account name may be the pair's fault.
+        let expected = match p.name {
+            "twilio" | "dockerhub" => ("unknown", Some("pair_mismatch")),
+            _ => ("invalid", None),
+        };
         assert_eq!(
-            (v.status.as_str(), &v.identity),
-            ("invalid", &None),
+            (v.status.as_str(), v.reason.as_deref(), &v.identity),
+            (expected.0, expected.1, &None),
             "{}",
             p.name
         );
@@ -922,20 +949,43 @@ fn every_rule_example_passes_its_offline_check() {
     assert!(failing.is_empty(), "{failing:?}");
 }
 
-#[test]
-fn after_a_429_the_provider_gets_no_more_requests() {
-    let server = Server::start(|_| Reply::new(429, ""));
+/// Three distinct GitHub tokens against `server`; requests to one provider are one at a time and at
+/// least 100 ms apart, so a 429 is seen before the next request leaves.
+fn three_github_tokens(server: &Server) -> Sandbox {
     let sb = Sandbox::new();
-    // Three distinct GitHub tokens: requests to one provider are at least 100 ms apart, so the first
-    // 429 arrives before the second request would leave.
     sb.file("src/a.env", format!("A={GH1}\nB={GH2}\n"));
     sb.file("src/b.env", "C=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\n");
     sb.file(
         "sprawl.toml",
         format!("[validation.endpoints]\ngithub = \"{}\"\n", server.base()),
     );
+    sb
+}
+
+#[test]
+fn after_a_429_from_two_credentials_the_provider_gets_no_more_requests() {
+    let server = Server::start(|_| Reply::new(429, ""));
+    let sb = three_github_tokens(&server);
     let (_, report) = scan_validate(&sb, &["--validation-log", "audit.jsonl"]);
     assert_eq!(report.credentials.len(), 3);
+    for c in &report.credentials {
+        assert_eq!(
+            (c.validity.status.as_str(), c.validity.reason.as_deref()),
+            ("unknown", Some("rate_limited"))
+        );
+    }
+    // One key's 429 may be its own quota; a second credential's 429 means the provider.
+    assert_eq!(server.requests().len(), 2);
+    let log = std::fs::read_to_string(sb.join("audit.jsonl")).unwrap();
+    assert_eq!(log.matches("\"http_status\":429").count(), 2);
+    assert_eq!(log.matches("\"http_status\":null").count(), 1);
+}
+
+#[test]
+fn a_429_with_retry_after_stops_the_provider_at_once() {
+    let server = Server::start(|_| Reply::new(429, "").header("Retry-After", "30"));
+    let sb = three_github_tokens(&server);
+    let (_, report) = scan_validate(&sb, &["--validation-log", "audit.jsonl"]);
     for c in &report.credentials {
         assert_eq!(
             (c.validity.status.as_str(), c.validity.reason.as_deref()),
@@ -946,6 +996,35 @@ fn after_a_429_the_provider_gets_no_more_requests() {
     let log = std::fs::read_to_string(sb.join("audit.jsonl")).unwrap();
     assert_eq!(log.matches("\"http_status\":429").count(), 1);
     assert_eq!(log.matches("\"http_status\":null").count(), 2);
+}
+
+#[test]
+fn one_keys_quota_429_does_not_stop_the_others() {
+    // GH1 is out of quota (OpenAI's insufficient_quota is a per-key 429); the others are live.
+    let server = Server::start(|r| {
+        if r.header("authorization") == Some(format!("Bearer {GH1}").as_str()) {
+            Reply::new(429, r#"{"error":{"code":"insufficient_quota"}}"#)
+        } else {
+            Reply::new(200, r#"{"login":"octocat"}"#)
+        }
+    });
+    let sb = three_github_tokens(&server);
+    let (_, report) = scan_validate(&sb, &[]);
+    assert_eq!(server.requests().len(), 3);
+    let mut got: Vec<(&str, Option<&str>)> = report
+        .credentials
+        .iter()
+        .map(|c| (c.validity.status.as_str(), c.validity.reason.as_deref()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("live", None),
+            ("live", None),
+            ("unknown", Some("rate_limited"))
+        ]
+    );
 }
 
 #[test]
@@ -1025,4 +1104,256 @@ fn human_and_csv_reports_show_the_outcome() {
     // The audit log is appended to: two runs, two lines.
     let log = std::fs::read_to_string(sb.join("audit.jsonl")).unwrap();
     assert_eq!(log.lines().count(), 2);
+}
+
+/// A sandbox with the AWS key id example and `secrets` as secret access key candidates in one file.
+fn aws_sandbox(server: &Server, secrets: &[&str]) -> Sandbox {
+    let sb = Sandbox::new();
+    let mut text = format!("{}\n", example("aws.access-key-id"));
+    for s in secrets {
+        text.push_str(&format!("aws_secret_access_key = {s}\n"));
+    }
+    sb.file("src/aws.env", text);
+    sb.file(
+        "sprawl.toml",
+        format!("[validation.endpoints]\naws = \"{}\"\n", server.base()),
+    );
+    sb
+}
+
+const AWS_SECRET_A: &str = "3cnJLICYGJM9lJMFXNI3IOzlcgLJQC4mG4/MMdM/";
+const AWS_SECRET_B: &str = "F6TqZS+DF/a+gcqWRH52sPr2hquQYAJdcYw8N9sE";
+
+#[test]
+fn aws_wrong_secret_or_stale_date_is_a_pair_mismatch_not_invalid() {
+    for body in [
+        AWS_BAD_SIGNATURE,
+        "<Error><Code>RequestExpired</Code></Error>",
+        "",
+    ] {
+        let server = Server::start(move |_| Reply::new(403, body));
+        let sb = aws_sandbox(&server, &[AWS_SECRET_A, AWS_SECRET_B]);
+        let (_, report) = scan_validate(&sb, &[]);
+        let v = validity_of(&report, "aws.access-key-id");
+        assert_eq!(
+            (v.status.as_str(), v.reason.as_deref()),
+            ("unknown", Some("pair_mismatch")),
+            "{body}"
+        );
+        // Both candidates were tried.
+        assert_eq!(server.requests().len(), 2, "{body}");
+        let s = validity_of(&report, "aws.secret-access-key");
+        assert_eq!(s.status, "not_checked");
+    }
+    // Only InvalidClientTokenId proves the key id dead; no further candidate is needed.
+    let server = Server::start(|_| Reply::new(403, AWS_BAD_KEY_ID));
+    let sb = aws_sandbox(&server, &[AWS_SECRET_A, AWS_SECRET_B]);
+    let (_, report) = scan_validate(&sb, &[]);
+    let v = validity_of(&report, "aws.access-key-id");
+    assert_eq!((v.status.as_str(), v.reason.as_deref()), ("invalid", None));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn any_live_pair_candidate_wins() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static SEEN: AtomicUsize = AtomicUsize::new(0);
+    // The first candidate is the wrong secret, the second the right one.
+    let server = Server::start(|_| {
+        if SEEN.fetch_add(1, Ordering::SeqCst) == 0 {
+            Reply::new(403, AWS_BAD_SIGNATURE)
+        } else {
+            Reply::new(200, AWS_XML)
+        }
+    });
+    let sb = aws_sandbox(&server, &[AWS_SECRET_A, AWS_SECRET_B]);
+    let (_, report) = scan_validate(&sb, &[]);
+    let v = validity_of(&report, "aws.access-key-id");
+    assert_eq!(
+        (v.status.as_str(), v.identity.as_deref()),
+        (
+            "live",
+            Some("123456789012 / arn:aws:iam::123456789012:user/ci")
+        )
+    );
+    assert_eq!(server.requests().len(), 2);
+    let live_secrets = report
+        .credentials
+        .iter()
+        .filter(|c| c.rule_id == "aws.secret-access-key" && c.validity.status == "live")
+        .count();
+    assert_eq!(live_secrets, 1, "only the secret that worked is live");
+}
+
+#[test]
+fn cloudflare_token_must_be_active_to_be_live() {
+    for (status, expected) in [
+        ("active", ("live", None)),
+        ("disabled", ("invalid", None)),
+        ("expired", ("invalid", None)),
+    ] {
+        let server = Server::start(move |_| {
+            Reply::new(
+                200,
+                &format!(r#"{{"success":true,"result":{{"id":"tok1","status":"{status}"}}}}"#),
+            )
+        });
+        let sb = Sandbox::new();
+        sb.file(
+            "src/cf.env",
+            format!("{}\n", example("cloudflare.user-api-token")),
+        );
+        sb.file(
+            "sprawl.toml",
+            format!(
+                "[validation.endpoints]\ncloudflare = \"{}\"\n",
+                server.base()
+            ),
+        );
+        let (_, report) = scan_validate(&sb, &[]);
+        let v = validity_of(&report, "cloudflare.user-api-token");
+        assert_eq!(
+            (v.status.as_str(), v.reason.as_deref()),
+            expected,
+            "{status}"
+        );
+    }
+    // No status at all is not an answer.
+    let server = Server::start(|_| Reply::new(200, r#"{"success":true,"result":{"id":"tok1"}}"#));
+    let sb = Sandbox::new();
+    sb.file(
+        "src/cf.env",
+        format!("{}\n", example("cloudflare.user-api-token")),
+    );
+    sb.file(
+        "sprawl.toml",
+        format!(
+            "[validation.endpoints]\ncloudflare = \"{}\"\n",
+            server.base()
+        ),
+    );
+    let (_, report) = scan_validate(&sb, &[]);
+    let v = validity_of(&report, "cloudflare.user-api-token");
+    assert_eq!(
+        (v.status.as_str(), v.reason.as_deref()),
+        ("unknown", Some("unexpected_response"))
+    );
+}
+
+#[test]
+fn bulk_checks_a_credential_found_in_three_repositories_once() {
+    use crate::git::{git_in, Repo, ALICE};
+    let server = Server::start(|_| {
+        // Slow enough that the repositories, scanned in parallel, ask while it is in flight.
+        Reply::new(200, r#"{"login":"octocat"}"#).delay(Duration::from_millis(300))
+    });
+    let sb = Sandbox::new();
+    let mut list = String::new();
+    for name in ["a", "b", "c"] {
+        let repo = Repo::init();
+        repo.write(&format!("{name}.env"), &format!("T={GH1}\n"));
+        repo.commit(&format!("{name}: initial"), ALICE, 1);
+        let bare = sb.join(&format!("repos/{name}.git"));
+        std::fs::create_dir_all(bare.parent().unwrap()).unwrap();
+        git_in(
+            sb.path(),
+            &[
+                "clone",
+                "-q",
+                "--bare",
+                repo.path().to_str().unwrap(),
+                bare.to_str().unwrap(),
+            ],
+        );
+        list.push_str(&format!("{}\n", bare.display()));
+    }
+    sb.file("repos.txt", list);
+    sb.file(
+        "sprawl.toml",
+        format!("[validation.endpoints]\ngithub = \"{}\"\n", server.base()),
+    );
+    let run = run_cmd(
+        sprawl()
+            .current_dir(sb.path())
+            .env("SPRAWL_NOW", NOW)
+            .args([
+                "scan",
+                "--git",
+                "--repos",
+                "repos.txt",
+                "--format",
+                "json",
+                "--config",
+                "sprawl.toml",
+                "--validate",
+                "--validation-log",
+                "audit.jsonl",
+            ]),
+        None,
+    );
+    let report: Report = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}\nstderr: {}", run.stdout, run.stderr));
+    assert_eq!(report.findings.len(), 3, "{}", run.stderr);
+    assert!(report.findings.iter().all(|f| f.validity.status == "live"));
+    assert_eq!(server.requests().len(), 1);
+    let log = std::fs::read_to_string(sb.join("audit.jsonl")).unwrap();
+    assert_eq!(log.lines().count(), 1, "one line per request");
+}
+
+#[test]
+fn audit_lines_are_written_as_each_check_finishes() {
+    // GitHub answers at once, GitLab after 3 s: the GitHub line must be in the file while the GitLab
+    // request is still in flight (a crash then loses only what is in flight).
+    let server = Server::start(|r| match provider_of(r).as_str() {
+        "github" => Reply::new(200, r#"{"login":"octocat"}"#),
+        _ => Reply::new(401, "{}").delay(Duration::from_secs(3)),
+    });
+    let all: Vec<Provider> = providers()
+        .into_iter()
+        .filter(|p| p.name == "github" || p.name == "gitlab")
+        .collect();
+    let sb = setup(&all, &server.base());
+    let mut child = sprawl()
+        .current_dir(sb.path())
+        .env("SPRAWL_NOW", NOW)
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--config",
+            "sprawl.toml",
+            "--validate",
+            "--validation-log",
+            "audit.jsonl",
+            "src",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let early = loop {
+        let log = std::fs::read_to_string(sb.join("audit.jsonl")).unwrap_or_default();
+        if log.contains("\"provider\":\"github\"") {
+            break Some(log);
+        }
+        if started.elapsed() > Duration::from_millis(2500) {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let still_running = child.try_wait().unwrap().is_none();
+    child.wait().unwrap();
+    let early = early.expect("the GitHub line is written before the run ends");
+    assert!(
+        still_running,
+        "written while the GitLab check was in flight"
+    );
+    assert_eq!(early.lines().count(), 1);
+    assert!(early.ends_with('\n'));
+    let log = std::fs::read_to_string(sb.join("audit.jsonl")).unwrap();
+    assert_eq!(log.lines().count(), 2);
+    for l in log.lines() {
+        serde_json::from_str::<serde_json::Value>(l).unwrap();
+    }
 }

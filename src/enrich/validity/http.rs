@@ -5,8 +5,9 @@
 //!   the rule's `hosts` (or the endpoint's host) before anything is sent;
 //! - `https://` only; `http://` only for a user-configured loopback endpoint (checked in the config);
 //! - redirects are never followed: a 3xx is an `unexpected_response`;
-//! - the resolver refuses loopback, private, link-local, CGNAT, multicast and unspecified addresses,
-//!   except for the host of a user-configured endpoint;
+//! - the resolver refuses loopback, private, link-local, CGNAT, multicast, unspecified and other
+//!   non-public addresses (also inside IPv6 forms that embed IPv4, see [`is_public`]), except for
+//!   the host of a user-configured endpoint;
 //! - one timeout per request; no proxy from the environment;
 //! - errors are mapped to a reason and never printed: a transport error can quote the URL, and a
 //!   Telegram URL contains the token.
@@ -35,6 +36,8 @@ pub struct Target {
 pub struct Outcome {
     pub live: Liveness,
     pub http_status: Option<u16>,
+    /// A 429 with a `Retry-After` header: the provider (not only this credential) wants a pause.
+    pub retry_after: bool,
 }
 
 impl Outcome {
@@ -42,6 +45,15 @@ impl Outcome {
         Outcome {
             live: Liveness::Unknown { reason },
             http_status,
+            retry_after: false,
+        }
+    }
+
+    fn invalid(http_status: u16) -> Outcome {
+        Outcome {
+            live: Liveness::Invalid,
+            http_status: Some(http_status),
+            retry_after: false,
         }
     }
 }
@@ -52,17 +64,50 @@ pub fn agent(timeout: Duration, allowed_private: Vec<String>) -> ureq::Agent {
         .redirects(0)
         .timeout(timeout)
         .user_agent(concat!("sprawl/", env!("CARGO_PKG_VERSION")))
-        .resolver(move |netloc: &str| resolve(netloc, &allowed_private))
+        .resolver(move |netloc: &str| resolve(netloc, &allowed_private, timeout, system_lookup))
         .build()
 }
 
-fn resolve(netloc: &str, allowed_private: &[String]) -> io::Result<Vec<SocketAddr>> {
+fn system_lookup(netloc: String) -> io::Result<Vec<SocketAddr>> {
+    Ok(netloc.to_socket_addrs()?.collect())
+}
+
+/// Looks `netloc` up with `lookup` within `timeout`: ureq 2's timeout does not cover DNS, and the
+/// system resolver has no deadline of its own, so the lookup runs on a helper thread that is
+/// abandoned (it ends when the resolver gives up) if it is late.
+fn lookup_within(
+    netloc: &str,
+    timeout: Duration,
+    lookup: fn(String) -> io::Result<Vec<SocketAddr>>,
+) -> io::Result<Vec<SocketAddr>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let netloc = netloc.to_string();
+    std::thread::Builder::new()
+        .name("sprawl-dns".into())
+        .spawn(move || {
+            let _ = tx.send(lookup(netloc));
+        })?;
+    match rx.recv_timeout(timeout) {
+        Ok(result) => result,
+        Err(_) => Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            "name resolution timed out",
+        )),
+    }
+}
+
+fn resolve(
+    netloc: &str,
+    allowed_private: &[String],
+    timeout: Duration,
+    lookup: fn(String) -> io::Result<Vec<SocketAddr>>,
+) -> io::Result<Vec<SocketAddr>> {
     let host = netloc
         .rsplit_once(':')
         .map_or(netloc, |(h, _)| h)
         .trim_start_matches('[')
         .trim_end_matches(']');
-    let addrs: Vec<SocketAddr> = netloc.to_socket_addrs()?.collect();
+    let addrs: Vec<SocketAddr> = lookup_within(netloc, timeout, lookup)?;
     if allowed_private.iter().any(|h| h.eq_ignore_ascii_case(host)) {
         return Ok(addrs);
     }
@@ -76,12 +121,15 @@ fn resolve(netloc: &str, allowed_private: &[String]) -> io::Result<Vec<SocketAdd
     Ok(public)
 }
 
-/// False for loopback, private, link-local, shared (CGNAT), multicast, broadcast, unspecified and
-/// reserved addresses (and IPv4-mapped IPv6 forms of them).
+/// False for loopback, private, link-local, shared (CGNAT), benchmarking (198.18.0.0/15), IETF
+/// protocol assignments (192.0.0.0/24), documentation, multicast, broadcast, unspecified and reserved
+/// addresses; IPv6 site-local (fec0::/10), unique-local, link-local, documentation and Teredo; and IPv6
+/// forms that carry an IPv4 address (IPv4-mapped, IPv4-compatible `::a.b.c.d`, NAT64 64:ff9b::/96,
+/// 6to4 2002::/16) are judged by that IPv4 address.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
+            let [a, b, c, _] = v4.octets();
             !(v4.is_loopback()
                 || v4.is_private()
                 || v4.is_link_local()
@@ -90,20 +138,53 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || v4.is_multicast()
                 || a == 0
                 || a >= 240
-                || (a == 100 && (64..128).contains(&b)))
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (b == 18 || b == 19))
+                || (a == 192 && b == 0 && c == 0)
+                || (a == 192 && b == 0 && c == 2)
+                || (a == 198 && b == 51 && c == 100)
+                || (a == 203 && b == 0 && c == 113))
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
+            if v6.is_loopback() || v6.is_unspecified() {
+                return false;
+            }
+            if let Some(v4) = embedded_v4(v6) {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
+            let seg = v6.segments();
+            let first = seg[0];
+            !(v6.is_multicast()
                 || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
+                || (first & 0xffc0) == 0xfe80
+                || (first & 0xffc0) == 0xfec0
+                // Local-use NAT64 (64:ff9b:1::/48), documentation (2001:db8::/32), Teredo (2001::/32).
+                || (first == 0x64 && seg[1] == 0xff9b)
+                || (first == 0x2001 && (seg[1] == 0x0db8 || seg[1] == 0)))
         }
     }
+}
+
+/// The IPv4 address an IPv6 address carries: IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible
+/// `::a.b.c.d`, NAT64 `64:ff9b::a.b.c.d`, 6to4 `2002:aabb:ccdd::/48`.
+fn embedded_v4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
+    if let Some(v4) = v6.to_ipv4_mapped() {
+        return Some(v4);
+    }
+    let seg = v6.segments();
+    let from = |hi: u16, lo: u16| {
+        std::net::Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8)
+    };
+    if seg[..6].iter().all(|s| *s == 0) {
+        return Some(from(seg[6], seg[7]));
+    }
+    if seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+        return Some(from(seg[6], seg[7]));
+    }
+    if seg[0] == 0x2002 {
+        return Some(from(seg[1], seg[2]));
+    }
+    None
 }
 
 /// `secret` for use inside a URL path or query: everything but unreserved characters and `:` is
@@ -133,6 +214,7 @@ pub fn check(
     pair: Option<&Secret>,
     amz_date: &str,
 ) -> Outcome {
+    let paired = pair.is_some();
     let secret = secret.expose_lossy();
     let pair = pair.map(Secret::expose_lossy).unwrap_or_default();
     // A value that cannot travel in a header unchanged is not sent at all.
@@ -211,7 +293,7 @@ pub fn check(
         None => req.call(),
     };
     match result {
-        Ok(resp) | Err(ureq::Error::Status(_, resp)) => read(spec, resp),
+        Ok(resp) | Err(ureq::Error::Status(_, resp)) => read(spec, resp, paired),
         Err(ureq::Error::Transport(t)) => Outcome::unknown(transport_reason(&t), None),
     }
 }
@@ -234,15 +316,34 @@ fn transport_reason(t: &ureq::Transport) -> &'static str {
 /// Reads at most this much of a response body.
 const MAX_BODY: u64 = 1 << 20;
 
-fn read(spec: &ValidateSpec, resp: ureq::Response) -> Outcome {
+/// Reads an answer. `paired`: the request used a second value found next to the credential (a
+/// secret key, a username), so a rejection may be the pair's fault, not the credential's: it is
+/// `unknown` (`pair_mismatch`) unless the body proves the credential itself invalid (`invalid_body`).
+fn read(spec: &ValidateSpec, resp: ureq::Response, paired: bool) -> Outcome {
     let status = resp.status();
     if status == 429 {
-        return Outcome::unknown("rate_limited", Some(status));
+        return Outcome {
+            retry_after: resp.header("retry-after").is_some(),
+            ..Outcome::unknown("rate_limited", Some(status))
+        };
     }
     if spec.invalid.contains(&status) {
-        return Outcome {
-            live: Liveness::Invalid,
-            http_status: Some(status),
+        if spec.invalid_body.is_empty() {
+            return if paired {
+                Outcome::unknown("pair_mismatch", Some(status))
+            } else {
+                Outcome::invalid(status)
+            };
+        }
+        let mut text = String::new();
+        let _ =
+            io::Read::read_to_string(&mut io::Read::take(resp.into_reader(), MAX_BODY), &mut text);
+        return if spec.invalid_body.iter().any(|t| text.contains(t.as_str())) {
+            Outcome::invalid(status)
+        } else if paired {
+            Outcome::unknown("pair_mismatch", Some(status))
+        } else {
+            Outcome::unknown("unexpected_response", Some(status))
         };
     }
     if !spec.live.contains(&status) {
@@ -261,16 +362,24 @@ fn read(spec: &ValidateSpec, resp: ureq::Response) -> Outcome {
         return Outcome::unknown("unexpected_response", Some(status));
     }
     let json: Option<serde_json::Value> = serde_json::from_str(&text).ok();
-    let needs_json = spec.ok.is_some() || !spec.identity.is_empty() || spec.scopes.is_some();
+    let needs_json = spec.ok.is_some()
+        || spec.live_if.is_some()
+        || !spec.identity.is_empty()
+        || spec.scopes.is_some();
     if needs_json && json.is_none() && spec.identity_xml.is_empty() {
         return Outcome::unknown("unexpected_response", Some(status));
     }
     if let (Some(ok), Some(json)) = (&spec.ok, &json) {
         if json.pointer(ok) != Some(&serde_json::Value::Bool(true)) {
-            return Outcome {
-                live: Liveness::Invalid,
-                http_status: Some(status),
-            };
+            return Outcome::invalid(status);
+        }
+    }
+    if let Some(live_if) = &spec.live_if {
+        // Another value (a disabled or expired token) is not usable; no value at all is not an answer.
+        match json.as_ref().and_then(|j| j.pointer(&live_if.pointer)) {
+            Some(serde_json::Value::String(s)) if *s == live_if.equals => {}
+            Some(_) => return Outcome::invalid(status),
+            None => return Outcome::unknown("unexpected_response", Some(status)),
         }
     }
     let mut parts: Vec<String> = Vec::new();
@@ -297,6 +406,7 @@ fn read(spec: &ValidateSpec, resp: ureq::Response) -> Outcome {
             scopes: scopes.iter().map(|s| printable(s)).collect(),
         },
         http_status: Some(status),
+        retry_after: false,
     }
 }
 
@@ -360,19 +470,74 @@ mod tests {
             "fd00::1",
             "::ffff:127.0.0.1",
             "::ffff:169.254.169.254",
+            // IPv4-compatible, NAT64 and 6to4 forms of internal IPv4 addresses.
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "::169.254.169.254",
+            "64:ff9b::127.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b::10.1.2.3",
+            "2002:7f00:1::",
+            "2002:a9fe:a9fe::1",
+            "2002:c0a8:0101::",
+            "64:ff9b:1::1",
+            // Site-local, benchmarking, IETF protocol assignments, documentation, Teredo.
+            "fec0::1",
+            "feff::1",
+            "198.18.0.1",
+            "198.19.255.254",
+            "192.0.0.8",
+            "192.0.2.1",
+            "198.51.100.1",
+            "203.0.113.1",
+            "2001:db8::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip}");
         }
-        for ip in ["140.82.112.5", "2606:4700::6810:84e5"] {
+        for ip in [
+            "140.82.112.5",
+            "2606:4700::6810:84e5",
+            "198.17.255.255",
+            "198.20.0.1",
+            "192.0.1.1",
+            "::140.82.112.5",
+            "64:ff9b::140.82.112.5",
+            "2002:8c52:7005::1",
+            "2001:4860:4860::8888",
+        ] {
             assert!(is_public(ip.parse().unwrap()), "{ip}");
         }
+        let t = Duration::from_secs(5);
         assert_eq!(
-            resolve("127.0.0.1:443", &[]).unwrap_err().kind(),
+            resolve("127.0.0.1:443", &[], t, system_lookup)
+                .unwrap_err()
+                .kind(),
             io::ErrorKind::PermissionDenied
         );
         assert_eq!(
-            resolve("127.0.0.1:443", &["127.0.0.1".into()]).unwrap(),
+            resolve("127.0.0.1:443", &["127.0.0.1".into()], t, system_lookup).unwrap(),
             vec!["127.0.0.1:443".parse().unwrap()]
+        );
+    }
+
+    #[test]
+    fn name_resolution_has_a_deadline() {
+        fn stuck(_: String) -> io::Result<Vec<SocketAddr>> {
+            std::thread::sleep(Duration::from_secs(3));
+            Ok(vec!["140.82.112.5:443".parse().unwrap()])
+        }
+        fn quick(_: String) -> io::Result<Vec<SocketAddr>> {
+            Ok(vec!["140.82.112.5:443".parse().unwrap()])
+        }
+        let started = std::time::Instant::now();
+        let err =
+            resolve("api.github.com:443", &[], Duration::from_millis(200), stuck).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert_eq!(
+            resolve("api.github.com:443", &[], Duration::from_secs(5), quick).unwrap(),
+            vec!["140.82.112.5:443".parse().unwrap()]
         );
     }
 

@@ -2,10 +2,10 @@
 //!
 //! - [`apply_offline`] (always, no network): checksums and structure ([`offline`]). A value that fails
 //!   its checksum or structure keeps being reported, with confidence lowered to low.
-//! - [`validate`] (only with `--validate`): each distinct credential whose rule has a `validate`
-//!   request is checked once with its provider ([`http`]), with a global concurrency cap, a
-//!   per-provider rate limit, a per-provider stop after a 429, and an optional JSONL audit log that
-//!   never contains a secret.
+//! - [`Validator`] (only with `--validate`, one per run, shared by every repository of a bulk scan):
+//!   each distinct credential whose rule has a `validate` request is checked once with its provider
+//!   ([`http`]), with a global concurrency cap, a per-provider rate limit, a per-provider stop after a
+//!   429 that concerns the provider, and an optional JSONL audit log that never contains a secret.
 
 pub mod http;
 pub mod offline;
@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
@@ -101,8 +101,17 @@ struct Job {
     pairs: Vec<(Option<usize>, Secret)>,
 }
 
-/// A finished job: credential index, outcome, the pair credential that made it live, when.
-type Checked = (usize, Liveness, Option<usize>, OffsetDateTime);
+/// A finished check: the outcome, the pair value that made it live, when.
+#[derive(Clone)]
+struct Done {
+    live: Liveness,
+    paired: Option<Secret>,
+    at: OffsetDateTime,
+}
+
+/// What a check depends on: the credential and the pair candidates next to it (the same key id with
+/// another secret elsewhere is another check).
+type CacheKey = (Fingerprint, Vec<Secret>);
 
 /// A location: path and commit.
 type Place<'a> = (&'a str, Option<&'a str>);
@@ -113,102 +122,311 @@ type Found<'a> = (&'a str, Option<usize>, &'a Secret);
 /// The candidate pairs tried per credential: a file with many keys must not fan out requests.
 const MAX_PAIRS: usize = 3;
 
-/// Checks every credential whose rule has a request in `specs`, once per credential, and copies the
-/// outcome to its findings. `companions` are unreported findings that can complete a pair (a username).
-/// The only error is an audit log that cannot be written.
-pub fn validate(
-    credentials: &mut [Credential],
-    findings: &mut [Finding],
-    companions: &[Finding],
-    specs: &HashMap<String, Arc<ValidateSpec>>,
-    settings: &Settings,
-) -> io::Result<()> {
-    let mut audit = match &settings.audit_log {
-        // Appended to: an audit trail keeps every run.
-        Some(p) => Some(
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(p)
-                .map_err(|e| {
-                    io::Error::new(e.kind(), format!("cannot write {}: {e}", p.display()))
-                })?,
-        ),
-        None => None,
-    };
-    let jobs = plan(credentials, findings, companions, specs);
-    let endpoints: BTreeMap<String, http::Target> = settings
-        .endpoints
-        .iter()
-        .filter_map(|(provider, base)| {
-            let (_, host, _) = crate::rules::validate::split_url(base)?;
-            Some((
-                provider.clone(),
-                http::Target {
-                    base: base.trim_end_matches('/').to_string(),
-                    host: host.to_ascii_lowercase(),
-                    configured: true,
-                },
-            ))
+/// `--validate` for a whole run, shared by every scan of it (a bulk scan's repositories, scanned in
+/// parallel): one HTTP client, one global cap on requests in flight, one per-provider pace and 429
+/// state, one audit log, and one result per credential (a credential found in many repositories is
+/// checked once; a repository asking for one being checked waits for that answer).
+pub struct Validator {
+    specs: HashMap<String, Arc<ValidateSpec>>,
+    concurrency: usize,
+    agent: ureq::Agent,
+    endpoints: BTreeMap<String, http::Target>,
+    slots: Slots,
+    limiter: Limiter,
+    cache: Mutex<HashMap<CacheKey, Arc<OnceLock<Done>>>>,
+    audit: Option<Mutex<std::fs::File>>,
+    /// The first audit write that failed, reported by the next [`Validator::validate`].
+    audit_error: Mutex<Option<io::Error>>,
+}
+
+impl Validator {
+    /// Opens the audit log (appended to: an audit trail keeps every run); failing to is the only error.
+    pub fn new(
+        specs: HashMap<String, Arc<ValidateSpec>>,
+        settings: &Settings,
+    ) -> io::Result<Validator> {
+        let audit = match &settings.audit_log {
+            Some(p) => Some(Mutex::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)
+                    .map_err(|e| {
+                        io::Error::new(e.kind(), format!("cannot write {}: {e}", p.display()))
+                    })?,
+            )),
+            None => None,
+        };
+        let endpoints: BTreeMap<String, http::Target> = settings
+            .endpoints
+            .iter()
+            .filter_map(|(provider, base)| {
+                let (_, host, _) = crate::rules::validate::split_url(base)?;
+                Some((
+                    provider.clone(),
+                    http::Target {
+                        base: base.trim_end_matches('/').to_string(),
+                        host: host.to_ascii_lowercase(),
+                        configured: true,
+                    },
+                ))
+            })
+            .collect();
+        let agent = http::agent(
+            settings.timeout,
+            endpoints.values().map(|t| t.host.clone()).collect(),
+        );
+        let concurrency = settings.concurrency.clamp(1, 64);
+        Ok(Validator {
+            specs,
+            concurrency,
+            agent,
+            endpoints,
+            slots: Slots::new(concurrency),
+            limiter: Limiter::new(settings.min_interval),
+            cache: Mutex::new(HashMap::new()),
+            audit,
+            audit_error: Mutex::new(None),
         })
-        .collect();
-    let agent = http::agent(
-        settings.timeout,
-        endpoints.values().map(|t| t.host.clone()).collect(),
-    );
-    let limiter = Limiter::new(settings.min_interval);
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Checked>> = Mutex::new(Vec::new());
-    let log_lines: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    let workers = settings.concurrency.clamp(1, 64).min(jobs.len());
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(job) = jobs.get(i) else { break };
-                let (live, paired) = run_job(job, &agent, &endpoints, &limiter, &log_lines);
-                results.lock().unwrap_or_else(|e| e.into_inner()).push((
-                    job.credential,
-                    live,
-                    paired,
-                    now(),
-                ));
-            });
-        }
-    });
-    if let Some(file) = &mut audit {
-        let mut lines = log_lines.into_inner().unwrap_or_else(|e| e.into_inner());
-        lines.sort();
-        for l in lines {
-            writeln!(file, "{l}")?;
-        }
-        file.flush()?;
     }
-    // Applied in credential order, not completion order: the same input gives the same report.
-    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    results.sort_by_key(|r| r.0);
-    let mut by_fp: HashMap<Fingerprint, crate::finding::Validity> = HashMap::new();
-    for (index, live, paired, at) in results {
-        let checked_at = Some(rfc3339(at));
-        let c = &mut credentials[index];
-        c.validity.live = live.clone();
-        c.validity.checked_at = checked_at.clone();
-        by_fp.insert(c.fingerprint.clone(), c.validity.clone());
-        // A live pair proves the companion secret live too (same identity).
-        if let (Some(p), Liveness::Live { .. }) = (paired, &live) {
-            let pc = &mut credentials[p];
-            pc.validity.live = live;
-            pc.validity.checked_at = checked_at;
-            by_fp.insert(pc.fingerprint.clone(), pc.validity.clone());
+
+    /// Checks every credential whose rule has a request, once per credential over the whole run, and
+    /// copies the outcome to its findings. `companions` are unreported findings that can complete a
+    /// pair (a username). The only error is an audit log that cannot be written.
+    pub fn validate(
+        &self,
+        credentials: &mut [Credential],
+        findings: &mut [Finding],
+        companions: &[Finding],
+    ) -> io::Result<()> {
+        let jobs = plan(credentials, findings, companions, &self.specs);
+        let next = AtomicUsize::new(0);
+        let results: Mutex<Vec<(usize, Done, Option<usize>)>> = Mutex::new(Vec::new());
+        let workers = self.concurrency.min(jobs.len());
+        std::thread::scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    let key: CacheKey = (
+                        job.fingerprint.clone(),
+                        job.pairs.iter().map(|p| p.1.clone()).collect(),
+                    );
+                    let cell = self
+                        .cache
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .entry(key)
+                        .or_default()
+                        .clone();
+                    // Another repository checking the same credential: wait for its answer.
+                    let done = cell.get_or_init(|| self.run_job(job)).clone();
+                    let paired = done.paired.as_ref().and_then(|secret| {
+                        job.pairs.iter().find(|p| &p.1 == secret).and_then(|p| p.0)
+                    });
+                    results.lock().unwrap_or_else(|e| e.into_inner()).push((
+                        job.credential,
+                        done,
+                        paired,
+                    ));
+                });
+            }
+        });
+        if let Some(e) = self
+            .audit_error
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
+            return Err(e);
+        }
+        // Applied in credential order, not completion order: the same input gives the same report.
+        let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+        results.sort_by_key(|r| r.0);
+        let mut by_fp: HashMap<Fingerprint, crate::finding::Validity> = HashMap::new();
+        for (index, done, paired) in results {
+            let checked_at = Some(rfc3339(done.at));
+            let c = &mut credentials[index];
+            c.validity.live = done.live.clone();
+            c.validity.checked_at = checked_at.clone();
+            by_fp.insert(c.fingerprint.clone(), c.validity.clone());
+            // A live pair proves the companion secret live too (same identity).
+            if let (Some(p), Liveness::Live { .. }) = (paired, &done.live) {
+                let pc = &mut credentials[p];
+                pc.validity.live = done.live;
+                pc.validity.checked_at = checked_at;
+                by_fp.insert(pc.fingerprint.clone(), pc.validity.clone());
+            }
+        }
+        for f in findings {
+            if let Some(v) = by_fp.get(&f.fingerprint) {
+                f.validity.live = v.live.clone();
+                f.validity.checked_at = v.checked_at.clone();
+            }
+        }
+        Ok(())
+    }
+
+    fn run_job(&self, job: &Job) -> Done {
+        let (live, paired) = self.check(job);
+        Done {
+            live,
+            paired,
+            at: now(),
         }
     }
-    for f in findings {
-        if let Some(v) = by_fp.get(&f.fingerprint) {
-            f.validity.live = v.live.clone();
-            f.validity.checked_at = v.checked_at.clone();
+
+    /// Checks one credential (trying its pair candidates in order until one is live). Returns the
+    /// outcome and, when a pair made it live, the pair's value.
+    fn check(&self, job: &Job) -> (Liveness, Option<Secret>) {
+        let provider = job.rule.provider.as_str();
+        let target = match self.endpoints.get(provider) {
+            Some(t) => t.clone(),
+            None if job.spec.requires_endpoint => {
+                let live = Liveness::Unknown {
+                    reason: "endpoint_required",
+                };
+                self.audit(job, None, &live, None);
+                return (live, None);
+            }
+            None => http::Target {
+                base: job.spec.origin.clone(),
+                host: crate::rules::validate::split_url(&job.spec.origin)
+                    .map(|(_, h, _)| h.to_ascii_lowercase())
+                    .unwrap_or_default(),
+                configured: false,
+            },
+        };
+        if job.spec.pair.is_some() && job.pairs.is_empty() {
+            let live = Liveness::Unknown {
+                reason: "missing_pair",
+            };
+            self.audit(job, Some(&target.host), &live, None);
+            return (live, None);
+        }
+        let candidates: Vec<Option<&Secret>> = if job.spec.pair.is_some() {
+            job.pairs.iter().map(|p| Some(&p.1)).collect()
+        } else {
+            vec![None]
+        };
+        // Any live pair wins; a body that proves the key itself invalid settles it; otherwise a
+        // rejection of every candidate is a pair mismatch, and any other unknown (a timeout) is kept.
+        let mut last: Option<Liveness> = None;
+        for pair in candidates {
+            // One request in flight per provider: a 429 is always seen before the next request leaves.
+            let lane = self.limiter.lane(provider);
+            let _turn = lane.lock().unwrap_or_else(|e| e.into_inner());
+            if !self.limiter.wait(provider) {
+                let live = Liveness::Unknown {
+                    reason: "rate_limited",
+                };
+                self.audit(job, Some(&target.host), &live, None);
+                return (live, None);
+            }
+            // Signed with the real clock: `SPRAWL_NOW` is for reports, and AWS refuses a stale date.
+            let amz_date = OffsetDateTime::now_utc()
+                .format(time::macros::format_description!(
+                    "[year][month][day]T[hour][minute][second]Z"
+                ))
+                .unwrap_or_default();
+            let outcome = {
+                let _slot = self.slots.acquire();
+                http::check(
+                    &self.agent,
+                    &job.spec,
+                    &target,
+                    &job.secret,
+                    pair,
+                    &amz_date,
+                )
+            };
+            self.audit(job, Some(&target.host), &outcome.live, outcome.http_status);
+            if outcome.http_status == Some(429) {
+                self.limiter
+                    .too_many(provider, &job.fingerprint, outcome.retry_after);
+            }
+            match outcome.live {
+                Liveness::Live { .. } => return (outcome.live, pair.cloned()),
+                Liveness::Invalid
+                | Liveness::Unknown {
+                    reason: "rate_limited",
+                } => return (outcome.live, None),
+                Liveness::Unknown {
+                    reason: "pair_mismatch",
+                } if last.is_some() => {}
+                other => last = Some(other),
+            }
+        }
+        (
+            last.unwrap_or(Liveness::Unknown {
+                reason: "network_error",
+            }),
+            None,
+        )
+    }
+
+    /// One audit line: time, rule, provider, host, fingerprint, outcome; never the secret. Written as
+    /// the check finishes, in one write of a whole line, so concurrent lines never interleave and a
+    /// crash loses at most the checks in flight.
+    fn audit(&self, job: &Job, host: Option<&str>, live: &Liveness, http_status: Option<u16>) {
+        let Some(file) = &self.audit else { return };
+        let reason = match live {
+            Liveness::Unknown { reason } => Some(*reason),
+            _ => None,
+        };
+        let mut line = serde_json::json!({
+            "time": rfc3339(now()),
+            "rule": job.rule.id,
+            "provider": job.rule.provider,
+            "host": host,
+            "fingerprint": job.fingerprint.0,
+            "outcome": live.status(),
+            "reason": reason,
+            "http_status": http_status,
+        })
+        .to_string();
+        line.push('\n');
+        let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
+        if let Err(e) = file.write_all(line.as_bytes()) {
+            self.audit_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert(e);
         }
     }
-    Ok(())
+}
+
+/// A counting semaphore: requests in flight over the whole run.
+struct Slots {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+struct Slot<'a>(&'a Slots);
+
+impl Slots {
+    fn new(n: usize) -> Slots {
+        Slots {
+            free: Mutex::new(n),
+            freed: Condvar::new(),
+        }
+    }
+
+    fn acquire(&self) -> Slot<'_> {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= 1;
+        Slot(self)
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.0.freed.notify_one();
+    }
 }
 
 /// The jobs: one per credential with a request, with pair candidates from the same locations.
@@ -264,125 +482,18 @@ fn plan(
     jobs
 }
 
-/// Checks one credential (trying its pair candidates in order until one is live). Returns the outcome
-/// and, when a pair made it live, the pair's credential index.
-fn run_job(
-    job: &Job,
-    agent: &ureq::Agent,
-    endpoints: &BTreeMap<String, http::Target>,
-    limiter: &Limiter,
-    log: &Mutex<Vec<String>>,
-) -> (Liveness, Option<usize>) {
-    let provider = job.rule.provider.as_str();
-    let target = match endpoints.get(provider) {
-        Some(t) => t.clone(),
-        None if job.spec.requires_endpoint => {
-            let live = Liveness::Unknown {
-                reason: "endpoint_required",
-            };
-            audit(log, job, None, &live, None);
-            return (live, None);
-        }
-        None => http::Target {
-            base: job.spec.origin.clone(),
-            host: crate::rules::validate::split_url(&job.spec.origin)
-                .map(|(_, h, _)| h.to_ascii_lowercase())
-                .unwrap_or_default(),
-            configured: false,
-        },
-    };
-    if job.spec.pair.is_some() && job.pairs.is_empty() {
-        let live = Liveness::Unknown {
-            reason: "missing_pair",
-        };
-        audit(log, job, Some(&target.host), &live, None);
-        return (live, None);
-    }
-    let candidates: Vec<Option<&(Option<usize>, Secret)>> = if job.spec.pair.is_some() {
-        job.pairs.iter().map(Some).collect()
-    } else {
-        vec![None]
-    };
-    let mut last = Liveness::Unknown {
-        reason: "network_error",
-    };
-    for pair in candidates {
-        // One request in flight per provider: a 429 is always seen before the next request leaves.
-        let lane = limiter.lane(provider);
-        let _turn = lane.lock().unwrap_or_else(|e| e.into_inner());
-        if !limiter.wait(provider) {
-            last = Liveness::Unknown {
-                reason: "rate_limited",
-            };
-            audit(log, job, Some(&target.host), &last, None);
-            break;
-        }
-        let amz_date = now()
-            .format(time::macros::format_description!(
-                "[year][month][day]T[hour][minute][second]Z"
-            ))
-            .unwrap_or_default();
-        let outcome = http::check(
-            agent,
-            &job.spec,
-            &target,
-            &job.secret,
-            pair.map(|p| &p.1),
-            &amz_date,
-        );
-        audit(
-            log,
-            job,
-            Some(&target.host),
-            &outcome.live,
-            outcome.http_status,
-        );
-        if outcome.http_status == Some(429) {
-            limiter.stop(provider);
-        }
-        if matches!(outcome.live, Liveness::Live { .. }) {
-            return (outcome.live, pair.and_then(|p| p.0));
-        }
-        last = outcome.live;
-    }
-    (last, None)
-}
-
-/// One audit line: time, rule, provider, host, fingerprint, outcome. Never the secret.
-fn audit(
-    log: &Mutex<Vec<String>>,
-    job: &Job,
-    host: Option<&str>,
-    live: &Liveness,
-    http_status: Option<u16>,
-) {
-    let reason = match live {
-        Liveness::Unknown { reason } => Some(*reason),
-        _ => None,
-    };
-    let line = serde_json::json!({
-        "time": rfc3339(now()),
-        "rule": job.rule.id,
-        "provider": job.rule.provider,
-        "host": host,
-        "fingerprint": job.fingerprint.0,
-        "outcome": live.status(),
-        "reason": reason,
-        "http_status": http_status,
-    });
-    log.lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(line.to_string());
-}
-
 /// Per-provider pacing: one request in flight per provider, at most one request per `interval` to
-/// each, and none after the provider answered 429 (the rest of its credentials are `rate_limited`
-/// without a request).
+/// each, and none after the provider answered a 429 that concerns the provider rather than one key
+/// (the rest of its credentials are `rate_limited` without a request). A 429 is global when it has
+/// a `Retry-After` header or when a second credential gets one too; a single key's 429 (OpenAI's
+/// `insufficient_quota`) only makes that credential `rate_limited`.
 struct Limiter {
     interval: Duration,
     next: Mutex<HashMap<String, Instant>>,
     stopped: Mutex<HashSet<String>>,
     lanes: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// Provider -> the credentials that got a 429 without `Retry-After`.
+    limited: Mutex<HashMap<String, HashSet<Fingerprint>>>,
 }
 
 impl Limiter {
@@ -392,6 +503,20 @@ impl Limiter {
             next: Mutex::new(HashMap::new()),
             stopped: Mutex::new(HashSet::new()),
             lanes: Mutex::new(HashMap::new()),
+            limited: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// `credential` got a 429 from `provider`: stop the provider if the 429 looks global.
+    fn too_many(&self, provider: &str, credential: &Fingerprint, retry_after: bool) {
+        let global = retry_after || {
+            let mut limited = self.limited.lock().unwrap_or_else(|e| e.into_inner());
+            let who = limited.entry(provider.to_string()).or_default();
+            who.insert(credential.clone());
+            who.len() >= 2
+        };
+        if global {
+            self.stop(provider);
         }
     }
 
