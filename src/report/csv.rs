@@ -6,7 +6,7 @@ use super::RenderOptions;
 use crate::finding::Liveness;
 use crate::scan::ScanResult;
 
-const HEADER: [&str; 19] = [
+const HEADER: [&str; 20] = [
     "rule_id",
     "provider",
     "confidence",
@@ -26,6 +26,7 @@ const HEADER: [&str; 19] = [
     "validity_offline",
     "validity_identity",
     "checked_at",
+    "decoded",
 ];
 
 pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -65,6 +66,7 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             f.validity.offline.map_or("", |o| o.as_str()),
             identity,
             f.validity.checked_at.as_deref().unwrap_or(""),
+            &f.decoded.join("+"),
         ])?;
     }
     w.flush()?;

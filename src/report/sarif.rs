@@ -128,6 +128,9 @@ fn sarif_result(f: &Finding, rule_index: usize, opts: RenderOptions) -> SarifRes
     if let Some(o) = f.validity.offline {
         props.insert("validity_offline".to_string(), json!(o.as_str()));
     }
+    if !f.decoded.is_empty() {
+        props.insert("decoded".to_string(), json!(f.decoded));
+    }
     if let Some(c) = &f.commit {
         props.insert("commit".to_string(), json!(c.id));
         props.insert("author_name".to_string(), json!(c.author_name));

@@ -59,6 +59,25 @@ fn kubernetes_secret_data_is_decoded_at_the_encoded_span() {
         "{}",
         human.stdout
     );
+    // CSV and SARIF say it too.
+    let csv = run_in(sb.path(), &["scan", "--format", "csv", "."]);
+    assert!(csv
+        .stdout
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(",checked_at,decoded"));
+    assert!(
+        csv.stdout.lines().nth(1).unwrap().ends_with(",base64"),
+        "{}",
+        csv.stdout
+    );
+    let sarif = run_in(sb.path(), &["scan", "--format", "sarif", "."]);
+    let v: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    assert_eq!(
+        v["runs"][0]["results"][0]["properties"]["decoded"],
+        serde_json::json!(["base64"])
+    );
 }
 
 #[test]
