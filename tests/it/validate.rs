@@ -1098,7 +1098,8 @@ fn human_and_csv_reports_show_the_outcome() {
     let csv = run("csv");
     let row = csv.stdout.lines().nth(1).unwrap();
     assert!(
-        row.ends_with(&format!(",live,checksum_ok,octocat,{NOW}")),
+        // … validity, offline, identity, checked_at, decoded (empty: found as written).
+        row.ends_with(&format!(",live,checksum_ok,octocat,{NOW},")),
         "{row}"
     );
     // The audit log is appended to: two runs, two lines.
