@@ -260,11 +260,7 @@ fn bulk_without_output_dir_is_one_report_with_the_failure_in_errors() {
         ],
     );
     assert_eq!(out.code, 1, "{}", out.stderr);
-    let got: Vec<(String, String)> = r
-        .findings
-        .iter()
-        .map(|f| (f.repository.clone().unwrap(), f.path.clone()))
-        .collect();
+    let got = repo_paths(&r);
     let p = |n: &str| org.path(n);
     assert_eq!(
         got,
@@ -495,10 +491,7 @@ fn bulk_clones_file_urls_into_mirrors_and_fetches_them_again() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     let r: Report = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(
-        r.findings
-            .iter()
-            .map(|f| (f.repository.clone().unwrap(), f.path.clone()))
-            .collect::<Vec<_>>(),
+        repo_paths(&r),
         vec![
             (org.url("a"), "a.env".into()),
             (org.url("c"), "c.env".into())
@@ -529,10 +522,7 @@ fn bulk_clones_file_urls_into_mirrors_and_fetches_them_again() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     let r: Report = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(
-        r.findings
-            .iter()
-            .map(|f| (f.repository.clone().unwrap(), f.path.clone()))
-            .collect::<Vec<_>>(),
+        repo_paths(&r),
         vec![
             (org.url("a"), "a.env".into()),
             (org.url("a"), "later.env".into()),
@@ -547,13 +537,7 @@ fn bulk_clones_file_urls_into_mirrors_and_fetches_them_again() {
         &["--git", &org.url("c"), "--clone-dir", "cache"],
     );
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert_eq!(
-        r.findings
-            .iter()
-            .map(|f| (f.repository.clone().unwrap(), f.path.clone()))
-            .collect::<Vec<_>>(),
-        vec![(org.url("c"), "c.env".into())]
-    );
+    assert_eq!(repo_paths(&r), vec![(org.url("c"), "c.env".into())]);
     assert_eq!(reports_in(&cache), mirrors);
 }
 
@@ -627,6 +611,14 @@ fn bulk_failed_clone_is_an_error_without_the_urls_credentials() {
     );
     // No half-made mirror is left.
     assert_eq!(reports_in(&org.sb.join("cache")), Vec::<String>::new());
+}
+
+/// (repository, path) of each finding, in report order.
+fn repo_paths(r: &Report) -> Vec<(String, String)> {
+    r.findings
+        .iter()
+        .map(|f| (f.repository.clone().unwrap(), f.path.clone()))
+        .collect()
 }
 
 /// A tiny GitHub API on 127.0.0.1: serves `pages` (path -> (body, Link header)) and records each

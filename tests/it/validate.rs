@@ -1186,41 +1186,9 @@ fn any_live_pair_candidate_wins() {
     assert_eq!(live_secrets, 1, "only the secret that worked is live");
 }
 
-#[test]
-fn cloudflare_token_must_be_active_to_be_live() {
-    for (status, expected) in [
-        ("active", ("live", None)),
-        ("disabled", ("invalid", None)),
-        ("expired", ("invalid", None)),
-    ] {
-        let server = Server::start(move |_| {
-            Reply::new(
-                200,
-                &format!(r#"{{"success":true,"result":{{"id":"tok1","status":"{status}"}}}}"#),
-            )
-        });
-        let sb = Sandbox::new();
-        sb.file(
-            "src/cf.env",
-            format!("{}\n", example("cloudflare.user-api-token")),
-        );
-        sb.file(
-            "sprawl.toml",
-            format!(
-                "[validation.endpoints]\ncloudflare = \"{}\"\n",
-                server.base()
-            ),
-        );
-        let (_, report) = scan_validate(&sb, &[]);
-        let v = validity_of(&report, "cloudflare.user-api-token");
-        assert_eq!(
-            (v.status.as_str(), v.reason.as_deref()),
-            expected,
-            "{status}"
-        );
-    }
-    // No status at all is not an answer.
-    let server = Server::start(|_| Reply::new(200, r#"{"success":true,"result":{"id":"tok1"}}"#));
+/// The validity (status, reason) of a Cloudflare token whose verify endpoint answers 200 with `body`.
+fn cloudflare_outcome(body: String) -> (String, Option<String>) {
+    let server = Server::start(move |_| Reply::new(200, &body));
     let sb = Sandbox::new();
     sb.file(
         "src/cf.env",
@@ -1235,9 +1203,30 @@ fn cloudflare_token_must_be_active_to_be_live() {
     );
     let (_, report) = scan_validate(&sb, &[]);
     let v = validity_of(&report, "cloudflare.user-api-token");
+    (v.status.clone(), v.reason.clone())
+}
+
+#[test]
+fn cloudflare_token_must_be_active_to_be_live() {
+    for (status, expected) in [
+        ("active", "live"),
+        ("disabled", "invalid"),
+        ("expired", "invalid"),
+    ] {
+        let body = format!(r#"{{"success":true,"result":{{"id":"tok1","status":"{status}"}}}}"#);
+        assert_eq!(
+            cloudflare_outcome(body),
+            (expected.to_string(), None),
+            "{status}"
+        );
+    }
+    // No status at all is not an answer.
     assert_eq!(
-        (v.status.as_str(), v.reason.as_deref()),
-        ("unknown", Some("unexpected_response"))
+        cloudflare_outcome(r#"{"success":true,"result":{"id":"tok1"}}"#.to_string()),
+        (
+            "unknown".to_string(),
+            Some("unexpected_response".to_string())
+        )
     );
 }
 
