@@ -77,6 +77,23 @@ ensure_range() {
         die "cannot read the pull request's commits $base..$head (a shallow checkout that could not be deepened). Check out with actions/checkout and 'fetch-depth: 0'."
 }
 
+# The baseline or config to use. On a pull request, the base commit's version: the PR under review must
+# not be able to baseline its own secret or redirect validation endpoints. Prints the path, or nothing
+# when the base has no such file.
+trusted_file() {
+    local rel="$1" base="$2" out="$3"
+    if [[ -z "$base" ]]; then
+        echo "$workspace/$rel"
+        return
+    fi
+    if git -C "$workspace" cat-file -e "$base:$rel" 2>/dev/null; then
+        git -C "$workspace" show "$base:$rel" >"$out"
+        echo "$out"
+    else
+        echo "sprawl: $rel is not on the base branch; not used for this pull request" >&2
+    fi
+}
+
 scan() {
     local bin="${SPRAWL_BIN:?sprawl is not installed: run the install step first}"
     workspace="${GITHUB_WORKSPACE:?}"
@@ -90,6 +107,10 @@ scan() {
         esac
     fi
     local -a target
+    local trusted_base=""
+    case "${GITHUB_EVENT_NAME:-}" in
+        pull_request | pull_request_target) trusted_base="$(event 'e["pull_request"]["base"]["sha"]')" ;;
+    esac
     case "$mode" in
         pull-request)
             local base head commits
@@ -110,8 +131,15 @@ scan() {
         sarif="$out/sprawl.sarif"
         opts+=(--report "sarif=$sarif")
     fi
-    [[ -n "${INPUT_BASELINE:-}" ]] && opts+=(--baseline "$workspace/$INPUT_BASELINE")
-    [[ -n "${INPUT_CONFIG:-}" ]] && opts+=(--config "$workspace/$INPUT_CONFIG")
+    local file
+    if [[ -n "${INPUT_BASELINE:-}" ]]; then
+        file="$(trusted_file "$INPUT_BASELINE" "$trusted_base" "$out/baseline.json")"
+        if [[ -n "$file" ]]; then opts+=(--baseline "$file"); fi
+    fi
+    if [[ -n "${INPUT_CONFIG:-}" ]]; then
+        file="$(trusted_file "$INPUT_CONFIG" "$trusted_base" "$out/sprawl.toml")"
+        if [[ -n "$file" ]]; then opts+=(--config "$file"); fi
+    fi
     [[ "${INPUT_VALIDATE:-false}" == "true" ]] && opts+=(--validate)
     local -a extra=()
     read -r -a extra <<<"${INPUT_ARGS:-}" || true

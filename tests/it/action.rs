@@ -281,3 +281,44 @@ fn a_shallow_checkout_is_deepened_to_the_merge_base() {
         .unwrap();
     assert!(shallow.success(), "the fork point was fetched");
 }
+
+/// A baseline file accepting `secret`, written into `dir` as `name`.
+fn baseline_accepting(dir: &Path, name: &str, secret: &str) {
+    let sb = Sandbox::new();
+    sb.file("t.env", format!("T={secret}\n"));
+    let out = run_in(
+        sb.path(),
+        &[
+            "baseline",
+            "create",
+            "-o",
+            dir.join(name).to_str().unwrap(),
+            ".",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn the_baseline_comes_from_the_base_branch_so_a_pull_request_cannot_accept_its_own_secret() {
+    // The PR adds GH2 and a baseline accepting it: the baseline is not on the base branch, not used.
+    let (repo, base, _) = pull_request(GH2);
+    baseline_accepting(repo.path(), ".sprawl-baseline.json", GH2);
+    let head = repo.commit("accept my token", BOB, 3);
+    let inputs = [("baseline", ".sprawl-baseline.json")];
+    let run = run_action(repo.path(), &event(&base, &head), &inputs);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.outputs["findings"], "1");
+
+    // The same baseline on the base branch is honoured.
+    let repo = Repo::init();
+    repo.write("app/config.py", "X = 1\n");
+    baseline_accepting(repo.path(), ".sprawl-baseline.json", GH2);
+    let base = repo.commit("base with a baseline", ALICE, 1);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("app/new.py", &format!("TOKEN = \"{GH2}\"\n"));
+    let head = repo.commit("feature", BOB, 2);
+    let run = run_action(repo.path(), &event(&base, &head), &inputs);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.outputs["findings"], "0");
+}
