@@ -129,7 +129,7 @@ impl Row {
 #[derive(Debug, Default)]
 pub struct Inventory {
     rows: BTreeMap<String, Row>,
-    /// First-seen and last-seen candidates per fingerprint: (present, epoch, RFC 3339).
+    /// Last-seen candidates per fingerprint, one per report: (present, epoch, RFC 3339).
     last: BTreeMap<String, Vec<(bool, i64, String)>>,
 }
 

@@ -40,18 +40,7 @@ impl Org {
                 repo.write(path, &format!("T={secret}\n"));
             }
             repo.commit(&format!("{name}: initial"), ALICE, 1);
-            let bare = sb.join(&format!("repos/{name}.git"));
-            std::fs::create_dir_all(bare.parent().unwrap()).unwrap();
-            git_in(
-                sb.path(),
-                &[
-                    "clone",
-                    "-q",
-                    "--bare",
-                    repo.path().to_str().unwrap(),
-                    bare.to_str().unwrap(),
-                ],
-            );
+            repo.bare_clone(&sb.join(&format!("repos/{name}.git")));
             work.push(repo);
         }
         Org { sb, work }

@@ -44,6 +44,22 @@ impl Repo {
         self.git(&["rev-parse", "HEAD"])
     }
 
+    /// A bare clone of this repository at `dest` (a stand-in for a hosted repository); returns `dest`.
+    pub fn bare_clone(&self, dest: &Path) -> std::path::PathBuf {
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        git_in(
+            self.path(),
+            &[
+                "clone",
+                "-q",
+                "--bare",
+                self.path().to_str().unwrap(),
+                dest.to_str().unwrap(),
+            ],
+        );
+        dest.to_path_buf()
+    }
+
     /// Runs `git ARGS` as `who` at `day` (2024-01-DD 12:00 UTC), without signing; asserts success.
     pub fn git_as(&self, who: (&str, &str), day: u32, args: &[&str]) {
         let date = format!("2024-01-{day:02}T12:00:00+00:00");
