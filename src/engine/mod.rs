@@ -91,6 +91,54 @@ struct CompiledRule {
     rule: Rule,
     /// (regex, index of the `secret` group); `None` if the pattern does not compile.
     compiled: OnceLock<Option<(Regex, usize)>>,
+    /// Most line breaks a match can span ([`max_newlines`]).
+    newlines: OnceLock<Option<usize>>,
+}
+
+impl CompiledRule {
+    fn newlines(&self) -> Option<usize> {
+        *self
+            .newlines
+            .get_or_init(|| max_newlines(&self.rule.pattern))
+    }
+}
+
+/// The most `\n` bytes any match of `pattern` can contain, or `None` when unbounded (or the pattern does
+/// not parse). A match holds one of its rule's keywords (the prefilter contract), so a match of a rule
+/// with `Some(k)` lies within `k` lines either side of the keyword's line: the regex need not look
+/// further, however dense the keywords are.
+fn max_newlines(pattern: &str) -> Option<usize> {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn walk(h: &Hir) -> Option<usize> {
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => Some(0),
+            HirKind::Literal(l) => Some(memchr::memchr_iter(b'\n', &l.0).count()),
+            HirKind::Class(Class::Bytes(c)) => Some(
+                c.ranges()
+                    .iter()
+                    .any(|r| (r.start()..=r.end()).contains(&b'\n')) as usize,
+            ),
+            HirKind::Class(Class::Unicode(c)) => Some(
+                c.ranges()
+                    .iter()
+                    .any(|r| (r.start()..=r.end()).contains(&'\n')) as usize,
+            ),
+            HirKind::Repetition(r) => match walk(&r.sub)? {
+                0 => Some(0),
+                n => n.checked_mul(r.max? as usize),
+            },
+            HirKind::Capture(c) => walk(&c.sub),
+            HirKind::Concat(v) => v.iter().try_fold(0usize, |a, h| a.checked_add(walk(h)?)),
+            HirKind::Alternation(v) => v.iter().try_fold(0usize, |a, h| Some(a.max(walk(h)?))),
+        }
+    }
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    walk(&hir)
 }
 
 /// Immutable, thread-shared detector set.
@@ -166,6 +214,7 @@ impl Engine {
             .map(|rule| CompiledRule {
                 rule,
                 compiled: OnceLock::new(),
+                newlines: OnceLock::new(),
             })
             .collect();
         Engine {
@@ -284,11 +333,14 @@ impl Engine {
         } = scratch;
         self.prefilter.for_each_hit(hay, |hit| {
             let r = hit.rule as usize;
-            let start = hit.start.saturating_sub(WINDOW_BEFORE);
-            let end = hit
-                .end
-                .saturating_add(self.rules[r].rule.window)
-                .min(hay.len());
+            let rule = &self.rules[r];
+            let mut start = hit.start.saturating_sub(WINDOW_BEFORE);
+            let mut end = hit.end.saturating_add(rule.rule.window).min(hay.len());
+            if let Some(k) = rule.newlines() {
+                let (line_start, line_end) = lines_around(hay, hit.start, hit.end, k);
+                start = start.max(line_start);
+                end = end.min(line_end);
+            }
             let w = &mut windows[r];
             match w.last_mut() {
                 Some(last) if start <= last.1 => {
@@ -466,6 +518,24 @@ impl Engine {
     }
 }
 
+/// The span of the `k` lines before the line of `start`, that line, the line of `end` and the `k` lines
+/// after it: from a line start to a line's `\n` (exclusive) or the end of `hay`.
+fn lines_around(hay: &[u8], start: usize, end: usize, k: usize) -> (usize, usize) {
+    let line_start = |p: usize| memchr::memrchr(b'\n', &hay[..p]).map_or(0, |i| i + 1);
+    let line_end = |p: usize| memchr::memchr(b'\n', &hay[p..]).map_or(hay.len(), |i| p + i);
+    let mut from = line_start(start);
+    let mut to = line_end(end);
+    for _ in 0..k {
+        if from > 0 {
+            from = line_start(from - 1);
+        }
+        if to < hay.len() {
+            to = line_end(to + 1);
+        }
+    }
+    (from, to)
+}
+
 /// Moves a window's end past the rest of its line (or token, on very long lines), so a regex never sees
 /// a token cut in half at the slice end.
 fn extend_window_end(hay: &[u8], end: usize) -> usize {
@@ -590,6 +660,65 @@ confidence = "low"
         out.iter()
             .map(|m| (m.secret.expose_lossy(), m.line, m.column, m.end_column))
             .collect()
+    }
+
+    #[test]
+    fn newline_bound_of_patterns() {
+        assert_eq!(max_newlines(r"ghp_[A-Za-z0-9]{36}"), Some(0));
+        assert_eq!(
+            max_newlines(r"(?m)key[ \t]*\r?\n[ \t]*value=(?P<secret>\w+)$"),
+            Some(1)
+        );
+        assert_eq!(max_newlines(r"a(?:\n|b){0,3}c\nd"), Some(4));
+        assert_eq!(max_newlines(r"-----BEGIN[\s\S]*?END"), None);
+        assert_eq!(max_newlines(r"(?s)token.{0,5}"), Some(5));
+        assert_eq!(max_newlines(r"(unclosed"), None);
+    }
+
+    #[test]
+    fn lines_around_a_hit() {
+        let hay = b"one\ntwo key two\nthree\nfour";
+        let (s, e) = (8, 11); // "key"
+        assert_eq!(&hay[s..e], b"key");
+        let span = |k| {
+            let (a, b) = lines_around(hay, s, e, k);
+            std::str::from_utf8(&hay[a..b]).unwrap().to_string()
+        };
+        assert_eq!(span(0), "two key two");
+        assert_eq!(span(1), "one\ntwo key two\nthree");
+        assert_eq!(span(5), "one\ntwo key two\nthree\nfour");
+    }
+
+    /// Keywords on every line of a long text: a single-line rule still finds the one match, and the lines
+    /// around each keyword (not a kilobyte either side) are all the regex reads.
+    #[test]
+    fn dense_keywords_single_line_rule() {
+        let e = engine(
+            r#"
+            [[rules]]
+            id = "t.kv"
+            name = "kv"
+            keywords = ["kvx"]
+            pattern = '''kvx=(?P<secret>[A-Z0-9]{12})'''
+            confidence = "high"
+            "#,
+        );
+        let mut hay = "kvx none here\nplain filler line\n".repeat(250);
+        hay.push_str("x kvx=AB12CD34EF56 y\n");
+        hay.push_str(&"plain filler line\nkvx none\n".repeat(250));
+        assert_eq!(
+            scan(&e, hay.as_bytes()),
+            vec![("AB12CD34EF56".to_string(), 501, 7, 19)]
+        );
+        let mut scratch = e.scratch();
+        e.collect_windows(hay.as_bytes(), &mut scratch);
+        let covered: usize = scratch.windows[0].iter().map(|(a, b)| b - a).sum();
+        let keyword_lines: usize = hay
+            .lines()
+            .filter(|l| l.contains("kvx"))
+            .map(str::len)
+            .sum();
+        assert_eq!(covered, keyword_lines);
     }
 
     #[test]
