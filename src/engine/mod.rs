@@ -337,9 +337,7 @@ impl Engine {
             let mut start = hit.start.saturating_sub(WINDOW_BEFORE);
             let mut end = hit.end.saturating_add(rule.rule.window).min(hay.len());
             if let Some(k) = rule.newlines() {
-                let (line_start, line_end) = lines_around(hay, hit.start, hit.end, k);
-                start = start.max(line_start);
-                end = end.min(line_end);
+                (start, end) = lines_around(hay, start..end, hit.start, hit.end, k);
             }
             let w = &mut windows[r];
             match w.last_mut() {
@@ -519,21 +517,36 @@ impl Engine {
 }
 
 /// The span of the `k` lines before the line of `start`, that line, the line of `end` and the `k` lines
-/// after it: from a line start to a line's `\n` (exclusive) or the end of `hay`.
-fn lines_around(hay: &[u8], start: usize, end: usize, k: usize) -> (usize, usize) {
-    let line_start = |p: usize| memchr::memrchr(b'\n', &hay[..p]).map_or(0, |i| i + 1);
-    let line_end = |p: usize| memchr::memchr(b'\n', &hay[p..]).map_or(hay.len(), |i| p + i);
-    let mut from = line_start(start);
-    let mut to = line_end(end);
+/// after it (from a line start to a line's `\n`, exclusive), clipped to `within`. Only `within` is read, so
+/// a hit on a long minified line costs its window, not the line.
+fn lines_around(
+    hay: &[u8],
+    within: std::ops::Range<usize>,
+    start: usize,
+    end: usize,
+    k: usize,
+) -> (usize, usize) {
+    let mut from = line_start(hay, within.start, start);
+    let mut to = line_end(hay, end, within.end);
     for _ in 0..k {
-        if from > 0 {
-            from = line_start(from - 1);
+        if from > within.start {
+            from = line_start(hay, within.start, from - 1);
         }
-        if to < hay.len() {
-            to = line_end(to + 1);
+        if to < within.end {
+            to = line_end(hay, to + 1, within.end);
         }
     }
     (from, to)
+}
+
+/// Start of the line holding `p`, or `floor` if the line starts before it.
+fn line_start(hay: &[u8], floor: usize, p: usize) -> usize {
+    memchr::memrchr(b'\n', &hay[floor..p]).map_or(floor, |i| floor + i + 1)
+}
+
+/// End (the `\n`, exclusive) of the line holding `p`, or `ceil` if the line ends after it.
+fn line_end(hay: &[u8], p: usize, ceil: usize) -> usize {
+    memchr::memchr(b'\n', &hay[p..ceil]).map_or(ceil, |i| p + i)
 }
 
 /// Moves a window's end past the rest of its line (or token, on very long lines), so a regex never sees
@@ -566,8 +579,8 @@ impl AllowMarker {
                 return present;
             }
         }
-        let line_start = memchr::memrchr(b'\n', &hay[..start]).map_or(0, |i| i + 1);
-        let line_end = memchr::memchr(b'\n', &hay[end..]).map_or(hay.len(), |i| end + i);
+        let line_start = line_start(hay, 0, start);
+        let line_end = line_end(hay, end, hay.len());
         let present = memchr::memmem::find(&hay[line_start..line_end], INLINE_ALLOW).is_some();
         self.last = Some((line_start, line_end, present));
         present
@@ -680,13 +693,16 @@ confidence = "low"
         let hay = b"one\ntwo key two\nthree\nfour";
         let (s, e) = (8, 11); // "key"
         assert_eq!(&hay[s..e], b"key");
-        let span = |k| {
-            let (a, b) = lines_around(hay, s, e, k);
+        let span = |within: std::ops::Range<usize>, k| {
+            let (a, b) = lines_around(hay, within, s, e, k);
             std::str::from_utf8(&hay[a..b]).unwrap().to_string()
         };
-        assert_eq!(span(0), "two key two");
-        assert_eq!(span(1), "one\ntwo key two\nthree");
-        assert_eq!(span(5), "one\ntwo key two\nthree\nfour");
+        assert_eq!(span(0..hay.len(), 0), "two key two");
+        assert_eq!(span(0..hay.len(), 1), "one\ntwo key two\nthree");
+        assert_eq!(span(0..hay.len(), 5), "one\ntwo key two\nthree\nfour");
+        // Clipped to the byte window: never reads (or returns) beyond it.
+        assert_eq!(span(6..18, 0), "o key two");
+        assert_eq!(span(6..18, 1), "o key two\nth");
     }
 
     /// Keywords on every line of a long text: a single-line rule still finds the one match, and the lines
