@@ -16,7 +16,8 @@ install() {
         echo "sprawl: using $SPRAWL_BIN ($("$SPRAWL_BIN" --version))"
         return
     fi
-    if command -v sprawl >/dev/null && [[ "$(sprawl --version)" == "sprawl $version" ]]; then
+    # `sprawl --version` prints "sprawl VERSION (commit HASH)".
+    if command -v sprawl >/dev/null && [[ "$(sprawl --version) " == "sprawl $version "* ]]; then
         echo "SPRAWL_BIN=$(command -v sprawl)" >>"$GITHUB_ENV"
         return
     fi

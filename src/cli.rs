@@ -13,7 +13,7 @@ use sprawl::report::inventory::InventoryFormat;
 #[derive(Parser, Debug)]
 #[command(
     name = "sprawl",
-    version,
+    version = env!("SPRAWL_LONG_VERSION"),
     about = "Find leaked machine credentials: where they are, who owns them, how far they spread"
 )]
 pub struct Cli {

@@ -16,6 +16,7 @@ mod inputs;
 mod inventory;
 mod mock;
 mod owners;
+mod release;
 mod report;
 mod rules;
 mod sarif;
