@@ -1,5 +1,7 @@
-//! What a release ships besides the scanner: `--version` with the commit, the licences and changelog.
+//! What a release ships besides the scanner: `--version` with the commit, shell completions and man pages
+//! generated from the clap definitions, the licences and changelog.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
@@ -55,4 +57,120 @@ fn licences_and_changelog_match_the_manifest() {
         first,
         format!("## {} — first release", env!("CARGO_PKG_VERSION"))
     );
+}
+
+#[test]
+fn bash_completion_loads_in_bash_and_completes_scan_options() {
+    let sb = Sandbox::new();
+    let run = run_in(sb.path(), &["completions", "bash"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    sb.file("sprawl.bash", &run.stdout);
+    // As bash does on TAB after `sprawl scan --fo`: COMP_* set, the registered function called.
+    let script = r#"set -u
+source ./sprawl.bash
+complete -p sprawl
+COMP_LINE="sprawl scan --fo"; COMP_POINT=${#COMP_LINE}
+COMP_WORDS=(sprawl scan --fo); COMP_CWORD=2
+_sprawl sprawl --fo scan
+printf '[%s]\n' "${COMPREPLY[@]}"
+COMP_LINE="sprawl comp"; COMP_POINT=${#COMP_LINE}
+COMP_WORDS=(sprawl comp); COMP_CWORD=1
+_sprawl sprawl comp sprawl
+printf '[%s]\n' "${COMPREPLY[@]}"
+"#;
+    let out = Command::new("bash")
+        .args(["--noprofile", "--norc", "-c", script])
+        .current_dir(sb.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "",
+        "the script loads cleanly"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "complete -o bashdefault -o default -o nosort -F _sprawl sprawl\n[--format]\n[completions]\n"
+    );
+}
+
+#[test]
+fn completions_for_zsh_fish_and_powershell_come_from_the_same_definitions() {
+    let sb = Sandbox::new();
+    for (shell, marker) in [
+        ("zsh", "#compdef sprawl\n"),
+        (
+            "fish",
+            "complete -c sprawl -n \"__fish_sprawl_using_subcommand scan\" -l format",
+        ),
+        (
+            "powershell",
+            "Register-ArgumentCompleter -Native -CommandName 'sprawl'",
+        ),
+        ("elvish", "set edit:completion:arg-completer[sprawl]"),
+    ] {
+        let run = run_in(sb.path(), &["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        assert!(run.stdout.contains(marker), "{shell}: {}", run.stdout);
+        assert!(run.stdout.contains("--validate"), "{shell}");
+    }
+    let run = run_in(sb.path(), &["completions", "tcsh"]);
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn the_man_page_is_generated_from_the_clap_definitions() {
+    let sb = Sandbox::new();
+    let run = run_in(sb.path(), &["man"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let version = env!("CARGO_PKG_VERSION");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines.contains(
+            &format!(
+                ".TH sprawl 1  \"sprawl {version} (commit {})\" ",
+                &git_head()[..12]
+            )
+            .as_str()
+        ),
+        "{}",
+        run.stdout
+    );
+    let name = lines.iter().position(|l| *l == ".SH NAME").unwrap();
+    assert_eq!(
+        lines[name + 1],
+        "sprawl \\- Find leaked machine credentials: where they are, who owns them, how far they spread"
+    );
+    assert!(lines.contains(&"sprawl\\-scan(1)"), "subcommands listed");
+
+    let run = run_in(sb.path(), &["man", "--dir", "man"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pages: BTreeSet<String> = std::fs::read_dir(sb.join("man"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let expected: BTreeSet<String> = [
+        "sprawl",
+        "sprawl-scan",
+        "sprawl-rules",
+        "sprawl-rules-list",
+        "sprawl-rules-check",
+        "sprawl-inventory",
+        "sprawl-github-org",
+        "sprawl-hook",
+        "sprawl-hook-install",
+        "sprawl-hook-uninstall",
+        "sprawl-baseline",
+        "sprawl-baseline-create",
+        "sprawl-baseline-prune",
+        "sprawl-completions",
+        "sprawl-man",
+    ]
+    .iter()
+    .map(|p| format!("{p}.1"))
+    .collect();
+    assert_eq!(pages, expected);
+    let scan = std::fs::read_to_string(sb.join("man/sprawl-scan.1")).unwrap();
+    assert!(scan.contains(".TH sprawl-scan 1"), "{scan}");
+    assert!(scan.contains("\\-\\-format"), "{scan}");
 }
