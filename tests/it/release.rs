@@ -1,5 +1,5 @@
 //! What a release ships besides the scanner: `--version` with the commit, shell completions and man pages
-//! generated from the clap definitions, the licences and changelog.
+//! generated from the clap definitions, the crate package's file list, the licences and changelog.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -173,4 +173,58 @@ fn the_man_page_is_generated_from_the_clap_definitions() {
     let scan = std::fs::read_to_string(sb.join("man/sprawl-scan.1")).unwrap();
     assert!(scan.contains(".TH sprawl-scan 1"), "{scan}");
     assert!(scan.contains("\\-\\-format"), "{scan}");
+}
+
+/// Every file under `dir`, relative to the repository root, `/`-separated.
+fn files_under(dir: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root().join(dir)];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(root()).unwrap();
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_crate_package_holds_sources_rules_build_inputs_and_licences_and_nothing_else() {
+    let out = Command::new(env!("CARGO"))
+        .args(["package", "--list", "--locked", "--allow-dirty"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed: BTreeSet<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    let mut expected: BTreeSet<String> = [
+        ".cargo_vcs_info.json",
+        "CHANGELOG.md",
+        "Cargo.lock",
+        "Cargo.toml",
+        "Cargo.toml.orig",
+        "LICENSE-APACHE",
+        "LICENSE-MIT",
+        "README.md",
+        "build.rs",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    expected.extend(files_under("src"));
+    expected.extend(files_under("rules"));
+    assert_eq!(listed, expected);
 }
