@@ -1,5 +1,6 @@
 //! What a release ships besides the scanner: `--version` with the commit, shell completions and man pages
-//! generated from the clap definitions, the crate package's file list, the licences and changelog.
+//! generated from the clap definitions, the crate package's file list, the licences and changelog, and
+//! the container image definition.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -227,4 +228,30 @@ fn the_crate_package_holds_sources_rules_build_inputs_and_licences_and_nothing_e
     expected.extend(files_under("src"));
     expected.extend(files_under("rules"));
     assert_eq!(listed, expected);
+}
+
+#[test]
+fn the_container_image_is_a_static_binary_on_a_minimal_base_with_git_as_a_non_root_user() {
+    let dockerfile = read("Dockerfile");
+    let stages: Vec<&str> = dockerfile
+        .lines()
+        .filter(|l| l.starts_with("FROM "))
+        .collect();
+    assert_eq!(stages, ["FROM rust:1-alpine AS build", "FROM alpine:3"]);
+    let runtime = &dockerfile[dockerfile.find("FROM alpine:3").unwrap()..];
+    assert!(dockerfile.contains("RUSTFLAGS=\"-C target-feature=+crt-static\""));
+    assert!(runtime.contains("apk add --no-cache git ca-certificates"));
+    assert!(runtime.contains("COPY --from=build /usr/local/bin/sprawl /usr/local/bin/sprawl"));
+    let users: Vec<&str> = runtime.lines().filter(|l| l.starts_with("USER ")).collect();
+    assert_eq!(users, ["USER 10001:10001"]);
+    assert!(runtime
+        .trim_end()
+        .ends_with("ENTRYPOINT [\"sprawl\"]\nCMD [\"scan\", \".\"]"));
+    // The README's build command is the Dockerfile's.
+    let build =
+        "docker build --build-arg SPRAWL_BUILD_COMMIT=\"$(git rev-parse HEAD)\" -t sprawl .";
+    assert!(dockerfile.contains(build));
+    assert!(read("README.md").contains(build));
+    let ignore = read(".dockerignore");
+    assert!(ignore.lines().any(|l| l == "target/") && ignore.lines().any(|l| l == ".git"));
 }
