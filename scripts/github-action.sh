@@ -113,8 +113,9 @@ ensure_range() {
         fi
         git -C "$workspace" fetch --no-tags --quiet --deepen=$((50 * i)) origin "$head" "$base" 2>/dev/null || break
     done
-    have_commit "$base" && have_commit "$head" && git -C "$workspace" merge-base "$base" "$head" >/dev/null 2>&1 ||
+    if ! { have_commit "$base" && have_commit "$head" && git -C "$workspace" merge-base "$base" "$head" >/dev/null 2>&1; }; then
         die "cannot read the pull request's commits $base..$head (a shallow checkout that could not be deepened). Check out with actions/checkout and 'fetch-depth: 0'."
+    fi
 }
 
 # The baseline or config to use. On a pull request, the base commit's version: the PR under review must
@@ -210,6 +211,7 @@ print(len(r["findings"]), len(r["credentials"]), live)' "$out/sprawl.json")"
                 echo
                 "$bin" inventory --from "$out/sprawl.json" --format markdown 2>/dev/null
                 echo
+                # shellcheck disable=SC2016 # the backticks are Markdown, not a command substitution
                 echo 'A false positive? Add `sprawl:allow` in a comment on its line, or accept it in a baseline.'
             fi
         } >>"$GITHUB_STEP_SUMMARY"

@@ -14,6 +14,7 @@ mod git;
 mod hooks;
 mod inputs;
 mod inventory;
+mod lint;
 mod mock;
 mod owners;
 mod release;
