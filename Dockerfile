@@ -5,15 +5,18 @@
 # repositories, bulk clones) and CA certificates (--validate), running as an unprivileged user.
 
 FROM rust:1-alpine AS build
-RUN apk add --no-cache musl-dev
+RUN apk add --no-cache musl-dev gcc
 WORKDIR /build
 COPY . .
 # .dockerignore keeps .git out of the context: the commit for `sprawl --version` comes in as an argument.
 ARG SPRAWL_BUILD_COMMIT=""
 ENV SPRAWL_BUILD_COMMIT=${SPRAWL_BUILD_COMMIT} \
     RUSTFLAGS="-C target-feature=+crt-static"
-RUN cargo build --release --locked \
-    && cp target/release/sprawl /usr/local/bin/sprawl \
+# An explicit --target (the image's own musl host) keeps RUSTFLAGS off build scripts and proc-macros,
+# which cannot be linked statically.
+RUN target="$(rustc -vV | sed -n 's/^host: //p')" \
+    && cargo build --release --locked --target "$target" \
+    && cp "target/$target/release/sprawl" /usr/local/bin/sprawl \
     && sprawl --version
 
 FROM alpine:3

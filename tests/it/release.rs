@@ -197,7 +197,13 @@ fn files_under(dir: &str) -> Vec<String> {
 #[test]
 fn the_crate_package_holds_sources_rules_build_inputs_and_licences_and_nothing_else() {
     let out = Command::new(env!("CARGO"))
-        .args(["package", "--list", "--locked", "--allow-dirty"])
+        .args([
+            "package",
+            "--list",
+            "--locked",
+            "--offline",
+            "--allow-dirty",
+        ])
         .current_dir(root())
         .output()
         .unwrap();
