@@ -1,7 +1,8 @@
 //! Embeds the built-in rules: every `rules/*.toml` file verbatim (for `rules check`, tests and examples),
 //! and the fields a scan needs as static Rust data, so start-up parses no TOML (the pre-commit hook pays
 //! start-up on every commit). Rule *validation* happens in the library and its tests, not here.
-use std::{env, fmt::Write as _, fs, path::Path};
+//! Also stamps the commit the binary is built from into `SPRAWL_LONG_VERSION` (for `--version`).
+use std::{env, fmt::Write as _, fs, path::Path, process::Command};
 
 #[derive(serde::Deserialize)]
 struct File {
@@ -26,9 +27,61 @@ struct Rule {
     companion: bool,
 }
 
+/// The commit being built: `SPRAWL_BUILD_COMMIT` (a container build without `.git`), else the one cargo
+/// recorded when it packaged the crate (`.cargo_vcs_info.json`), else `git rev-parse HEAD` when the crate
+/// is the root of its own checkout (never an enclosing repository's commit).
+fn build_commit(manifest: &Path) -> Option<String> {
+    println!("cargo:rerun-if-env-changed=SPRAWL_BUILD_COMMIT");
+    let hex = |s: &str| {
+        let s = s.trim();
+        (s.len() >= 12 && s.bytes().all(|b| b.is_ascii_hexdigit())).then(|| s.to_string())
+    };
+    if let Ok(c) = env::var("SPRAWL_BUILD_COMMIT") {
+        return hex(&c);
+    }
+    if let Ok(text) = fs::read_to_string(manifest.join(".cargo_vcs_info.json")) {
+        let sha = text.split("\"sha1\"").nth(1)?.split('"').nth(1)?;
+        return hex(sha);
+    }
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(manifest)
+            .args(args)
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    if fs::canonicalize(&top).ok()? != fs::canonicalize(manifest).ok()? {
+        return None;
+    }
+    // Rebuild when HEAD moves: HEAD itself, the branch it points to, and packed refs (only files that
+    // exist: cargo reruns the script on every build for a missing one).
+    let mut watch = vec!["HEAD".to_string(), "packed-refs".to_string()];
+    watch.extend(git(&["symbolic-ref", "-q", "HEAD"]));
+    for path in watch {
+        if let Some(p) = git(&["rev-parse", "--git-path", &path]) {
+            let p = manifest.join(p);
+            if p.exists() {
+                println!("cargo:rerun-if-changed={}", p.display());
+            }
+        }
+    }
+    hex(&git(&["rev-parse", "HEAD"])?)
+}
+
 fn main() {
+    let manifest = env::var("CARGO_MANIFEST_DIR").unwrap();
+    let version = env::var("CARGO_PKG_VERSION").unwrap();
+    let commit = build_commit(Path::new(&manifest))
+        .map(|c| c[..12].to_string())
+        .unwrap_or_else(|| "unknown".into());
+    println!("cargo:rustc-env=SPRAWL_LONG_VERSION={version} (commit {commit})");
     println!("cargo:rerun-if-changed=rules");
-    let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("rules");
+    let dir = Path::new(&manifest).join("rules");
     let mut files: Vec<_> = fs::read_dir(&dir)
         .expect("rules/ directory")
         .map(|e| e.expect("rules/ entry").path())

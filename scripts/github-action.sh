@@ -9,6 +9,61 @@ die() {
     exit 2
 }
 
+# The release target of this runner, as .github/workflows/release.yml names its archives; empty when
+# no release binary exists for it.
+release_target() {
+    case "$(uname -s)-$(uname -m)" in
+        Linux-x86_64) echo x86_64-unknown-linux-musl ;;
+        Linux-aarch64 | Linux-arm64) echo aarch64-unknown-linux-musl ;;
+        Darwin-arm64) echo aarch64-apple-darwin ;;
+    esac
+}
+
+sha256() {
+    if command -v sha256sum >/dev/null; then sha256sum "$1"; else shasum -a 256 "$1"; fi | cut -d' ' -f1
+}
+
+# Downloads URL to FILE; prints the HTTP status (000 when the server could not be reached).
+download() {
+    curl -sSL --retry 2 -o "$2" -w '%{http_code}' "$1" 2>/dev/null || true
+}
+
+# Installs the release archive for this runner into $root/bin: 0 when installed, 1 when there is no
+# release to install (the caller builds from source). A checksum that does not match stops the step:
+# a tampered or corrupt download is never run, and is not papered over by a build.
+install_release() {
+    local version="$1" root="$2" target
+    target="$(release_target)"
+    if [[ -z "$target" ]]; then
+        echo "sprawl: no release binary for $(uname -s)-$(uname -m)"
+        return 1
+    fi
+    local name="sprawl-$version-$target"
+    # SPRAWL_TEST_RELEASES_URL is set by tests only (a server on 127.0.0.1).
+    local base="${SPRAWL_TEST_RELEASES_URL:-https://github.com/${GITHUB_ACTION_REPOSITORY:-sprawl-dev/sprawl}/releases/download}"
+    local url="$base/v$version/$name.tar.gz"
+    local dl="$root/download"
+    rm -rf "$dl" && mkdir -p "$dl" "$root/bin"
+    local status
+    status="$(download "$url" "$dl/$name.tar.gz")"
+    if [[ "$status" != 200 ]]; then
+        echo "sprawl: no release archive at $url (HTTP $status)"
+        return 1
+    fi
+    status="$(download "$url.sha256" "$dl/$name.tar.gz.sha256")"
+    [[ "$status" == 200 ]] || die "the release archive $name.tar.gz has no checksum file (HTTP $status for $url.sha256); refusing to install it unverified"
+    local expected actual
+    expected="$(cut -d' ' -f1 "$dl/$name.tar.gz.sha256")"
+    actual="$(sha256 "$dl/$name.tar.gz")"
+    [[ "$expected" == "$actual" ]] || die "checksum mismatch for $name.tar.gz: the release publishes sha256 $expected, the download has $actual; not installing it"
+    tar -xzf "$dl/$name.tar.gz" -C "$dl"
+    [[ -f "$dl/$name/sprawl" ]] || die "$name.tar.gz does not hold $name/sprawl"
+    mv "$dl/$name/sprawl" "$root/bin/sprawl"
+    chmod +x "$root/bin/sprawl"
+    rm -rf "$dl"
+    echo "sprawl: installed $version ($target) from the release, sha256 $actual"
+}
+
 install() {
     local version="${SPRAWL_VERSION:?}"
     # A binary provided by the workflow (a container image, a self-hosted runner, tests).
@@ -16,35 +71,20 @@ install() {
         echo "sprawl: using $SPRAWL_BIN ($("$SPRAWL_BIN" --version))"
         return
     fi
-    if command -v sprawl >/dev/null && [[ "$(sprawl --version)" == "sprawl $version" ]]; then
+    # `sprawl --version` prints "sprawl VERSION (commit HASH)".
+    if command -v sprawl >/dev/null && [[ "$(sprawl --version) " == "sprawl $version "* ]]; then
+        echo "sprawl: using $(command -v sprawl) ($(sprawl --version))"
         echo "SPRAWL_BIN=$(command -v sprawl)" >>"$GITHUB_ENV"
         return
     fi
     local root="${RUNNER_TEMP:-/tmp}/sprawl-$version"
     local bin="$root/bin/sprawl"
-    if [[ ! -x "$bin" ]]; then
-        # A release binary for this platform, checked against its published SHA-256.
-        local target=""
-        case "$(uname -s)-$(uname -m)" in
-            Linux-x86_64) target=x86_64-unknown-linux-gnu ;;
-            Linux-aarch64) target=aarch64-unknown-linux-gnu ;;
-            Darwin-arm64) target=aarch64-apple-darwin ;;
-        esac
-        local repo="${GITHUB_ACTION_REPOSITORY:-}"
-        if [[ -n "$target" && -n "$repo" ]]; then
-            local base="https://github.com/$repo/releases/download/v$version/sprawl-$version-$target.tar.gz"
-            mkdir -p "$root/bin"
-            if curl -fsSL -o "$root/sprawl.tar.gz" "$base" && curl -fsSL -o "$root/sprawl.tar.gz.sha256" "$base.sha256" &&
-                (cd "$root" && echo "$(cut -d' ' -f1 sprawl.tar.gz.sha256)  sprawl.tar.gz" | sha256sum -c --quiet -); then
-                tar -xzf "$root/sprawl.tar.gz" -C "$root/bin" sprawl
-            fi
-        fi
-    fi
-    if [[ ! -x "$bin" ]]; then
+    if [[ ! -x "$bin" ]] && ! install_release "$version" "$root"; then
         # No release binary fits: build this action's own source, pinned by its Cargo.lock.
         echo "sprawl: building $version from source with cargo"
         cargo install --quiet --locked --path "${SPRAWL_ACTION_PATH:?}" --root "$root"
     fi
+    echo "sprawl: $("$bin" --version)"
     echo "SPRAWL_BIN=$bin" >>"$GITHUB_ENV"
 }
 
@@ -73,8 +113,9 @@ ensure_range() {
         fi
         git -C "$workspace" fetch --no-tags --quiet --deepen=$((50 * i)) origin "$head" "$base" 2>/dev/null || break
     done
-    have_commit "$base" && have_commit "$head" && git -C "$workspace" merge-base "$base" "$head" >/dev/null 2>&1 ||
+    if ! { have_commit "$base" && have_commit "$head" && git -C "$workspace" merge-base "$base" "$head" >/dev/null 2>&1; }; then
         die "cannot read the pull request's commits $base..$head (a shallow checkout that could not be deepened). Check out with actions/checkout and 'fetch-depth: 0'."
+    fi
 }
 
 # The baseline or config to use. On a pull request, the base commit's version: the PR under review must
@@ -170,6 +211,7 @@ print(len(r["findings"]), len(r["credentials"]), live)' "$out/sprawl.json")"
                 echo
                 "$bin" inventory --from "$out/sprawl.json" --format markdown 2>/dev/null
                 echo
+                # shellcheck disable=SC2016 # the backticks are Markdown, not a command substitution
                 echo 'A false positive? Add `sprawl:allow` in a comment on its line, or accept it in a baseline.'
             fi
         } >>"$GITHUB_STEP_SUMMARY"

@@ -1,10 +1,11 @@
 //! Command-line definitions. The only module that knows clap: [`Cli::into_action`] turns the parsed
-//! arguments into plain data ([`Action`]) and nothing below sees a clap type.
+//! arguments into plain data ([`Action`]) and nothing below sees a clap type. Shell completions and man
+//! pages are generated from these same definitions ([`generate`]), so they cannot drift from the parser.
 
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use sprawl::bulk::github::OrgQuery;
 use sprawl::bulk::{default_clone_dir, is_url, BulkOptions, RepoSource, Shard};
 use sprawl::config::{parse_size, Config, FailOn, Format, Mode};
@@ -13,7 +14,7 @@ use sprawl::report::inventory::InventoryFormat;
 #[derive(Parser, Debug)]
 #[command(
     name = "sprawl",
-    version,
+    version = env!("SPRAWL_LONG_VERSION"),
     about = "Find leaked machine credentials: where they are, who owns them, how far they spread"
 )]
 pub struct Cli {
@@ -46,6 +47,61 @@ enum Command {
         #[command(subcommand)]
         command: BaselineCommand,
     },
+    /// Print a shell completion script: `source <(sprawl completions bash)`, or install it where your
+    /// shell loads completions from (release archives carry all four in completions/).
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the man page sprawl(1) (roff), or write it and one page per subcommand into --dir.
+    Man {
+        /// Write sprawl.1, sprawl-scan.1, … into this directory instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// The shells `sprawl completions` writes for.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+/// Text generated from the command-line definitions.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Generated {
+    Completions(Shell),
+    /// sprawl(1) on standard output, or every page into a directory.
+    Man(Option<PathBuf>),
+}
+
+/// Writes completions or the man page to `out` (or, for `Man(Some(dir))`, the pages into `dir`).
+pub fn generate(what: &Generated, out: &mut dyn Write) -> io::Result<()> {
+    use clap_complete::Shell as S;
+    let mut cmd = Cli::command();
+    match what {
+        Generated::Completions(shell) => {
+            let shell = match shell {
+                Shell::Bash => S::Bash,
+                Shell::Zsh => S::Zsh,
+                Shell::Fish => S::Fish,
+                Shell::Powershell => S::PowerShell,
+                Shell::Elvish => S::Elvish,
+            };
+            clap_complete::generate(shell, &mut cmd, "sprawl", out);
+            Ok(())
+        }
+        Generated::Man(None) => clap_mangen::Man::new(cmd).render(out),
+        // sprawl.1 and, recursively, sprawl-SUB.1 for every visible subcommand.
+        Generated::Man(Some(dir)) => {
+            std::fs::create_dir_all(dir)?;
+            clap_mangen::generate_to(cmd, dir)
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -358,6 +414,7 @@ pub enum Action {
         config: Config,
         file: PathBuf,
     },
+    Generate(Generated),
 }
 
 impl Cli {
@@ -430,6 +487,8 @@ impl Cli {
                 config: target_config(target),
                 file,
             },
+            Command::Completions { shell } => Action::Generate(Generated::Completions(shell)),
+            Command::Man { dir } => Action::Generate(Generated::Man(dir)),
         }
     }
 }

@@ -66,6 +66,7 @@ fn main() -> ExitCode {
             from,
         } => baseline_create(&config, &output, reason.as_deref(), from.as_deref()),
         cli::Action::BaselinePrune { config, file } => baseline_prune(&config, &file),
+        cli::Action::Generate(what) => generate(&what),
     };
     match exit {
         Ok(e) => e.into(),
@@ -74,6 +75,15 @@ fn main() -> ExitCode {
             Exit::Error.into()
         }
     }
+}
+
+/// Completions or man pages, generated from the clap definitions.
+fn generate(what: &cli::Generated) -> anyhow::Result<Exit> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    cli::generate(what, &mut out)?;
+    out.flush()?;
+    Ok(Exit::Clean)
 }
 
 fn run_scan(config: &Config) -> anyhow::Result<Exit> {

@@ -14,8 +14,8 @@ struct ActionRun {
     stdout: String,
     outputs: BTreeMap<String, String>,
     summary: String,
-    /// RUNNER_TEMP and the runner's files (the SARIF output lives here).
-    _runner: Sandbox,
+    /// RUNNER_TEMP (`temp/`) and the runner's files (the SARIF output lives here; `env` is GITHUB_ENV).
+    runner: Sandbox,
 }
 
 fn manifest_dir() -> &'static Path {
@@ -44,7 +44,23 @@ fn key_values(text: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Runs the action with the binary under test preinstalled (SPRAWL_BIN, as in a container image).
 fn run_action(workspace: &Path, event: &serde_json::Value, inputs: &[(&str, &str)]) -> ActionRun {
+    run_action_env(
+        workspace,
+        event,
+        inputs,
+        &[("SPRAWL_BIN", env!("CARGO_BIN_EXE_sprawl"))],
+    )
+}
+
+/// Runs the action with `env` added to the runner's environment (nothing preinstalled unless it says so).
+fn run_action_env(
+    workspace: &Path,
+    event: &serde_json::Value,
+    inputs: &[(&str, &str)],
+    env: &[(&str, &str)],
+) -> ActionRun {
     let action: yaml_serde::Value =
         yaml_serde::from_str(&std::fs::read_to_string(manifest_dir().join("action.yml")).unwrap())
             .unwrap();
@@ -93,8 +109,9 @@ fn run_action(workspace: &Path, event: &serde_json::Value, inputs: &[(&str, &str
             .env("GITHUB_STEP_SUMMARY", runner.join("summary.md"))
             .env("GITHUB_ACTION_PATH", manifest_dir())
             .env("RUNNER_TEMP", runner.join("temp"))
-            // The binary under test stands in for a preinstalled one (as in a container image).
-            .env("SPRAWL_BIN", env!("CARGO_BIN_EXE_sprawl"));
+            .env_remove("SPRAWL_BIN")
+            .env_remove("SPRAWL_TEST_RELEASES_URL")
+            .envs(env.iter().copied());
         for (k, v) in key_values(&std::fs::read_to_string(runner.join("env")).unwrap()) {
             cmd.env(k, v);
         }
@@ -138,7 +155,7 @@ fn run_action(workspace: &Path, event: &serde_json::Value, inputs: &[(&str, &str
         stdout,
         outputs,
         summary: std::fs::read_to_string(runner.join("summary.md")).unwrap(),
-        _runner: runner,
+        runner,
     }
 }
 
@@ -321,4 +338,253 @@ fn the_baseline_comes_from_the_base_branch_so_a_pull_request_cannot_accept_its_o
     let run = run_action(repo.path(), &event(&base, &head), &inputs);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.outputs["findings"], "0");
+}
+
+/// The archive name part `release_target` in scripts/github-action.sh picks for this machine.
+fn release_target() -> &'static str {
+    match (std::env::consts::OS, std::env::consts::ARCH) {
+        ("linux", "x86_64") => "x86_64-unknown-linux-musl",
+        ("linux", "aarch64") => "aarch64-unknown-linux-musl",
+        ("macos", "aarch64") => "aarch64-apple-darwin",
+        other => panic!("no release target for {other:?}"),
+    }
+}
+
+/// A release of the binary under test, packaged as the release workflow packages it
+/// (scripts/package-release.sh), served from 127.0.0.1 as `/vVERSION/NAME.tar.gz` and `.sha256`
+/// (`published_sha256` overrides the published checksum; `None` serves no release at all). A fake
+/// `cargo` first on PATH logs every call and, like `cargo install --root R`, puts the binary under test
+/// into R/bin; nothing else on PATH is a sprawl.
+struct Release {
+    server: crate::mock::Server,
+    tools: Sandbox,
+    name: String,
+    sha256: String,
+}
+
+impl Release {
+    fn serve(published_sha256: Option<Option<&str>>) -> Release {
+        let version = env!("CARGO_PKG_VERSION");
+        let name = format!("sprawl-{version}-{}", release_target());
+        let tools = Sandbox::new();
+        let out = Command::new(manifest_dir().join("scripts/package-release.sh"))
+            .arg(env!("CARGO_BIN_EXE_sprawl"))
+            .arg(release_target())
+            .arg(tools.join("dist"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let archive = std::fs::read(tools.join(&format!("dist/{name}.tar.gz"))).unwrap();
+        let checksum =
+            std::fs::read_to_string(tools.join(&format!("dist/{name}.tar.gz.sha256"))).unwrap();
+        let sha256 = checksum.split(' ').next().unwrap().to_string();
+        assert_eq!(checksum, format!("{sha256}  {name}.tar.gz\n"));
+        let published = match published_sha256 {
+            Some(Some(fake)) => Some(format!("{fake}  {name}.tar.gz\n")),
+            Some(None) => Some(checksum),
+            None => None,
+        };
+        let path = format!("/v{version}/{name}.tar.gz");
+        let server = crate::mock::Server::start(move |req| match &published {
+            Some(_) if req.path == path => crate::mock::Reply::bytes(200, archive.clone()),
+            Some(sum) if req.path == format!("{path}.sha256") => crate::mock::Reply::new(200, sum),
+            _ => crate::mock::Reply::new(404, "Not Found"),
+        });
+        tools.file(
+            "bin/cargo",
+            format!(
+                "#!/bin/sh\necho \"$*\" >>'{log}'\nwhile [ $# -gt 0 ]; do [ \"$1\" = --root ] && root=\"$2\"; shift; done\n\
+                 mkdir -p \"$root/bin\" && cp '{bin}' \"$root/bin/sprawl\"\n",
+                log = tools.join("cargo.log").display(),
+                bin = env!("CARGO_BIN_EXE_sprawl"),
+            ),
+        );
+        make_executable(&tools.join("bin/cargo"));
+        Release {
+            server,
+            tools,
+            name,
+            sha256,
+        }
+    }
+
+    fn run(&self) -> ActionRun {
+        let (repo, base, head) = pull_request(GH2);
+        let path = format!(
+            "{}:/usr/local/bin:/usr/bin:/bin",
+            self.tools.join("bin").display()
+        );
+        let url = self.server.base();
+        let env = [
+            ("PATH", path.as_str()),
+            ("SPRAWL_TEST_RELEASES_URL", url.as_str()),
+        ];
+        let run = run_action_env(repo.path(), &event(&base, &head), &[], &env);
+        drop(repo);
+        run
+    }
+
+    fn cargo_calls(&self) -> String {
+        std::fs::read_to_string(self.tools.join("cargo.log")).unwrap_or_default()
+    }
+
+    fn requests(&self) -> Vec<String> {
+        self.server
+            .requests()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect()
+    }
+}
+
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+fn installed(run: &ActionRun) -> std::path::PathBuf {
+    run.runner.join(&format!(
+        "temp/sprawl-{}/bin/sprawl",
+        env!("CARGO_PKG_VERSION")
+    ))
+}
+
+#[test]
+fn the_release_archive_is_downloaded_verified_installed_and_used_without_cargo() {
+    let release = Release::serve(Some(None));
+    let run = release.run();
+    assert_eq!(
+        run.code, 1,
+        "the scan ran and found the PR's secret: {}",
+        run.stdout
+    );
+    assert_eq!(run.outputs["findings"], "1");
+    let version = env!("CARGO_PKG_VERSION");
+    let long_version = String::from_utf8(
+        Command::new(env!("CARGO_BIN_EXE_sprawl"))
+            .arg("--version")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        run.stdout.starts_with(&format!(
+            "sprawl: installed {version} ({}) from the release, sha256 {}\nsprawl: {long_version}",
+            release_target(),
+            release.sha256
+        )),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(release.cargo_calls(), "", "no build");
+    assert_eq!(
+        release.requests(),
+        [
+            format!("GET /v{version}/{}.tar.gz", release.name),
+            format!("GET /v{version}/{}.tar.gz.sha256", release.name)
+        ]
+    );
+    let bin = installed(&run);
+    assert_eq!(
+        std::fs::read(&bin).unwrap(),
+        std::fs::read(env!("CARGO_BIN_EXE_sprawl")).unwrap(),
+        "the archive's binary is installed"
+    );
+    assert_eq!(
+        std::fs::read_to_string(run.runner.join("env")).unwrap(),
+        format!("SPRAWL_BIN={}\n", bin.display()),
+        "and the scan step uses it"
+    );
+}
+
+#[test]
+fn a_wrong_checksum_fails_the_install_step_instead_of_building() {
+    let fake = "0".repeat(64);
+    let release = Release::serve(Some(Some(&fake)));
+    let run = release.run();
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "::error title=sprawl::checksum mismatch for {}.tar.gz: the release publishes sha256 {fake}, \
+             the download has {}; not installing it\n",
+            release.name, release.sha256
+        )
+    );
+    assert_eq!(release.cargo_calls(), "", "no fallback to a build");
+    assert!(!installed(&run).exists());
+    assert_eq!(run.outputs["findings"], "", "the scan step did not run");
+}
+
+#[test]
+fn without_a_release_the_action_builds_its_own_source_with_cargo() {
+    let release = Release::serve(None);
+    let run = release.run();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.outputs["findings"], "1");
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        run.stdout.starts_with(&format!(
+            "sprawl: no release archive at {}/v{version}/{}.tar.gz (HTTP 404)\n\
+             sprawl: building {version} from source with cargo\n",
+            release.server.base(),
+            release.name
+        )),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        release.cargo_calls(),
+        format!(
+            "install --quiet --locked --path {} --root {}\n",
+            manifest_dir().display(),
+            run.runner.join(&format!("temp/sprawl-{version}")).display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(run.runner.join("env")).unwrap(),
+        format!("SPRAWL_BIN={}\n", installed(&run).display())
+    );
+}
+
+#[test]
+fn the_default_version_is_the_one_the_release_workflow_publishes_for_the_targets_the_action_knows()
+{
+    let action: yaml_serde::Value =
+        yaml_serde::from_str(&std::fs::read_to_string(manifest_dir().join("action.yml")).unwrap())
+            .unwrap();
+    // release.yml publishes vX only when X is Cargo.toml's version (its first step checks the tag).
+    assert_eq!(
+        action["inputs"]["version"]["default"].as_str(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    let release =
+        std::fs::read_to_string(manifest_dir().join(".github/workflows/release.yml")).unwrap();
+    assert!(release.contains(r#"if [ "$GITHUB_REF_NAME" != "v$version" ]; then"#));
+    let workflow: yaml_serde::Value = yaml_serde::from_str(&release).unwrap();
+    let built: Vec<&str> = workflow["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|m| m["target"].as_str().unwrap())
+        .collect();
+    let script = std::fs::read_to_string(manifest_dir().join("scripts/github-action.sh")).unwrap();
+    let wanted: Vec<&str> = script
+        .lines()
+        .filter_map(|l| l.trim().split_once(") echo ")?.1.strip_suffix(" ;;"))
+        .collect();
+    assert_eq!(
+        built,
+        [
+            "x86_64-unknown-linux-musl",
+            "aarch64-unknown-linux-musl",
+            "aarch64-apple-darwin"
+        ]
+    );
+    assert_eq!(wanted, built);
 }

@@ -29,7 +29,7 @@ impl Request {
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: String,
+    pub body: Vec<u8>,
     pub delay: Duration,
 }
 
@@ -38,8 +38,16 @@ impl Reply {
         Reply {
             status,
             headers: Vec::new(),
-            body: body.to_string(),
+            body: body.as_bytes().to_vec(),
             delay: Duration::ZERO,
+        }
+    }
+
+    /// A binary body (a release archive).
+    pub fn bytes(status: u16, body: Vec<u8>) -> Reply {
+        Reply {
+            body,
+            ..Reply::new(status, "")
         }
     }
 
@@ -164,8 +172,8 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Request>>, handler: &Handler) {
         out.push_str(&format!("{k}: {v}\r\n"));
     }
     out.push_str("\r\n");
-    out.push_str(&reply.body);
     let mut stream = stream;
     let _ = stream.write_all(out.as_bytes());
+    let _ = stream.write_all(&reply.body);
     let _ = stream.flush();
 }
