@@ -398,12 +398,20 @@ fn owners_text(r: &Row) -> String {
 }
 
 /// Text from scanned content (paths, owners from commit authors) made safe for a terminal or a
-/// Markdown table cell.
+/// GitHub-flavoured Markdown table cell. In Markdown every character that can start HTML (`<!--`,
+/// `<img>`), an entity, a link or image, emphasis, strike-through, code or a cell break is
+/// backslash-escaped (CommonMark allows escaping any ASCII punctuation), so what is shown is exactly the
+/// text. (`-`, `+`, `.` and `#` only matter at the start of a line, which a cell never is.) Control
+/// characters are written as Rust escapes in both.
 fn cell(s: &str, markdown: bool) -> String {
+    const MARKDOWN_SPECIAL: &str = "\\`*_[](){}<>&|!~";
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
-            '|' if markdown => out.push_str("\\|"),
+            c if markdown && MARKDOWN_SPECIAL.contains(c) => {
+                out.push('\\');
+                out.push(c);
+            }
             c if c.is_control() => out.push_str(&c.escape_default().to_string()),
             c => out.push(c),
         }
@@ -429,16 +437,13 @@ fn row_cells(r: &Row, markdown: bool) -> [String; 10] {
         cell(&r.provider, markdown),
         cell(&r.secret, markdown),
         cell(&owners_text(r), markdown),
-        r.sprawl(),
-        date_only(&r.first_seen),
-        days(r.exposed_days),
-        r.place().to_string(),
-        r.status().to_string(),
+        cell(&r.sprawl(), markdown),
+        cell(&date_only(&r.first_seen), markdown),
+        cell(&days(r.exposed_days), markdown),
+        cell(r.place(), markdown),
+        cell(r.status(), markdown),
         cell(&r.governance, markdown),
-        r.fingerprint
-            .get(..12)
-            .unwrap_or(&r.fingerprint)
-            .to_string(),
+        cell(r.fingerprint.get(..12).unwrap_or(&r.fingerprint), markdown),
     ]
 }
 
@@ -457,11 +462,14 @@ fn owner_cells(o: &OwnerRow, markdown: bool) -> [String; 6] {
         o.credentials.to_string(),
         o.live.to_string(),
         o.in_head.to_string(),
-        o.oldest_first_seen
-            .as_deref()
-            .map(|d| d.get(..10).unwrap_or(d).to_string())
-            .unwrap_or_else(|| "-".into()),
-        days(o.max_exposed_days),
+        cell(
+            &o.oldest_first_seen
+                .as_deref()
+                .map(|d| d.get(..10).unwrap_or(d).to_string())
+                .unwrap_or_else(|| "-".into()),
+            markdown,
+        ),
+        cell(&days(o.max_exposed_days), markdown),
     ]
 }
 

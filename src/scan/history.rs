@@ -15,7 +15,7 @@ use crate::engine::Engine;
 use crate::enrich::owners::CODEOWNERS_LOCATIONS;
 use crate::finding::{CommitInfo, Fingerprint, LastSeen, Match};
 use crate::source::git::{self, CommitMeta, HeadTree, Introduction, ObjectId, Selection};
-use crate::source::Origin;
+use crate::source::{loose, BlobSink, Origin};
 
 fn repo_path(config: &Config) -> PathBuf {
     config
@@ -93,6 +93,9 @@ pub fn scan_history(
     let timings = Timings::from_env();
     let path = repo_path(config);
     let repo = git::open(&path, false)?;
+    // Before libgit2 reads anything: corrupt loose objects are hidden from it (it would loop forever
+    // on a truncated one) and reported by id.
+    let quarantine = loose::quarantine(&repo);
     let selection = match range {
         None => Selection::AllRefs,
         Some((from, to)) => Selection::Range {
@@ -103,6 +106,9 @@ pub fn scan_history(
     let shared = Mutex::new(Collected::default());
     // Messages and warnings from the sequential passes go through one sink on this thread.
     let mut main_sink = EngineSink::new(engine, &shared);
+    for (id, why) in &quarantine.corrupt {
+        main_sink.warning(&format!("object {id}"), why.clone());
+    }
     let selected = git::select_commits(&repo, &selection, &mut main_sink)?;
     let commit_count = selected.commits.len() as u64;
 
@@ -133,6 +139,7 @@ pub fn scan_history(
     let git_dir = repo.path().to_path_buf();
     git::read_blobs(
         &git_dir,
+        quarantine.objects_dir(),
         &blobs,
         config.threads,
         config.max_file_size,
@@ -326,7 +333,9 @@ pub fn scan_staged(config: &Config, engine: &Engine) -> Result<ScanResult, RunEr
     collected.blobs.clear();
     collected.findings = findings;
     let mut result = collected.into_result();
-    result.codeowners = repo.workdir().and_then(super::read_codeowners);
+    result.codeowners = repo
+        .workdir()
+        .and_then(|dir| super::read_codeowners(dir, &mut result.errors));
     Ok(result)
 }
 

@@ -19,7 +19,7 @@ use crate::finding::{group_credentials, Credential, Finding, Fingerprint, Match,
 use crate::rules::validate::ValidateSpec;
 use crate::rules::{self, RuleError};
 use crate::source::fs::{self, FsOptions, RootError};
-use crate::source::{BlobSink, Origin, Skip};
+use crate::source::{control, BlobSink, Origin, Skip};
 
 /// Counters of a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -274,16 +274,25 @@ fn scan_paths(
         .paths
         .first()
         .filter(|root| root.is_dir())
-        .and_then(|root| read_codeowners(root));
+        .and_then(|root| read_codeowners(root, &mut result.errors));
     Ok(result)
 }
 
-/// The first CODEOWNERS file of GitHub's locations under `root`, as (relative place, text).
-pub fn read_codeowners(root: &Path) -> Option<(String, String)> {
+/// The first CODEOWNERS file of GitHub's locations under `root`, as (relative place, text). Read as a
+/// control file (regular files only, bounded, never through a symlink or a FIFO); one that is there but
+/// not read is a warning in `errors`, and the next location is tried.
+pub fn read_codeowners(root: &Path, errors: &mut Vec<ScanError>) -> Option<(String, String)> {
     CODEOWNERS_LOCATIONS.iter().find_map(|place| {
-        std::fs::read_to_string(root.join(place))
-            .ok()
-            .map(|text| (place.to_string(), text))
+        match control::read_control_file(&root.join(place)) {
+            Ok(data) => data.map(|d| (place.to_string(), String::from_utf8_lossy(&d).into_owned())),
+            Err(message) => {
+                errors.push(ScanError {
+                    path: place.to_string(),
+                    message,
+                });
+                None
+            }
+        }
     })
 }
 

@@ -210,12 +210,19 @@ fn deliver_at<S: BlobSink + ?Sized>(
             limits,
             budget,
         };
-        match kind {
+        let opened = match kind {
             ArchiveKind::Zip => archive.zip(data, sink),
             ArchiveKind::Gzip => archive.gzip(data, sink),
-            ArchiveKind::Tar => archive.tar(data, sink),
+            ArchiveKind::Tar => {
+                archive.tar(data, sink);
+                true
+            }
+        };
+        if opened {
+            return;
         }
-        return;
+        // Archive magic bytes but not an archive (a text file that starts `PK\x03\x04`): scanned as
+        // it is. Binary that does not open was warned about by the opener.
     }
     match text_kind(data) {
         TextKind::Bytes => sink.blob(&place.origin, data),
@@ -262,12 +269,13 @@ impl Opener<'_> {
     }
 
     /// Reads a member from `reader` (`compressed` bytes in the archive, `None` when not compressed),
-    /// within the limits.
+    /// within the limits. A member damaged part-way (truncated, bad CRC) yields the bytes decoded before
+    /// the damage with the error, so they are still scanned.
     fn read_member(
         &mut self,
         reader: &mut dyn Read,
         compressed: Option<u64>,
-    ) -> Result<Result<Vec<u8>, Refusal>, std::io::Error> {
+    ) -> (Result<Vec<u8>, Refusal>, Option<std::io::Error>) {
         let remaining = self
             .limits
             .max_total_bytes
@@ -280,20 +288,50 @@ impl Opener<'_> {
             .min(remaining)
             .min(by_ratio.unwrap_or(u64::MAX));
         let mut buf = Vec::new();
-        reader
+        // On an error, `read_to_end` leaves what was read before it in `buf`.
+        let damage = reader
             .take(allowed.saturating_add(1))
-            .read_to_end(&mut buf)?;
+            .read_to_end(&mut buf)
+            .err();
         if buf.len() as u64 <= allowed {
             self.budget.bytes += buf.len() as u64;
-            return Ok(Ok(buf));
+            return (Ok(buf), damage);
         }
-        Ok(Err(if by_ratio == Some(allowed) {
+        let why = if by_ratio == Some(allowed) {
             Refusal::Ratio
         } else if allowed == self.limits.max_member_bytes {
             Refusal::MemberSize(allowed)
         } else {
             Refusal::Total
-        }))
+        };
+        (Err(why), damage)
+    }
+
+    /// Scans what a member yielded, then warns if it was damaged part-way.
+    fn yielded(
+        &mut self,
+        member: &Place,
+        read: (Result<Vec<u8>, Refusal>, Option<std::io::Error>),
+        sink: &mut (impl BlobSink + ?Sized),
+    ) {
+        let (data, damage) = read;
+        let scanned = match data {
+            Ok(bytes) => {
+                let n = bytes.len();
+                self.nested(member, &bytes, sink);
+                n
+            }
+            Err(why) => {
+                self.refused(member, why, sink);
+                0
+            }
+        };
+        if let Some(e) = damage {
+            sink.warning(
+                &member.label,
+                format!("damaged archive member ({e}): the {scanned} bytes decoded before the damage were scanned"),
+            );
+        }
     }
 
     fn refused(&mut self, member: &Place, why: Refusal, sink: &mut (impl BlobSink + ?Sized)) {
@@ -326,17 +364,19 @@ impl Opener<'_> {
         deliver_at(member, data, self.depth + 1, self.limits, self.budget, sink);
     }
 
-    fn zip(&mut self, data: &[u8], sink: &mut (impl BlobSink + ?Sized)) {
+    /// Opens a zip; false when it is not one after all and `data` is text (to be scanned as it is).
+    fn zip(&mut self, data: &[u8], sink: &mut (impl BlobSink + ?Sized)) -> bool {
         let mut zip = match zip::ZipArchive::new(Cursor::new(data)) {
             Ok(z) => z,
+            Err(_) if text_kind(data) != TextKind::Binary => return false,
             Err(e) => {
                 sink.warning(&self.place.label, format!("unreadable zip archive: {e}"));
-                return;
+                return true;
             }
         };
         for i in 0..zip.len() {
             if !self.admit(sink) {
-                return;
+                return true;
             }
             let name = zip.name_for_index(i).unwrap_or("?").to_string();
             let mut file = match zip.by_index(i) {
@@ -354,26 +394,33 @@ impl Opener<'_> {
             }
             let member = self.place.member(file.name());
             let compressed = file.compressed_size();
-            match self.read_member(&mut file, Some(compressed)) {
-                Ok(Ok(bytes)) => {
-                    drop(file);
-                    self.nested(&member, &bytes, sink);
-                }
-                Ok(Err(why)) => self.refused(&member, why, sink),
-                Err(e) => sink.warning(&member.label, format!("unreadable archive member: {e}")),
-            }
+            let read = self.read_member(&mut file, Some(compressed));
+            drop(file);
+            self.yielded(&member, read, sink);
             if self.budget.exhausted {
-                return;
+                return true;
             }
         }
+        true
     }
 
-    fn gzip(&mut self, data: &[u8], sink: &mut (impl BlobSink + ?Sized)) {
+    /// Opens a gzip stream; false when not a byte of it decodes and `data` is text (to be scanned as
+    /// it is).
+    fn gzip(&mut self, data: &[u8], sink: &mut (impl BlobSink + ?Sized)) -> bool {
         if !self.admit(sink) {
-            return;
+            return true;
         }
         let mut decoder = flate2::read::MultiGzDecoder::new(data);
         let read = self.read_member(&mut decoder, Some(data.len() as u64));
+        if let (Ok(b), Some(e)) = &read {
+            if b.is_empty() {
+                if text_kind(data) != TextKind::Binary {
+                    return false;
+                }
+                sink.warning(&self.place.label, format!("unreadable gzip stream: {e}"));
+                return true;
+            }
+        }
         // Named after the file (`x.json.gz` holds `x.json`), else after the name stored in the gzip
         // header, else `content` (a git blob has no name while it is scanned).
         let inner = inner_name(&self.place.origin.path)
@@ -385,13 +432,18 @@ impl Opener<'_> {
         let member = self.place.member(&inner);
         match read {
             // A .tar.gz: its members sit directly under the .tar.gz (`a.tar.gz!dir/file`).
-            Ok(Ok(bytes)) if archive_kind(&bytes) == Some(ArchiveKind::Tar) => {
-                self.tar(&bytes, sink)
+            (Ok(bytes), damage) if archive_kind(&bytes) == Some(ArchiveKind::Tar) => {
+                self.tar(&bytes, sink);
+                if let Some(e) = damage {
+                    sink.warning(
+                        &self.place.label,
+                        format!("damaged gzip stream ({e}): the {} bytes decoded before the damage were scanned", bytes.len()),
+                    );
+                }
             }
-            Ok(Ok(bytes)) => self.nested(&member, &bytes, sink),
-            Ok(Err(why)) => self.refused(&member, why, sink),
-            Err(e) => sink.warning(&self.place.label, format!("unreadable gzip stream: {e}")),
+            read => self.yielded(&member, read, sink),
         }
+        true
     }
 
     fn tar(&mut self, data: &[u8], sink: &mut (impl BlobSink + ?Sized)) {
@@ -419,16 +471,13 @@ impl Opener<'_> {
             }
             let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
             let member = self.place.member(&name);
-            // Tar members are stored, not compressed: the bytes are already in memory.
-            match self.read_member(&mut entry, None) {
-                Ok(Ok(bytes)) => {
-                    // Already counted where they were decompressed (or read from disk).
-                    self.budget.bytes -= bytes.len() as u64;
-                    self.nested(&member, &bytes, sink)
-                }
-                Ok(Err(why)) => self.refused(&member, why, sink),
-                Err(e) => sink.warning(&member.label, format!("unreadable archive member: {e}")),
+            // Tar members are stored, not compressed: the bytes are already in memory, and were
+            // counted where they were decompressed (or read from disk).
+            let read = self.read_member(&mut entry, None);
+            if let Ok(bytes) = &read.0 {
+                self.budget.bytes -= bytes.len() as u64;
             }
+            self.yielded(&member, read, sink);
             if self.budget.exhausted {
                 return;
             }

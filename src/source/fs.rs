@@ -14,6 +14,7 @@ use globset::GlobSet;
 use ignore::{WalkBuilder, WalkState};
 
 use super::archive::{self, ArchiveLimits};
+use super::control::IgnoreRules;
 use super::{BlobSink, Skip, BINARY_PROBE};
 
 /// How to walk.
@@ -108,17 +109,29 @@ where
             });
         }
         drop(rx);
+        // `.gitignore` / `.ignore` are read by `control::IgnoreRules` (regular files only, bounded), not
+        // by the walker, which opens them by name without limit (a FIFO hangs it, /dev/zero exhausts
+        // memory).
+        let rules = opts
+            .respect_ignore
+            .then(|| std::sync::Arc::new(IgnoreRules::new(root)));
+        let filter_rules = rules.clone();
         let walker = WalkBuilder::new(root)
             .hidden(false)
-            .parents(opts.respect_ignore)
-            .ignore(opts.respect_ignore)
-            .git_ignore(opts.respect_ignore)
+            .parents(false)
+            .ignore(false)
+            .git_ignore(false)
             .git_global(false) // the user's global excludes must not hide files from a security scan
             .git_exclude(opts.respect_ignore)
             .require_git(false)
             .follow_links(false)
             .threads(opts.threads.clamp(1, 4))
-            .filter_entry(|e| e.file_name() != ".git")
+            .filter_entry(move |e| {
+                e.file_name() != ".git"
+                    && !filter_rules.as_ref().is_some_and(|r| {
+                        r.is_ignored(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
+                    })
+            })
             .build_parallel();
         walker.run(|| {
             let tx = tx.clone();
@@ -148,6 +161,11 @@ where
                 WalkState::Continue
             })
         });
+        if let Some(rules) = &rules {
+            for (path, message) in rules.take_warnings() {
+                let _ = tx.send(Job::Warning { path, message });
+            }
+        }
         drop(tx);
     });
 }

@@ -413,9 +413,11 @@ fn entry_kind(mode: i32) -> Kind {
     }
 }
 
-/// Pass 2: inflates `blobs` on `threads` rayon workers, one `Repository` and one sink per worker.
+/// Pass 2: inflates `blobs` on `threads` rayon workers, one `Repository` and one sink per worker; with
+/// `objects`, each reads from that object directory (a [`super::loose::Quarantine`]'s).
 pub fn read_blobs<S, F>(
     repo_path: &Path,
+    objects: Option<&Path>,
     blobs: &[Oid],
     threads: usize,
     max_size: u64,
@@ -446,6 +448,12 @@ where
                 return;
             }
         };
+        if let Some(dir) = objects {
+            if let Err(e) = super::loose::apply(&repo, dir) {
+                sink.warning(&repo_path.display().to_string(), e);
+                return;
+            }
+        }
         let odb = match repo.odb() {
             Ok(o) => o,
             Err(e) => {
@@ -1004,6 +1012,13 @@ pub fn read_blob(
     id: Oid,
     max_size: u64,
 ) -> Result<Result<Vec<u8>, u64>, git2::Error> {
+    // A truncated loose object would hang libgit2 (see `loose`): check its stream first.
+    if let Some(file) = super::loose::loose_path(&repo.path().join("objects"), id) {
+        if let Err(why) = super::loose::stream_is_complete(&file, max_size.saturating_add(1 << 20))
+        {
+            return Err(git2::Error::from_str(&format!("{id}: {why}")));
+        }
+    }
     let odb = repo.odb()?;
     let (size, _) = odb.read_header(id)?;
     if size as u64 > max_size {

@@ -3,8 +3,10 @@
 //! scratch without locks.
 
 pub mod archive;
+pub mod control;
 pub mod fs;
 pub mod git;
+pub mod loose;
 
 /// Where a blob came from.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -225,7 +225,7 @@ fn pull_request_adding_a_secret_is_annotated_summarised_and_fails() {
         "| provider | secret | owners | files × commits × repos | first seen | exposed days | where | validity | governance | fingerprint |"
     );
     assert!(
-        lines[4].starts_with("| github | ghp_us… | bob@example.org | 1 × 1 × 1 | 2024-01-02 |"),
+        lines[4].starts_with("| github | ghp\\_us… | bob@example.org | 1 × 1 × 1 | 2024-01-02 |"),
         "{}",
         lines[4]
     );

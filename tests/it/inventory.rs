@@ -247,8 +247,8 @@ fn inventory_markdown_and_csv_are_exact() {
         format!(
             "| provider | secret | owners | files × commits × repos | first seen | exposed days | where | validity | governance | fingerprint |\n\
              |---|---|---|---|---|---|---|---|---|---|\n\
-             | github | ghp_Mk… | alice@example.org, bob@example.org | 2 × 2 × 2 | 2024-01-01 | 30 | head | not_checked | ungoverned | {s1} |\n\
-             | github | ghp_us… | alice@example.org | 1 × 1 × 1 | 2024-01-02 | 29 | head | not_checked | ungoverned | {s2} |\n"
+             | github | ghp\\_Mk… | alice@example.org, bob@example.org | 2 × 2 × 2 | 2024-01-01 | 30 | head | not\\_checked | ungoverned | {s1} |\n\
+             | github | ghp\\_us… | alice@example.org | 1 × 1 × 1 | 2024-01-02 | 29 | head | not\\_checked | ungoverned | {s2} |\n"
         )
     );
     let out = inventory(

@@ -12,6 +12,7 @@ mod corpus;
 mod decode;
 mod git;
 mod hooks;
+mod hostile;
 mod inputs;
 mod inventory;
 mod lint;

@@ -1,0 +1,375 @@
+//! Hostile input: content under scan (a pull request) that tries to hang, exhaust or mislead sprawl.
+//! Each test builds the hostile thing for real (cut object files, symlinks to `/dev/zero`, FIFOs,
+//! damaged archives) and asserts the exact outcome: the scan ends, the secret that came with it is
+//! reported, and the problem is a warning naming what was refused.
+
+use std::io::Write;
+use std::os::unix::fs::symlink;
+use std::path::Path;
+
+use crate::archives::{gz_bytes, zip_bytes};
+use crate::git::{Repo, ALICE};
+use crate::support::*;
+
+fn env_with(token: &str) -> String {
+    format!("# deploy settings\nGITHUB_TOKEN={token}\n")
+}
+
+/// (path, message) of each error entry.
+fn errors(r: &Report) -> Vec<(String, String)> {
+    r.errors
+        .iter()
+        .map(|e| (e.path.clone(), e.message.clone()))
+        .collect()
+}
+
+fn secrets(r: &Report) -> Vec<(String, String)> {
+    r.findings
+        .iter()
+        .map(|f| (f.path.clone(), f.secret.clone()))
+        .collect()
+}
+
+fn redacted(token: &str) -> String {
+    format!("{}…", &token[..6])
+}
+
+/// Halves the loose object file of `id` (git writes them read-only).
+fn truncate_loose(repo: &Repo, id: &str) {
+    let file = repo
+        .path()
+        .join(".git/objects")
+        .join(&id[..2])
+        .join(&id[2..]);
+    let data = std::fs::read(&file).unwrap();
+    let mut perms = std::fs::metadata(&file).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&file, perms).unwrap();
+    std::fs::write(&file, &data[..data.len() / 2]).unwrap();
+}
+
+/// Three commits: GH1 in `a.env`, filler in `b.txt`, GH2 in `c.env`.
+fn three_commits() -> (Repo, [String; 3]) {
+    let repo = Repo::init();
+    repo.write("a.env", &env_with(GH1));
+    let c1 = repo.commit("one", ALICE, 1);
+    repo.write("b.txt", &"filler line\n".repeat(200));
+    let c2 = repo.commit("two", ALICE, 2);
+    repo.write("c.env", &env_with(GH2));
+    let c3 = repo.commit("three", ALICE, 3);
+    (repo, [c1, c2, c3])
+}
+
+#[test]
+fn a_truncated_loose_blob_is_a_warning_naming_it_and_the_rest_is_scanned() {
+    let (repo, _) = three_commits();
+    let blob = repo.git(&["rev-parse", "HEAD:b.txt"]);
+    truncate_loose(&repo, &blob);
+    let (run, r) = scan_json(repo.path(), &["--git", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        secrets(&r),
+        vec![
+            ("a.env".to_string(), redacted(GH1)),
+            ("c.env".to_string(), redacted(GH2))
+        ]
+    );
+    let errs = errors(&r);
+    assert!(
+        errs.contains(&(
+            format!("object {blob}"),
+            "corrupt loose object: its zlib stream is truncated".to_string()
+        )),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter()
+            .all(|(p, m)| p.contains(&blob) || m.contains(&blob)),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn a_truncated_loose_tree_or_commit_is_a_warning_and_the_scan_ends() {
+    for what in ["tree", "commit"] {
+        let (repo, [_, c2, _]) = three_commits();
+        let id = match what {
+            "tree" => repo.git(&["rev-parse", &format!("{c2}^{{tree}}")]),
+            _ => c2.clone(),
+        };
+        truncate_loose(&repo, &id);
+        let (run, r) = scan_json(repo.path(), &["--git", "."]);
+        assert_eq!(run.code, 1, "{what}: {}", run.stderr);
+        let errs = errors(&r);
+        assert!(
+            errs.contains(&(
+                format!("object {id}"),
+                "corrupt loose object: its zlib stream is truncated".to_string()
+            )),
+            "{what}: {errs:?}"
+        );
+        assert!(
+            errs.iter().all(|(p, m)| p.contains(&id) || m.contains(&id)),
+            "{errs:?}"
+        );
+        // HEAD's own blobs are always reached; GH2 is in HEAD's tree.
+        assert!(
+            secrets(&r).contains(&("c.env".to_string(), redacted(GH2))),
+            "{what}: {:?}",
+            secrets(&r)
+        );
+    }
+}
+
+/// The control files a pull request can plant, as paths in the scanned tree.
+const CONTROL_FILES: [&str; 5] = [
+    ".gitignore",
+    ".ignore",
+    "CODEOWNERS",
+    ".github/CODEOWNERS",
+    "docs/CODEOWNERS",
+];
+
+fn sorted_error_paths(r: &Report) -> Vec<String> {
+    let mut p: Vec<String> = r.errors.iter().map(|e| e.path.clone()).collect();
+    p.sort();
+    p
+}
+
+#[test]
+fn control_files_that_are_symlinks_to_dev_zero_are_not_followed() {
+    let sb = Sandbox::new();
+    sb.file("deploy/.env", env_with(GH1));
+    std::fs::create_dir_all(sb.join(".github")).unwrap();
+    std::fs::create_dir_all(sb.join("docs")).unwrap();
+    for f in CONTROL_FILES {
+        symlink("/dev/zero", sb.join(f)).unwrap();
+    }
+    let (run, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(secrets(&r), vec![("deploy/.env".into(), redacted(GH1))]);
+    let mut want: Vec<String> = CONTROL_FILES.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(sorted_error_paths(&r), want);
+    for e in &r.errors {
+        assert_eq!(
+            e.message, "not read: a symlink (only regular files are read)",
+            "{}",
+            e.path
+        );
+    }
+}
+
+#[test]
+fn staged_scan_does_not_follow_a_codeowners_symlink_to_dev_zero() {
+    let repo = Repo::init();
+    repo.write("README", "hello\n");
+    repo.commit("init", ALICE, 1);
+    symlink("/dev/zero", repo.path().join("CODEOWNERS")).unwrap();
+    std::fs::create_dir_all(repo.path().join(".github")).unwrap();
+    symlink("/dev/zero", repo.path().join(".github/CODEOWNERS")).unwrap();
+    symlink("/dev/zero", repo.path().join(".gitignore")).unwrap();
+    repo.write("app.env", &env_with(GH1));
+    repo.git(&["add", "-A"]);
+    let (run, r) = scan_json(repo.path(), &["--staged"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(secrets(&r), vec![("app.env".into(), redacted(GH1))]);
+    assert_eq!(
+        sorted_error_paths(&r),
+        vec![".github/CODEOWNERS".to_string(), "CODEOWNERS".to_string()]
+    );
+}
+
+#[test]
+fn an_oversized_codeowners_is_ignored_with_a_warning_and_the_next_location_used() {
+    let sb = Sandbox::new();
+    sb.file("deploy/.env", env_with(GH1));
+    let mut big = "* @org/big\n".repeat((1 << 20) / 11 + 1);
+    big.truncate((1 << 20) + 1);
+    sb.file(".github/CODEOWNERS", big);
+    sb.file("CODEOWNERS", "* @org/small\n");
+    let (run, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(run.code, 1);
+    assert_eq!(r.findings[0].owners, vec!["@org/small".to_string()]);
+    assert_eq!(
+        errors(&r),
+        vec![(
+            ".github/CODEOWNERS".to_string(),
+            "not read: larger than 1048576 bytes (the limit for control files)".to_string()
+        )]
+    );
+}
+
+fn mkfifo(path: &Path) {
+    let out = std::process::Command::new("mkfifo")
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}
+
+#[test]
+fn control_files_that_are_fifos_do_not_hang_the_scan() {
+    let sb = Sandbox::new();
+    sb.file("deploy/.env", env_with(GH1));
+    std::fs::create_dir_all(sb.join(".github")).unwrap();
+    std::fs::create_dir_all(sb.join("docs")).unwrap();
+    for f in CONTROL_FILES {
+        mkfifo(&sb.join(f));
+    }
+    let (run, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(secrets(&r), vec![("deploy/.env".into(), redacted(GH1))]);
+    let mut want: Vec<String> = CONTROL_FILES.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(sorted_error_paths(&r), want);
+    for e in &r.errors {
+        assert_eq!(
+            e.message, "not read: a FIFO (only regular files are read)",
+            "{}",
+            e.path
+        );
+    }
+}
+
+#[test]
+fn gitignore_rules_still_apply_when_read_as_control_files() {
+    let sb = Sandbox::new();
+    sb.file(".gitignore", "ignored/\n*.skip\n!keep.skip\n")
+        .file("ignored/a.env", env_with(GH1))
+        .file("x.skip", env_with(GH1))
+        .file("keep.skip", env_with(GH2))
+        .file("sub/.ignore", "b.env\n")
+        .file("sub/b.env", env_with(GH1))
+        .file("sub/c.env", env_with(GH2));
+    let (run, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        secrets(&r),
+        vec![
+            ("keep.skip".into(), redacted(GH2)),
+            ("sub/c.env".into(), redacted(GH2))
+        ]
+    );
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+}
+
+#[test]
+fn inventory_markdown_escapes_html_links_and_cells_from_codeowners() {
+    let sb = Sandbox::new();
+    sb.file("deploy/.env", env_with(GH1)).file(
+        "CODEOWNERS",
+        "* <!--hide [x](http://evil.test) <img/src=x> a|b `c` *d* ~e~ &amp;\n",
+    );
+    let run = run_in(sb.path(), &["inventory", "--format", "markdown", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let row = run.stdout.lines().nth(2).unwrap();
+    let owners = row.split(" | ").nth(2).unwrap();
+    assert_eq!(
+        owners,
+        // Owners are listed sorted.
+        "\\&amp;, \\*d\\*, \\<\\!--hide, \\<img/src=x\\>, \\[x\\]\\(http://evil.test\\), \\`c\\`, a\\|b, \\~e\\~"
+    );
+    assert!(row.starts_with("| github | ghp\\_Mk… | "), "{row}");
+}
+
+#[test]
+fn damaged_gzip_streams_scan_what_decoded_then_warn() {
+    let sb = Sandbox::new();
+    // The secret comes first, then enough incompressible filler that a cut lands after it.
+    let mut text = env_with(GH1);
+    let mut x: u32 = 1;
+    for _ in 0..4000 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        text.push_str(&format!("{:08x}\n", x));
+    }
+    let gz = gz_bytes(text.as_bytes());
+    let mut truncated = gz.clone();
+    truncated.truncate(gz.len() * 3 / 4);
+    let mut bad_crc = gz.clone();
+    let n = bad_crc.len();
+    bad_crc[n - 8] ^= 0xff; // the CRC-32 of the trailer
+    sb.file("cut.env.gz", &truncated)
+        .file("crc.env.gz", &bad_crc);
+    let (run, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        secrets(&r),
+        vec![
+            ("crc.env.gz!crc.env".into(), redacted(GH1)),
+            ("cut.env.gz!cut.env".into(), redacted(GH1))
+        ]
+    );
+    let paths: Vec<String> = r.errors.iter().map(|e| e.path.clone()).collect();
+    assert_eq!(paths, vec!["crc.env.gz!crc.env", "cut.env.gz!cut.env"]);
+    for e in &r.errors {
+        assert!(
+            e.message.starts_with("damaged archive member (")
+                && e.message
+                    .ends_with("bytes decoded before the damage were scanned"),
+            "{}",
+            e.message
+        );
+    }
+    assert!(!run.stderr.contains(GH1));
+}
+
+#[test]
+fn a_zip_member_with_a_bad_crc_is_scanned_then_warned_about() {
+    let sb = Sandbox::new();
+    let body = env_with(GH1);
+    let mut zip = zip_bytes(&[
+        ("app.env", body.as_bytes()),
+        ("ok.env", env_with(GH2).as_bytes()),
+    ]);
+    // The local header's CRC-32 is at offset 14; the central directory repeats it: damage both.
+    let crc = zip[14..18].to_vec();
+    for i in 0..zip.len() - 4 {
+        if zip[i..i + 4] == crc[..] {
+            zip[i] ^= 0xff;
+        }
+    }
+    sb.file("bundle.zip", &zip);
+    let (run, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        secrets(&r),
+        vec![
+            ("bundle.zip!app.env".into(), redacted(GH1)),
+            ("bundle.zip!ok.env".into(), redacted(GH2))
+        ]
+    );
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert_eq!(r.errors[0].path, "bundle.zip!app.env");
+    assert!(
+        r.errors[0].message.starts_with("damaged archive member (")
+            && r.errors[0].message.ends_with(&format!(
+                "the {} bytes decoded before the damage were scanned",
+                body.len()
+            )),
+        "{}",
+        r.errors[0].message
+    );
+}
+
+#[test]
+fn text_that_starts_with_archive_magic_is_scanned_as_text() {
+    let sb = Sandbox::new();
+    let mut zip_like = b"PK\x03\x04 not a zip\n".to_vec();
+    zip_like.extend_from_slice(env_with(GH1).as_bytes());
+    let mut gz_like = b"\x1f\x8b not gzip\n".to_vec();
+    gz_like.extend_from_slice(env_with(GH2).as_bytes());
+    sb.file("notes.txt", &zip_like).file("other.txt", &gz_like);
+    let (run, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        locations(&r),
+        vec![
+            ("notes.txt".into(), 3, 14, "github.pat-classic".into()),
+            ("other.txt".into(), 3, 14, "github.pat-classic".into())
+        ]
+    );
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let _ = std::io::stdout().flush();
+}
