@@ -73,7 +73,43 @@ fn build_commit(manifest: &Path) -> Option<String> {
     hex(&git(&["rev-parse", "HEAD"])?)
 }
 
+/// With the `vectorscan` feature, links the system's static libhs and sets `cfg(sprawl_vectorscan)`;
+/// without a libhs, warns and leaves the pure-Rust engine (unless `SPRAWL_REQUIRE_VECTORSCAN` is set).
+fn vectorscan() {
+    println!("cargo::rustc-check-cfg=cfg(sprawl_vectorscan)");
+    println!("cargo:rerun-if-env-changed=SPRAWL_REQUIRE_VECTORSCAN");
+    if env::var_os("CARGO_FEATURE_VECTORSCAN").is_none() {
+        return;
+    }
+    let found = pkg_config::Config::new()
+        .atleast_version("5.4")
+        .cargo_metadata(false)
+        .probe("libhs");
+    match found {
+        Ok(lib) => {
+            // Static, so the binary runs where libhs is not installed; libhs is C++, so its archive
+            // needs the C++ runtime.
+            for dir in &lib.link_paths {
+                println!("cargo:rustc-link-search=native={}", dir.display());
+            }
+            println!("cargo:rustc-link-lib=static=hs");
+            println!("cargo:rustc-link-lib=stdc++");
+            println!("cargo:rustc-cfg=sprawl_vectorscan");
+        }
+        Err(e) if env::var_os("SPRAWL_REQUIRE_VECTORSCAN").is_some() => {
+            panic!(
+                "SPRAWL_REQUIRE_VECTORSCAN is set but Vectorscan (libhs >= 5.4) was not found: {e}"
+            );
+        }
+        Err(_) => println!(
+            "cargo:warning=Vectorscan (libhs, Debian/Ubuntu package libvectorscan-dev) not found: \
+             building the pure-Rust engine only, which is slower on large scans"
+        ),
+    }
+}
+
 fn main() {
+    vectorscan();
     let manifest = env::var("CARGO_MANIFEST_DIR").unwrap();
     let version = env::var("CARGO_PKG_VERSION").unwrap();
     let commit = build_commit(Path::new(&manifest))

@@ -2,9 +2,22 @@
 # Installs the tools the integration tests drive besides git, from PyPI (pinned in test-requirements.txt)
 # into target/test-tools, a Python virtual environment: `pre-commit` (hook tests), and `actionlint`,
 # `zizmor` and `shellcheck` (the lint tests of workflows, action.yml and shell scripts). Idempotent: it
-# reinstalls only when the requirements changed. `.ci/run` calls it before the tests.
+# reinstalls only when the requirements changed. `.ci/run` calls it before building anything.
+# Also the one system package the fast engine links: Vectorscan (`libvectorscan-dev`, with `pkg-config`
+# to find it), from the distribution's archive when apt is there and the library is missing. Without it
+# the build warns and uses the pure-Rust engine, and every test still runs.
 set -eu
 cd "$(dirname "$0")/.."
+if ! pkg-config --exists 'libhs >= 5.4' 2>/dev/null && command -v apt-get >/dev/null 2>&1; then
+    as_root=""
+    [ "$(id -u)" -eq 0 ] || as_root="sudo -n"
+    export DEBIAN_FRONTEND=noninteractive
+    { $as_root apt-get install -y -q pkg-config libvectorscan-dev >/dev/null 2>&1 ||
+        { $as_root apt-get update -q >/dev/null 2>&1 &&
+            $as_root apt-get install -y -q pkg-config libvectorscan-dev >/dev/null 2>&1; }; } ||
+        echo "test-tools: could not install libvectorscan-dev; building the pure-Rust engine only" >&2
+fi
+pkg-config --modversion libhs 2>/dev/null | sed 's/^/vectorscan /' || true
 venv=target/test-tools
 if ! cmp -s scripts/test-requirements.txt "$venv/installed-requirements.txt"; then
     [ -x "$venv/bin/pip" ] || python3 -m venv "$venv"

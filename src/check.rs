@@ -2,7 +2,7 @@
 //! windows, filters, overlap resolution), and enforces the prefilter contract on each example.
 //! `cargo test` runs it on the built-in rules; `sprawl rules check FILE` runs it on a user's file.
 
-use crate::engine::{check_pattern, Engine, EngineOptions};
+use crate::engine::{check_pattern, gate_version, Engine, EngineOptions, GateUse};
 use crate::finding::Match;
 use crate::rules::Rule;
 
@@ -27,10 +27,24 @@ impl std::fmt::Display for CheckFailure {
 /// Checks `rules` together (an example must be found by its own rule even with every other rule present).
 /// Returns every failure; empty means all rules pass.
 pub fn check_rules(rules: Vec<Rule>) -> Vec<CheckFailure> {
+    let mut failures = check_with(rules.clone(), GateUse::Never, "");
+    // The same examples through the Vectorscan gate, when this build has it: it must not miss any.
+    if gate_version().is_some() {
+        failures.extend(check_with(
+            rules,
+            GateUse::Always,
+            " (with the Vectorscan gate)",
+        ));
+    }
+    failures
+}
+
+fn check_with(rules: Vec<Rule>, gate: GateUse, label: &str) -> Vec<CheckFailure> {
     let engine = Engine::new(
         rules,
         EngineOptions {
             inline_allow: true,
+            gate,
             ..Default::default()
         },
     );
@@ -43,25 +57,32 @@ pub fn check_rules(rules: Vec<Rule>) -> Vec<CheckFailure> {
             failures.push(CheckFailure {
                 rule_id: rule.meta.id.clone(),
                 origin: rule.origin.to_string(),
-                message,
+                message: format!("{message}{label}"),
             })
         };
+        // With the gate only the search differs: the rest is checked once, without it.
+        let first = gate == GateUse::Never;
         if let Err(e) = check_pattern(&rule.pattern, rule.secret_group) {
-            fail(format!("invalid pattern: {e}"));
+            if first {
+                fail(format!("invalid pattern: {e}"));
+            }
             continue;
         }
-        if rule.examples.is_empty() {
-            fail("has no examples".into());
-        }
-        if rule.negative_examples.is_empty() {
-            fail("has no negative_examples".into());
+        if first {
+            if rule.examples.is_empty() {
+                fail("has no examples".into());
+            }
+            if rule.negative_examples.is_empty() {
+                fail("has no negative_examples".into());
+            }
         }
         for (n, example) in rule.examples.iter().enumerate() {
             let lower = example.to_ascii_lowercase();
-            if !rule
-                .keywords
-                .iter()
-                .any(|k| lower.contains(&k.to_ascii_lowercase()))
+            if first
+                && !rule
+                    .keywords
+                    .iter()
+                    .any(|k| lower.contains(&k.to_ascii_lowercase()))
             {
                 fail(format!("example {} contains none of the keywords", n + 1));
             }
@@ -72,7 +93,7 @@ pub fn check_rules(rules: Vec<Rule>) -> Vec<CheckFailure> {
             windowed.clear();
             engine.scan_as_written(example.as_bytes(), &mut scratch, &mut windowed);
             engine.scan_exhaustive(example.as_bytes(), &mut scratch, &mut exhaustive);
-            if !found_decoded {
+            if first && !found_decoded {
                 let found: Vec<&str> = windowed
                     .iter()
                     .map(|m| engine.rule(m.rule).meta.id.as_str())
@@ -95,7 +116,8 @@ pub fn check_rules(rules: Vec<Rule>) -> Vec<CheckFailure> {
                 ));
             }
         }
-        for (n, negative) in rule.negative_examples.iter().enumerate() {
+        // The gate only narrows where regexes run: it cannot add a finding to a negative example.
+        for (n, negative) in rule.negative_examples.iter().enumerate().filter(|_| first) {
             windowed.clear();
             engine.scan(negative.as_bytes(), &mut scratch, &mut windowed);
             if windowed.iter().any(|m| m.rule == index) {

@@ -1,7 +1,10 @@
 //! The detection engine: bytes in, matches out. No I/O, no knowledge of files or commits.
 //!
 //! Pipeline per blob: the keyword prefilter ([`prefilter`]) finds candidate rules and the positions of
-//! their keywords; each candidate rule runs its regex only in windows around those positions; each
+//! their keywords; each candidate rule runs its regex only in windows around those positions. On large
+//! scans, in builds with Vectorscan, the regex gate ([`gate`]) replaces the keyword windows: one pass
+//! of every rule's pattern (relaxed to a superset) reports where a match can end, and a rule's regex
+//! runs only just before those ends. Each
 //! regex match goes through the filters ([`filter`]); overlapping matches of different rules keep the most
 //! specific one; line and column are computed only for what survives.
 //!
@@ -10,8 +13,11 @@
 
 pub mod decode;
 pub mod filter;
+pub mod gate;
 mod layers;
 pub mod prefilter;
+#[cfg(sprawl_vectorscan)]
+mod vectorscan;
 
 use std::sync::OnceLock;
 
@@ -58,6 +64,46 @@ pub struct EngineOptions {
     /// Encoded bytes decoded per blob at most, all layers together (default
     /// [`MAX_DECODED_PER_BLOB`]); spans beyond it are not decoded.
     pub max_decoded: usize,
+    /// When the Vectorscan regex gate ([`gate`]) is used.
+    pub gate: GateUse,
+    /// Directory where the compiled gate is kept between runs (`None`: compiled every run). The CLI
+    /// uses [`gate::cache_dir`].
+    pub gate_cache: Option<std::path::PathBuf>,
+}
+
+/// When the engine uses the Vectorscan regex gate ([`gate`]). Findings are the same either way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GateUse {
+    /// Once [`GATE_AFTER_BYTES`] have been scanned: compiling the gate takes a fraction of a second, which
+    /// a large scan wins back many times and the pre-commit hook's few files never would.
+    #[default]
+    Auto,
+    /// From the first blob (tests, and `SPRAWL_ENGINE=vectorscan`).
+    Always,
+    /// Never: the keyword prefilter alone (`SPRAWL_ENGINE=rust`).
+    Never,
+}
+
+impl GateUse {
+    /// The choice `SPRAWL_ENGINE` (`vectorscan`, `rust`, unset or anything else: automatic) makes.
+    pub fn from_env() -> GateUse {
+        match std::env::var("SPRAWL_ENGINE").as_deref() {
+            Ok("vectorscan") => GateUse::Always,
+            Ok("rust") => GateUse::Never,
+            _ => GateUse::Auto,
+        }
+    }
+}
+
+/// Bytes scanned before [`GateUse::Auto`] builds the gate.
+pub const GATE_AFTER_BYTES: u64 = 32 << 20;
+
+/// Whether this build has the Vectorscan gate, and which library version it links.
+pub fn gate_version() -> Option<String> {
+    #[cfg(sprawl_vectorscan)]
+    return Some(gate::version());
+    #[cfg(not(sprawl_vectorscan))]
+    None
 }
 
 impl Default for EngineOptions {
@@ -68,6 +114,8 @@ impl Default for EngineOptions {
             inline_allow: false,
             decode_depth: 2,
             max_decoded: MAX_DECODED_PER_BLOB,
+            gate: GateUse::Auto,
+            gate_cache: None,
         }
     }
 }
@@ -83,6 +131,8 @@ impl std::fmt::Debug for EngineOptions {
             .field("inline_allow", &self.inline_allow)
             .field("decode_depth", &self.decode_depth)
             .field("max_decoded", &self.max_decoded)
+            .field("gate", &self.gate)
+            .field("gate_cache", &self.gate_cache)
             .finish()
     }
 }
@@ -132,13 +182,7 @@ fn max_newlines(pattern: &str) -> Option<usize> {
             HirKind::Alternation(v) => v.iter().try_fold(0usize, |a, h| Some(a.max(walk(h)?))),
         }
     }
-    let hir = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .ok()?;
-    walk(&hir)
+    walk(&gate::parse(pattern)?)
 }
 
 /// Immutable, thread-shared detector set.
@@ -148,6 +192,25 @@ pub struct Engine {
     /// Rules without keywords (converted gitleaks rules): their regex runs over every blob.
     always: Vec<u32>,
     options: EngineOptions,
+    #[cfg(sprawl_vectorscan)]
+    gate: GateState,
+}
+
+/// The gate of an engine, built on first need.
+#[cfg(sprawl_vectorscan)]
+#[derive(Default)]
+struct GateState {
+    built: OnceLock<Option<Gate>>,
+    started: std::sync::atomic::AtomicBool,
+    scanned: std::sync::atomic::AtomicU64,
+}
+
+/// The gate and, for the rules it does not cover, the keyword prefilter.
+#[cfg(sprawl_vectorscan)]
+struct Gate {
+    gated: gate::Gated,
+    rest: Prefilter,
+    rest_always: Vec<u32>,
 }
 
 /// Per-thread working memory, reused across blobs.
@@ -158,6 +221,9 @@ pub struct Scratch {
     raw: Vec<Raw>,
     /// Candidate encoded spans of the blob being scanned.
     spans: Vec<decode::Span>,
+    /// Vectorscan scratch, with the address of the gate it was allocated for.
+    #[cfg(sprawl_vectorscan)]
+    hs: Option<(usize, vectorscan::Scratch)>,
 }
 
 /// A regex match before filtering and positioning.
@@ -222,7 +288,82 @@ impl Engine {
             prefilter,
             always,
             options,
+            #[cfg(sprawl_vectorscan)]
+            gate: GateState::default(),
         }
+    }
+
+    /// The gate to use for a blob of `len` bytes, if any (see [`GateUse`]).
+    #[cfg(sprawl_vectorscan)]
+    fn gate(&self, len: usize) -> Option<&Gate> {
+        use std::sync::atomic::Ordering;
+        let state = &self.gate;
+        match self.options.gate {
+            GateUse::Never => return None,
+            GateUse::Always => return state.built.get_or_init(|| self.build_gate()).as_ref(),
+            GateUse::Auto => {}
+        }
+        if let Some(g) = state.built.get() {
+            return g.as_ref();
+        }
+        let before = state.scanned.fetch_add(len as u64, Ordering::Relaxed);
+        // One thread builds; the others go on with the keyword prefilter meanwhile.
+        if before + len as u64 >= GATE_AFTER_BYTES && !state.started.swap(true, Ordering::AcqRel) {
+            return state.built.get_or_init(|| self.build_gate()).as_ref();
+        }
+        None
+    }
+
+    #[cfg(sprawl_vectorscan)]
+    fn build_gate(&self) -> Option<Gate> {
+        let max_keyword = self
+            .rules
+            .iter()
+            .flat_map(|r| r.rule.keywords.iter().map(|k| k.len()))
+            .max()
+            .unwrap_or(0);
+        let patterns: Vec<&str> = self.rules.iter().map(|r| r.rule.pattern.as_str()).collect();
+        // How far before its end a match can start: its longest length, or for an unbounded pattern the
+        // most the keyword windows let it span (a rule without keywords searches the whole blob).
+        let back: Vec<usize> = self
+            .rules
+            .iter()
+            .map(|r| match gate::maximum_len(&r.rule.pattern) {
+                Some(n) => n,
+                None if r.rule.keywords.is_empty() => usize::MAX,
+                None => WINDOW_BEFORE + max_keyword + r.rule.window + WINDOW_END_SLACK,
+            })
+            .collect();
+        let t = std::time::Instant::now();
+        let gated = gate::Gated::build(&patterns, &back, self.options.gate_cache.as_deref())?;
+        if std::env::var_os("SPRAWL_TIMINGS").is_some() {
+            eprintln!(
+                "gate: {} of {} rules, compiled in {} ms",
+                (0..self.rules.len())
+                    .filter(|&i| gated.back(i).is_some())
+                    .count(),
+                self.rules.len(),
+                t.elapsed().as_millis()
+            );
+        }
+        let rest = Prefilter::new(self.rules.iter().enumerate().map(|(i, r)| {
+            if gated.back(i).is_some() {
+                &[][..]
+            } else {
+                r.rule.keywords.as_slice()
+            }
+        }));
+        let rest_always = self
+            .always
+            .iter()
+            .copied()
+            .filter(|&r| gated.back(r as usize).is_none())
+            .collect();
+        Some(Gate {
+            gated,
+            rest,
+            rest_always,
+        })
     }
 
     /// Compiles the regexes of the rules `which` selects now, reporting the first that fails. Used for
@@ -255,6 +396,8 @@ impl Engine {
             locations: (0..self.rules.len()).map(|_| None).collect(),
             raw: Vec::new(),
             spans: Vec::new(),
+            #[cfg(sprawl_vectorscan)]
+            hs: None,
         }
     }
 
@@ -325,13 +468,75 @@ impl Engine {
         scratch.raw.clear();
     }
 
-    /// Prefilter pass: for each candidate rule, the merged byte windows where its regex must run.
+    /// Prefilter pass: for each candidate rule, the merged byte windows where its regex must run: before
+    /// the ends the gate reports for the rules it covers, around keyword hits for the others.
     fn collect_windows(&self, hay: &[u8], scratch: &mut Scratch) {
         self.reset(scratch);
+        #[cfg(sprawl_vectorscan)]
+        if let Some(g) = self.gate(hay.len()) {
+            if self.gate_windows(g, hay, scratch) {
+                self.keyword_windows(&g.rest, &g.rest_always, hay, scratch);
+                return;
+            }
+            self.reset(scratch);
+        }
+        self.keyword_windows(&self.prefilter, &self.always, hay, scratch);
+    }
+
+    /// Windows `[end - back, end]` (clipped to the lines a match can span) before every end the gate
+    /// reports. `false` if the gate could not scan this blob.
+    #[cfg(sprawl_vectorscan)]
+    fn gate_windows(&self, g: &Gate, hay: &[u8], scratch: &mut Scratch) -> bool {
+        let owner = g as *const Gate as usize;
+        if !matches!(&scratch.hs, Some((o, _)) if *o == owner) {
+            let Some(s) = g.gated.scratch() else {
+                return false;
+            };
+            scratch.hs = Some((owner, s));
+        }
+        let Scratch {
+            windows,
+            touched,
+            hs: Some((_, hs)),
+            ..
+        } = scratch
+        else {
+            return false;
+        };
+        g.gated.for_each_end(hay, hs, |r, end| {
+            let Some(back) = g.gated.back(r) else {
+                return;
+            };
+            let floor = end.saturating_sub(back);
+            let w = &mut windows[r];
+            match w.last_mut() {
+                Some(last) if floor <= last.1 => last.1 = last.1.max(end),
+                last => {
+                    if last.is_none() {
+                        touched.push(r as u32);
+                    }
+                    let start = match self.rules[r].newlines() {
+                        Some(k) if end > floor => lines_before(hay, floor, end - 1, k),
+                        _ => floor,
+                    };
+                    w.push((start, end));
+                }
+            }
+        })
+    }
+
+    /// Windows around every keyword hit of `prefilter`, and the whole blob for the rules in `always`.
+    fn keyword_windows(
+        &self,
+        prefilter: &Prefilter,
+        always: &[u32],
+        hay: &[u8],
+        scratch: &mut Scratch,
+    ) {
         let Scratch {
             windows, touched, ..
         } = scratch;
-        self.prefilter.for_each_hit(hay, |hit| {
+        prefilter.for_each_hit(hay, |hit| {
             let r = hit.rule as usize;
             let rule = &self.rules[r];
             let mut start = hit.start.saturating_sub(WINDOW_BEFORE);
@@ -352,7 +557,7 @@ impl Engine {
                 }
             }
         });
-        for &r in &self.always {
+        for &r in always {
             windows[r as usize].push((0, hay.len()));
             touched.push(r);
         }
@@ -539,6 +744,18 @@ fn lines_around(
     (from, to)
 }
 
+/// Start of the `k`-th line before the one holding `p`, or `floor` if that starts before it.
+#[cfg(sprawl_vectorscan)]
+fn lines_before(hay: &[u8], floor: usize, p: usize, k: usize) -> usize {
+    let mut from = line_start(hay, floor, p);
+    for _ in 0..k {
+        if from > floor {
+            from = line_start(hay, floor, from - 1);
+        }
+    }
+    from
+}
+
 /// Start of the line holding `p`, or `floor` if the line starts before it.
 fn line_start(hay: &[u8], floor: usize, p: usize) -> usize {
     memchr::memrchr(b'\n', &hay[floor..p]).map_or(floor, |i| floor + i + 1)
@@ -549,13 +766,16 @@ fn line_end(hay: &[u8], p: usize, ceil: usize) -> usize {
     memchr::memchr(b'\n', &hay[p..ceil]).map_or(ceil, |i| p + i)
 }
 
+/// The most bytes [`extend_window_end`] adds to a window.
+const WINDOW_END_SLACK: usize = 1024;
+
 /// Moves a window's end past the rest of its line (or token, on very long lines), so a regex never sees
 /// a token cut in half at the slice end.
 fn extend_window_end(hay: &[u8], end: usize) -> usize {
     if end >= hay.len() {
         return hay.len();
     }
-    let limit = (end + 1024).min(hay.len());
+    let limit = (end + WINDOW_END_SLACK).min(hay.len());
     if let Some(nl) = memchr::memchr(b'\n', &hay[end..limit]) {
         return end + nl;
     }
@@ -735,6 +955,87 @@ confidence = "low"
             .map(str::len)
             .sum();
         assert_eq!(covered, keyword_lines);
+    }
+
+    /// Every built-in example in one blob, between keyword-dense lines that hold no credential: the gated
+    /// engine finds exactly what the keyword prefilter finds, and searches far less.
+    #[cfg(sprawl_vectorscan)]
+    #[test]
+    fn gated_scan_finds_what_the_keyword_scan_finds() {
+        let rules = crate::rules::builtin().unwrap();
+        let mut hay = String::new();
+        for r in &rules {
+            for ex in &r.examples {
+                hay.push_str(ex);
+                hay.push_str(
+                    "\nlet password = ctx.token()?; // the secret key of the auth session\n",
+                );
+                hay.push_str("api_key: 1234\n  token: ${TOKEN}\n");
+            }
+        }
+        let with = |gate| {
+            let e = Engine::new(
+                rules.clone(),
+                EngineOptions {
+                    gate,
+                    ..Default::default()
+                },
+            );
+            let mut s = e.scratch();
+            let mut out = Vec::new();
+            e.scan(hay.as_bytes(), &mut s, &mut out);
+            let found: Vec<(usize, usize, usize)> =
+                out.iter().map(|m| (m.rule, m.start, m.end)).collect();
+            e.collect_windows(hay.as_bytes(), &mut s);
+            let searched: usize = s.windows.iter().flatten().map(|(a, b)| b - a).sum();
+            (found, searched)
+        };
+        let (keyword, keyword_bytes) = with(GateUse::Never);
+        let (gated, gated_bytes) = with(GateUse::Always);
+        assert!(keyword.len() > 300, "{} matches", keyword.len());
+        assert_eq!(gated, keyword);
+        assert!(
+            gated_bytes * 2 < keyword_bytes,
+            "gated {gated_bytes} vs keyword {keyword_bytes} bytes"
+        );
+    }
+
+    /// The compiled gate is kept in the cache directory and read back; a damaged cache file is
+    /// compiled again and replaced.
+    #[cfg(sprawl_vectorscan)]
+    #[test]
+    fn gate_cache_is_reused_and_a_damaged_one_is_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = |dir: &std::path::Path| {
+            Engine::new(
+                parse_rule_file("test.toml", RULES).unwrap(),
+                EngineOptions {
+                    gate: GateUse::Always,
+                    gate_cache: Some(dir.to_path_buf()),
+                    ..Default::default()
+                },
+            )
+        };
+        let hay = b"x tok_R7tZk2mQ9vXw4LpB8nHc secret = \"q8Fj2LmZ0pRt\"\n";
+        let expected = scan(&e(dir.path()), hay);
+        assert_eq!(expected.len(), 2);
+        let files: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|f| f.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        let good = std::fs::read(&files[0]).unwrap();
+        assert!(good.starts_with(b"sprawl-gate 1\n"));
+        assert_eq!(scan(&e(dir.path()), hay), expected);
+        let mut bad = good.clone();
+        let last = bad.len() - 1;
+        bad[last] ^= 0xff;
+        std::fs::write(&files[0], &bad).unwrap();
+        assert_eq!(scan(&e(dir.path()), hay), expected);
+        assert_eq!(std::fs::read(&files[0]).unwrap(), good);
+        std::fs::write(&files[0], b"sprawl-gate 1\nshort").unwrap();
+        assert_eq!(scan(&e(dir.path()), hay), expected);
+        assert_eq!(std::fs::read(&files[0]).unwrap(), good);
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub struct Prefilter {
     rules_of: Vec<Vec<u32>>,
     /// Longest keyword.
     max_len: usize,
+    /// No rule has a keyword: nothing to search.
+    empty: bool,
 }
 
 /// A keyword occurrence that makes `rule` a candidate around `start..end`.
@@ -64,8 +66,9 @@ impl Prefilter {
                 }
             }
         }
-        if patterns.is_empty() {
-            // An automaton needs a pattern; a NUL-only one never occurs in text that reaches the engine.
+        let empty = patterns.is_empty();
+        if empty {
+            // An automaton needs a pattern; this one is never searched.
             patterns.push("\0\0\0\0".into());
             rules_of.push(Vec::new());
         }
@@ -78,6 +81,7 @@ impl Prefilter {
             scanned: AtomicU64::new(0),
             rules_of,
             max_len,
+            empty,
         }
     }
 
@@ -97,6 +101,9 @@ impl Prefilter {
 
     /// Calls `f` for every (rule, keyword occurrence) in `hay`, roughly in order of position.
     pub fn for_each_hit(&self, hay: &[u8], mut f: impl FnMut(Hit)) {
+        if self.empty {
+            return;
+        }
         let mut emit = |pattern: usize, start: usize, end: usize| {
             for &rule in &self.rules_of[pattern] {
                 f(Hit { rule, start, end });

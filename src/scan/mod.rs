@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::config::{Config, FileConfig, Mode};
-use crate::engine::{Engine, EngineOptions, Scratch};
+use crate::engine::{Engine, EngineOptions, GateUse, Scratch};
 use crate::enrich::inventory::{self, Governance, Inventory};
 use crate::enrich::owners::{self, Codeowners, CODEOWNERS_LOCATIONS};
 use crate::enrich::validity;
@@ -239,6 +239,8 @@ pub fn build_engine(file_config: &FileConfig, inline_allow: bool) -> Result<Engi
             allow_values: file_config.allow_values.clone(),
             allow_regexes: file_config.allow_regexes.clone(),
             inline_allow,
+            gate: GateUse::from_env(),
+            gate_cache: crate::engine::gate::cache_dir(),
             ..EngineOptions::default()
         },
     );

@@ -10,6 +10,7 @@ mod cli;
 mod config;
 mod corpus;
 mod decode;
+mod engine;
 mod git;
 mod hooks;
 mod hostile;

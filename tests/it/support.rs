@@ -48,6 +48,8 @@ pub struct Run {
 pub fn sprawl() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_sprawl"));
     c.env_remove("NO_COLOR");
+    // Tests never write the compiled gate into the user's cache.
+    c.env("SPRAWL_CACHE_DIR", "").env_remove("SPRAWL_ENGINE");
     c
 }
 
