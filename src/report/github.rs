@@ -5,20 +5,9 @@
 use std::io::{self, Write};
 
 use super::RenderOptions;
+use crate::diag::{workflow_data as data, workflow_property as property};
 use crate::rules::Confidence;
 use crate::scan::ScanResult;
-
-/// Escapes a command's message (`%`, CR, LF).
-fn data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a property value (also `:` and `,`, which delimit properties).
-fn property(s: &str) -> String {
-    data(s).replace(':', "%3A").replace(',', "%2C")
-}
 
 pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     for f in &result.findings {
@@ -61,15 +50,4 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
         )?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_follows_the_workflow_command_rules() {
-        assert_eq!(data("50%\r\nnext"), "50%25%0D%0Anext");
-        assert_eq!(property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
-    }
 }
