@@ -214,8 +214,9 @@ pub fn targets(source: &RepoSource, github_token: Option<&str>) -> Result<Vec<Ta
                 listed.archived_skipped,
                 listed.forks_skipped
             ));
+            let test_file_clones = github::test_file_clones();
             for r in listed.repos {
-                if github::clone_url_allowed(&r.clone_url, &query.api_url) {
+                if github::clone_url_allowed(&r.clone_url, &query.api_url, test_file_clones) {
                     given.push(r.clone_url);
                 } else {
                     crate::diag::warn(

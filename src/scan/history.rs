@@ -109,6 +109,16 @@ pub fn scan_history(
     for (id, why) in &quarantine.corrupt {
         main_sink.warning(&format!("object {id}"), why.clone());
     }
+    if let Some(first) = quarantine.mismatched.first() {
+        let n = quarantine.mismatched.len();
+        main_sink.warning(
+            &format!("object {first}"),
+            format!(
+                "content does not match the object id ({n} loose object{} in this repository): the repository is damaged or was tampered with; the content is scanned as it is",
+                if n == 1 { "" } else { "s" }
+            ),
+        );
+    }
     let selected = git::select_commits(&repo, &selection, &mut main_sink)?;
     let commit_count = selected.commits.len() as u64;
 

@@ -630,3 +630,117 @@ fn a_file_skipped_for_its_size_is_an_entry_in_json_errors() {
         )]
     );
 }
+
+#[test]
+fn a_partial_clone_summarises_its_missing_blobs_once() {
+    let repo = Repo::init();
+    repo.write("a.env", &env_with(GH1))
+        .write("b.txt", "old filler\n");
+    repo.commit("one", ALICE, 1);
+    repo.write("a.env", &env_with(GH2))
+        .write("b.txt", "new filler\n");
+    repo.commit("two", ALICE, 2);
+    repo.git(&["config", "uploadpack.allowFilter", "true"]);
+    let sb = Sandbox::new();
+    let url = format!("file://{}", repo.path().display());
+    crate::git::git_in(
+        sb.path(),
+        &["clone", "-q", "--filter=blob:none", &url, "clone"],
+    );
+    // Only HEAD's blobs were fetched (by the checkout): the first commit's two are missing.
+    let (run, r) = scan_json(sb.path(), &["--git", "clone"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(secrets(&r), vec![("a.env".into(), redacted(GH2))]);
+    assert_eq!(
+        errors(&r),
+        vec![(
+            format!("{}/clone/.git/", sb.path().display()),
+            "partial clone: 2 blobs not available (never fetched from the promisor remote; sprawl does not fetch): not scanned".into()
+        )]
+    );
+}
+
+#[test]
+fn an_object_whose_content_does_not_match_its_id_is_one_warning_and_scanned_as_it_is() {
+    let (repo, _) = three_commits();
+    let blob = repo.git(&["rev-parse", "HEAD:b.txt"]);
+    let file = repo
+        .path()
+        .join(".git/objects")
+        .join(&blob[..2])
+        .join(&blob[2..]);
+    let content = env_with(GH1);
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    write!(z, "blob {}\0{content}", content.len()).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    std::fs::write(&file, z.finish().unwrap()).unwrap();
+    let (run, r) = scan_json(repo.path(), &["--git", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        secrets(&r),
+        vec![
+            ("a.env".into(), redacted(GH1)),
+            ("b.txt".into(), redacted(GH1)),
+            ("c.env".into(), redacted(GH2))
+        ]
+    );
+    assert_eq!(
+        errors(&r),
+        vec![(
+            format!("object {blob}"),
+            "content does not match the object id (1 loose object in this repository): the repository is damaged or was tampered with; the content is scanned as it is".into()
+        )]
+    );
+}
+
+#[test]
+fn github_org_clones_file_urls_from_a_loopback_api_only_with_the_test_switch() {
+    let sb = Sandbox::new();
+    let (repo, _) = three_commits();
+    let bare = repo.bare_clone(&sb.join("repos/a.git"));
+    let url = format!("file://{}", bare.display());
+    let body = serde_json::json!([{
+        "full_name": "acme/a", "clone_url": url, "archived": false, "fork": false,
+        "private": false, "default_branch": "main",
+    }])
+    .to_string();
+    let api = crate::bulk::MockApi::start(move |_, path| {
+        (path == "/orgs/acme/repos?per_page=100&type=all").then(|| (body.clone(), None))
+    });
+    let run = |switch: bool| {
+        let mut cmd = sprawl();
+        cmd.current_dir(sb.path())
+            .env_remove("GITHUB_TOKEN")
+            .env_remove("GITHUB_ACTIONS")
+            .args(["github-org", "acme", "--api-url", &api.base])
+            .args(["--clone-dir", "cache", "--format", "json"]);
+        if switch {
+            cmd.env("SPRAWL_TEST_FILE_CLONES", "1");
+        } else {
+            cmd.env_remove("SPRAWL_TEST_FILE_CLONES");
+        }
+        run_cmd(&mut cmd, None)
+    };
+    let refused = run(false);
+    assert_eq!(
+        refused.stderr,
+        format!(
+            "sprawl: acme: 1 repositories to scan (0 archived and 0 forks left out)\n\
+             warning: acme/a: clone URL {url} is not on {}; not cloned\n",
+            api.base
+        )
+    );
+    assert!(
+        !sb.join("cache").exists() || std::fs::read_dir(sb.join("cache")).unwrap().count() == 0
+    );
+    let allowed = run(true);
+    assert_eq!(allowed.code, 1, "{}", allowed.stderr);
+    let r: Report = serde_json::from_str(&allowed.stdout).unwrap();
+    assert_eq!(
+        secrets(&r),
+        vec![
+            ("a.env".into(), redacted(GH1)),
+            ("c.env".into(), redacted(GH2))
+        ]
+    );
+}
