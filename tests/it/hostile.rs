@@ -744,3 +744,66 @@ fn github_org_clones_file_urls_from_a_loopback_api_only_with_the_test_switch() {
         ]
     );
 }
+
+#[test]
+fn secrets_in_file_and_member_names_are_redacted_unless_no_redact() {
+    let sb = Sandbox::new();
+    // GH1 is in this file's name and content; GH2 only in the name of a corrupt archive (a warning).
+    sb.file(&format!("keys/{GH1}.env"), env_with(GH1)).file(
+        &format!("{GH2}.zip"),
+        b"PK\x03\x04\x00\x00\x01\x02garbage\x00",
+    );
+    let tar = crate::archives::tar_bytes(&[(&format!("{GH1}.txt"), b"\x7fELF\0\0\x01bin\0")]);
+    sb.file("bundle.tar", &tar);
+    let run = run_env(sb.path(), &["scan", "."], None, None);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for text in [&run.stdout, &run.stderr] {
+        assert!(!text.contains(GH1) && !text.contains(GH2), "{text}");
+    }
+    assert_eq!(
+        run.stderr,
+        format!(
+            "warning: {}.zip: unreadable zip archive: invalid Zip archive: Could not find EOCD\n",
+            redacted(GH2)
+        )
+    );
+    let (_, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(
+        secrets(&r),
+        vec![(format!("keys/{}.env", redacted(GH1)), redacted(GH1))]
+    );
+    assert_eq!(
+        errors(&r),
+        vec![(
+            format!("{}.zip", redacted(GH2)),
+            "unreadable zip archive: invalid Zip archive: Could not find EOCD".into()
+        )]
+    );
+    let (_, shown) = scan_json(sb.path(), &["--no-redact", "."]);
+    assert_eq!(
+        secrets(&shown),
+        vec![(format!("keys/{GH1}.env"), GH1.to_string())]
+    );
+    assert_eq!(errors(&shown)[0].0, format!("{GH2}.zip"));
+}
+
+#[test]
+fn an_invalid_gitleaks_regex_holding_a_key_is_not_echoed() {
+    let sb = Sandbox::new();
+    sb.file("x.env", "nothing here\n").file(
+        "gitleaks.toml",
+        format!("[[rules]]\nid = \"leaky\"\nregex = '''{GH1}(unclosed'''\n"),
+    );
+    let run = run_env(
+        sb.path(),
+        &["scan", "--config", "gitleaks.toml", "."],
+        None,
+        None,
+    );
+    assert_eq!(run.code, 2);
+    assert!(!run.stderr.contains(GH1), "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: gitleaks.toml:1: gitleaks config: rule `leaky`: invalid regex: unclosed group (at character 41)\n"
+    );
+}
