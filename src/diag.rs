@@ -9,28 +9,21 @@
 //! `::warning` command, escaped with [`workflow_data`] / [`workflow_property`].
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 /// Control characters (C0, DEL, C1) and the Unicode bidirectional overrides written as visible
-/// escapes: `\n`, `\r`, `\t`, `\x1b`, `\u{202e}`. Other text is unchanged.
+/// escapes, as Rust's `escape_default` writes them: `\n`, `\r`, `\t`, `\u{1b}`, `\u{202e}`. Other
+/// text is unchanged.
 pub fn escape_control(s: &str) -> Cow<'_, str> {
     if !s.chars().any(needs_escape) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x80 && needs_escape(c) => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c if needs_escape(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
+        if needs_escape(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
         }
     }
     Cow::Owned(out)
@@ -117,7 +110,7 @@ mod tests {
         assert_eq!(escape_control("plain/path.env"), "plain/path.env");
         assert_eq!(
             escape_control("a\nb\r\tc\x1b]0;t\x07\x7f\u{85}\u{202e}"),
-            "a\\nb\\r\\tc\\x1b]0;t\\x07\\x7f\\u{85}\\u{202e}"
+            "a\\nb\\r\\tc\\u{1b}]0;t\\u{7}\\u{7f}\\u{85}\\u{202e}"
         );
     }
 

@@ -92,7 +92,7 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
 mod tests {
     #[test]
     fn cells_escape_control_characters_and_neutralise_formulas() {
-        assert_eq!(super::cell("a\x1b[31m\nb"), "a\\x1b[31m\\nb");
+        assert_eq!(super::cell("a\x1b[31m\nb"), "a\\u{1b}[31m\\nb");
         assert_eq!(super::cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         for s in ["+1", "-1", "@SUM(A1)"] {
             assert_eq!(super::cell(s), format!("'{s}"));

@@ -5,9 +5,19 @@
 use std::io::{self, Write};
 
 use super::RenderOptions;
-use crate::diag::{workflow_data as data, workflow_property as property};
+use crate::diag::{escape_control, workflow_data, workflow_property};
 use crate::rules::Confidence;
 use crate::scan::ScanResult;
+
+/// A command's message: control characters made visible, then escaped for the runner.
+fn data(s: &str) -> String {
+    workflow_data(&escape_control(s))
+}
+
+/// A property value, likewise.
+fn property(s: &str) -> String {
+    workflow_property(&escape_control(s))
+}
 
 pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     for f in &result.findings {

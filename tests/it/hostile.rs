@@ -389,7 +389,7 @@ fn run_env(dir: &Path, args: &[&str], github: Option<&str>, input: Option<&[u8]>
 
 /// A name that would forge a workflow command and drive the terminal if printed raw.
 const EVIL: &str = "evil.zip\n::error file=x::INJECTED%0A\x1b]0;title\x07";
-const EVIL_SHOWN: &str = "evil.zip\\n::error file=x::INJECTED%0A\\x1b]0;title\\x07";
+const EVIL_SHOWN: &str = "evil.zip\\n::error file=x::INJECTED%0A\\u{1b}]0;title\\u{7}";
 
 #[test]
 fn names_on_stderr_are_escaped_and_are_well_formed_commands_in_github_actions() {
@@ -406,7 +406,7 @@ fn names_on_stderr_are_escaped_and_are_well_formed_commands_in_github_actions() 
         plain.stderr
     );
     let command = format!(
-        "::warning title=sprawl%3A evil.zip\\n%3A%3Aerror file=x%3A%3AINJECTED%250A\\x1b]0;title\\x07::{}: {message}\n",
+        "::warning title=sprawl%3A evil.zip\\n%3A%3Aerror file=x%3A%3AINJECTED%250A\\u{{1b}}]0;title\\u{{7}}::{}: {message}\n",
         EVIL_SHOWN.replace('%', "%25")
     );
     let in_actions = run_env(
@@ -609,7 +609,7 @@ fn csv_fields_have_control_characters_escaped_and_formulas_neutralised() {
         .collect();
     assert_eq!(
         paths,
-        vec!["'=HYPERLINK(\"http:evil.test\",\"x\")\\x1b[2J.env".to_string()]
+        vec!["'=HYPERLINK(\"http:evil.test\",\"x\")\\u{1b}[2J.env".to_string()]
     );
     assert!(!run.stdout.contains('\x1b'));
 }
