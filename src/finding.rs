@@ -61,6 +61,51 @@ impl fmt::Display for Secret {
     }
 }
 
+/// Replaces secret values inside other text (paths, member names, messages, commit summaries) with
+/// their [`Secret::redacted`] forms, in one pass over the text whatever the number of secrets.
+pub struct SecretMask {
+    /// Longest secret first wins where two overlap.
+    matcher: Option<aho_corasick::AhoCorasick>,
+    redacted: Vec<String>,
+}
+
+impl SecretMask {
+    /// A mask for `secrets` (duplicates and empty values ignored).
+    pub fn new<'a>(secrets: impl IntoIterator<Item = &'a [u8]>) -> SecretMask {
+        let mut values: Vec<&[u8]> = secrets.into_iter().filter(|s| !s.is_empty()).collect();
+        values.sort();
+        values.dedup();
+        let redacted = values
+            .iter()
+            .map(|v| Secret::new(v.to_vec()).redacted())
+            .collect();
+        let matcher = (!values.is_empty()).then(|| {
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&values)
+                .expect("literal secrets build an automaton")
+        });
+        SecretMask { matcher, redacted }
+    }
+
+    /// `text` with every secret replaced by its redacted form.
+    pub fn apply<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        match &self.matcher {
+            Some(m) if m.is_match(text) => {
+                std::borrow::Cow::Owned(m.replace_all(text, &self.redacted))
+            }
+            _ => std::borrow::Cow::Borrowed(text),
+        }
+    }
+
+    /// Replaces `text` in place with [`SecretMask::apply`]'s result.
+    pub fn apply_in_place(&self, text: &mut String) {
+        if let std::borrow::Cow::Owned(masked) = self.apply(text) {
+            *text = masked;
+        }
+    }
+}
+
 /// Identity of a credential: a hash of (rule id, secret value). The same secret found by the same rule has
 /// the same fingerprint in every file, commit and repository; it reveals nothing about the value.
 #[derive(

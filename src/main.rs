@@ -12,7 +12,8 @@ use sprawl::baseline::{self, Baseline};
 use sprawl::bulk::clone::HostAuth;
 use sprawl::bulk::{self, github, BulkOptions, RepoSource};
 use sprawl::check::check_rules;
-use sprawl::config::{Config, FailOn, FileConfig, Mode};
+use sprawl::config::{Config, FailOn, FileConfig, Format, Mode};
+use sprawl::diag;
 use sprawl::finding::{Fingerprint, Liveness};
 use sprawl::report::inventory::InventoryFormat;
 use sprawl::report::{self, RenderOptions};
@@ -41,6 +42,9 @@ impl From<Exit> for ExitCode {
 
 fn main() -> ExitCode {
     let action = cli::Cli::parse().into_action();
+    if let cli::Action::Scan(c) | cli::Action::Bulk { config: c, .. } = &action {
+        diag::set_github_annotations(c.format == Format::Github);
+    }
     let exit = match action {
         cli::Action::Scan(config) => run_scan(&config),
         cli::Action::Bulk {
@@ -71,7 +75,7 @@ fn main() -> ExitCode {
     match exit {
         Ok(e) => e.into(),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            diag::error(&format!("{e:#}"));
             Exit::Error.into()
         }
     }
@@ -89,13 +93,10 @@ fn generate(what: &cli::Generated) -> anyhow::Result<Exit> {
 fn run_scan(config: &Config) -> anyhow::Result<Exit> {
     let result = scan::run(config)?;
     if let Some(c) = &result.config_loaded {
-        eprintln!("sprawl: using config {c}");
+        diag::note(&format!("using config {c}"));
     }
-    for n in &result.notices {
-        eprintln!("warning: {}: {}", n.path, n.message);
-    }
-    for e in &result.errors {
-        eprintln!("warning: {}: {}", e.path, e.message);
+    for e in result.notices.iter().chain(&result.errors) {
+        diag::warn(&e.path, &e.message);
     }
     let opts = RenderOptions {
         redact: config.redact,
@@ -176,7 +177,7 @@ fn run_bulk(
     let targets = bulk::targets(source, token.as_deref())?;
     let outcome = bulk::run(config, targets, &options)?;
     if let Some(c) = &config.config_file {
-        eprintln!("sprawl: using config {}", c.display());
+        diag::note(&format!("using config {}", c.display()));
     }
     match &outcome.combined {
         Some(result) => {
@@ -196,8 +197,8 @@ fn run_bulk(
                 write_output(Some(path), |out| report::write(result, *format, plain, out))?;
             }
         }
-        None => eprintln!(
-            "sprawl: {} repositor{} scanned, {} failed, {} skipped; {} finding{}; reports in {}",
+        None => diag::note(&format!(
+            "{} repositor{} scanned, {} failed, {} skipped; {} finding{}; reports in {}",
             outcome.scanned,
             if outcome.scanned == 1 { "y" } else { "ies" },
             outcome.failed,
@@ -209,7 +210,7 @@ fn run_bulk(
                 .as_deref()
                 .unwrap_or(Path::new("."))
                 .display()
-        ),
+        )),
     }
     // The same rule as a single scan: `--fail-on` decides whether findings fail the run.
     let failing = match config.fail_on {
@@ -255,13 +256,13 @@ fn hook_install(path: &Path, force: bool) -> anyhow::Result<Exit> {
     let exe = std::env::current_exe()?;
     let exe = std::fs::canonicalize(&exe).unwrap_or(exe);
     match sprawl::hook::install(path, &exe, force)? {
-        Installed::New(h) => eprintln!("sprawl: installed {}", h.display()),
-        Installed::Updated(h) => eprintln!("sprawl: updated {}", h.display()),
-        Installed::Replaced(h, old) => eprintln!(
-            "sprawl: installed {} (the previous hook is kept as {})",
+        Installed::New(h) => diag::note(&format!("installed {}", h.display())),
+        Installed::Updated(h) => diag::note(&format!("updated {}", h.display())),
+        Installed::Replaced(h, old) => diag::note(&format!(
+            "installed {} (the previous hook is kept as {})",
             h.display(),
             old.display()
-        ),
+        )),
     }
     Ok(Exit::Clean)
 }
@@ -269,14 +270,12 @@ fn hook_install(path: &Path, force: bool) -> anyhow::Result<Exit> {
 fn hook_uninstall(path: &Path) -> anyhow::Result<Exit> {
     use sprawl::hook::Uninstalled;
     match sprawl::hook::uninstall(path)? {
-        Uninstalled::Removed(h) => eprintln!("sprawl: removed {}", h.display()),
-        Uninstalled::Restored(h) => {
-            eprintln!(
-                "sprawl: removed the sprawl hook; restored the previous {}",
-                h.display()
-            )
-        }
-        Uninstalled::NotInstalled(h) => eprintln!("sprawl: no hook at {}", h.display()),
+        Uninstalled::Removed(h) => diag::note(&format!("removed {}", h.display())),
+        Uninstalled::Restored(h) => diag::note(&format!(
+            "removed the sprawl hook; restored the previous {}",
+            h.display()
+        )),
+        Uninstalled::NotInstalled(h) => diag::note(&format!("no hook at {}", h.display())),
     }
     Ok(Exit::Clean)
 }
@@ -293,7 +292,7 @@ fn inventory(
     if from.is_empty() {
         let result = scan::run(config)?;
         for e in &result.errors {
-            eprintln!("warning: {}: {}", e.path, e.message);
+            diag::warn(&e.path, &e.message);
         }
         let mut json = Vec::new();
         let opts = RenderOptions {
@@ -308,10 +307,10 @@ fn inventory(
         for p in from {
             reports += inv.add_path(p)?;
         }
-        eprintln!(
-            "sprawl: merged {reports} report{}",
+        diag::note(&format!(
+            "merged {reports} report{}",
             if reports == 1 { "" } else { "s" }
-        );
+        ));
     }
     let rows = inv.rows(sprawl::enrich::inventory::now());
     write_output(output, |out| {
@@ -389,7 +388,7 @@ fn rules_check(files: &[PathBuf]) -> anyhow::Result<Exit> {
 fn current_credentials(config: &Config) -> anyhow::Result<Vec<(Fingerprint, String)>> {
     let result = scan::run(config)?;
     for e in &result.errors {
-        eprintln!("warning: {}: {}", e.path, e.message);
+        diag::warn(&e.path, &e.message);
     }
     Ok(result
         .credentials
@@ -420,8 +419,8 @@ fn baseline_create(
     let baseline = Baseline::from_current(current, &previous, &baseline::today(), reason);
     std::fs::write(output, baseline.to_text())
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
-    eprintln!(
-        "sprawl: wrote {} baseline entr{} to {}",
+    diag::note(&format!(
+        "wrote {} baseline entr{} to {}",
         baseline.entries.len(),
         if baseline.entries.len() == 1 {
             "y"
@@ -429,7 +428,7 @@ fn baseline_create(
             "ies"
         },
         output.display()
-    );
+    ));
     Ok(Exit::Clean)
 }
 
@@ -442,11 +441,11 @@ fn baseline_prune(config: &Config, file: &Path) -> anyhow::Result<Exit> {
     let kept = old.pruned(&found);
     std::fs::write(file, kept.to_text())
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
-    eprintln!(
-        "sprawl: kept {} of {} baseline entries in {}",
+    diag::note(&format!(
+        "kept {} of {} baseline entries in {}",
         kept.entries.len(),
         old.entries.len(),
         file.display()
-    );
+    ));
     Ok(Exit::Clean)
 }

@@ -112,10 +112,20 @@ pub fn web_origin(api_url: &str) -> String {
     }
 }
 
+/// The environment variable that lets a loopback API list `file://` clone URLs: test-only (the
+/// integration tests serve local bare repositories through a mock API on 127.0.0.1).
+pub const TEST_FILE_CLONES: &str = "SPRAWL_TEST_FILE_CLONES";
+
+/// Whether `SPRAWL_TEST_FILE_CLONES=1` is set (see [`TEST_FILE_CLONES`]).
+pub fn test_file_clones() -> bool {
+    std::env::var_os(TEST_FILE_CLONES).is_some_and(|v| v == "1")
+}
+
 /// Whether a `clone_url` the API listed may be cloned: on the organisation's own web host (`origin`).
-/// A loopback API (a test, or a local mirror of the API) may also list `file://` URLs. Anything else (a
-/// compromised or misconfigured server pointing at another host or a local path) is refused.
-pub fn clone_url_allowed(clone_url: &str, api_url: &str) -> bool {
+/// Anything else (a compromised or misconfigured server pointing at another host or at a local path,
+/// `file://` included) is refused; only with `test_file_clones` (tests, [`TEST_FILE_CLONES`]) may a
+/// loopback API list `file://` URLs.
+pub fn clone_url_allowed(clone_url: &str, api_url: &str, test_file_clones: bool) -> bool {
     let web = web_origin(api_url);
     if clone_url
         .strip_prefix(web.as_str())
@@ -123,7 +133,7 @@ pub fn clone_url_allowed(clone_url: &str, api_url: &str) -> bool {
     {
         return true;
     }
-    clone_url.starts_with("file://") && is_loopback_url(api_url)
+    test_file_clones && clone_url.starts_with("file://") && is_loopback_url(api_url)
 }
 
 fn is_loopback_url(url: &str) -> bool {
@@ -302,22 +312,17 @@ mod tests {
     #[test]
     fn clone_urls_must_be_on_the_organisations_host() {
         let api = "https://api.github.com";
-        assert!(clone_url_allowed("https://github.com/acme/a.git", api));
-        assert!(!clone_url_allowed(
-            "https://github.com.evil/acme/a.git",
-            api
-        ));
-        assert!(!clone_url_allowed("https://evil.example/acme/a.git", api));
-        assert!(!clone_url_allowed("file:///etc/repo.git", api));
-        assert!(!clone_url_allowed("/srv/repo.git", api));
-        assert!(clone_url_allowed(
-            "file:///tmp/r.git",
-            "http://127.0.0.1:8080"
-        ));
-        assert!(clone_url_allowed(
-            "http://127.0.0.1:8080/acme/r.git",
-            "http://127.0.0.1:8080"
-        ));
+        let allowed = |url: &str, api: &str| clone_url_allowed(url, api, false);
+        assert!(allowed("https://github.com/acme/a.git", api));
+        assert!(!allowed("https://github.com.evil/acme/a.git", api));
+        assert!(!allowed("https://evil.example/acme/a.git", api));
+        assert!(!allowed("file:///etc/repo.git", api));
+        assert!(!allowed("/srv/repo.git", api));
+        let local = "http://127.0.0.1:8080";
+        assert!(!allowed("file:///tmp/r.git", local));
+        assert!(clone_url_allowed("file:///tmp/r.git", local, true));
+        assert!(!clone_url_allowed("file:///tmp/r.git", api, true));
+        assert!(allowed("http://127.0.0.1:8080/acme/r.git", local));
     }
 
     #[test]

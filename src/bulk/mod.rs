@@ -207,22 +207,25 @@ pub fn targets(source: &RepoSource, github_token: Option<&str>) -> Result<Vec<Ta
         }
         RepoSource::GithubOrg(query) => {
             let listed = github::list_org_repos(query, github_token)?;
-            eprintln!(
-                "sprawl: {}: {} repositories to scan ({} archived and {} forks left out)",
+            crate::diag::note(&format!(
+                "{}: {} repositories to scan ({} archived and {} forks left out)",
                 query.org,
                 listed.repos.len(),
                 listed.archived_skipped,
                 listed.forks_skipped
-            );
+            ));
+            let test_file_clones = github::test_file_clones();
             for r in listed.repos {
-                if github::clone_url_allowed(&r.clone_url, &query.api_url) {
+                if github::clone_url_allowed(&r.clone_url, &query.api_url, test_file_clones) {
                     given.push(r.clone_url);
                 } else {
-                    eprintln!(
-                        "warning: {}: clone URL {} is not on {}; not cloned",
-                        r.full_name,
-                        strip_userinfo(&r.clone_url),
-                        github::web_origin(&query.api_url)
+                    crate::diag::warn(
+                        &r.full_name,
+                        &format!(
+                            "clone URL {} is not on {}; not cloned",
+                            strip_userinfo(&r.clone_url),
+                            github::web_origin(&query.api_url)
+                        ),
                     );
                 }
             }
@@ -323,12 +326,12 @@ pub fn run(
         selected.retain(|t| !dir.join(report_file_name(&t.label)).exists());
         outcome.skipped = outcome.selected - selected.len();
         if outcome.skipped > 0 {
-            eprintln!(
-                "sprawl: skipped {} repositor{} already reported in {}",
+            crate::diag::note(&format!(
+                "skipped {} repositor{} already reported in {}",
                 outcome.skipped,
                 if outcome.skipped == 1 { "y" } else { "ies" },
                 dir.display()
-            );
+            ));
         }
     }
     let jobs = opts.repo_jobs.clamp(1, selected.len().max(1));
@@ -437,7 +440,7 @@ fn finish(
             Some(rest) => rest.to_string(),
             None => message,
         };
-        progress.message(&format!("warning: {}: {message}", target.label));
+        progress.message(&crate::diag::warning(&target.label, &message));
         Done::Failed(ScanError {
             path: target.label.clone(),
             message,
@@ -448,9 +451,9 @@ fn finish(
         Err(message) => return fail(message),
     };
     for e in &result.errors {
-        progress.message(&format!(
-            "warning: {}: {}: {}",
-            target.label, e.path, e.message
+        progress.message(&crate::diag::warning(
+            &format!("{}: {}", target.label, e.path),
+            &e.message,
         ));
     }
     match &opts.output_dir {

@@ -139,7 +139,7 @@ pub fn convert(file: &str, text: &str) -> Result<FileConfig, RuleError> {
             return Err(unsupported("has no `regex`"));
         };
         let groups = regex::Regex::new(regex)
-            .map_err(|e| unsupported(&format!("invalid regex: {e}")))?
+            .map_err(|e| unsupported(&format!("invalid regex: {}", rules::regex_error(&e))))?
             .captures_len();
         let secret_group = match r.secret_group {
             Some(n) if n > 0 => n,

@@ -256,7 +256,7 @@ fn compile(pattern: &str, numbered: Option<usize>) -> Result<(Regex, usize), Str
         .unicode(false)
         .size_limit(16 << 20)
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| crate::rules::regex_error(&e))?; // never the pattern: it may hold a secret
     let idx = match numbered {
         Some(n) if n < re.captures_len() => n,
         Some(n) => return Err(format!("secret group {n} does not exist in the pattern")),

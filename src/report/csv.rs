@@ -1,4 +1,8 @@
 //! `--format csv`: a header row, then one row per finding; fields quoted by the `csv` crate.
+//!
+//! Paths, names and e-mails come from the scanned tree, and a CSV is opened in spreadsheets: every
+//! field has its control characters escaped ([`crate::diag::escape_control`]) and a field that starts
+//! with `=`, `+`, `-`, `@` (a formula) gets a leading `'`, so it is shown as text, not evaluated.
 
 use std::io::{self, Write};
 
@@ -29,6 +33,16 @@ const HEADER: [&str; 20] = [
     "decoded",
 ];
 
+/// A field as written: control characters escaped, a formula neutralised.
+fn cell(s: &str) -> String {
+    let s = crate::diag::escape_control(s);
+    if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.into_owned()
+    }
+}
+
 pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(HEADER)?;
@@ -46,7 +60,7 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             } => who.as_str(),
             _ => "",
         };
-        w.write_record([
+        let record = [
             f.rule.id.as_str(),
             f.rule.provider.as_str(),
             f.rule.confidence.as_str(),
@@ -67,8 +81,22 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             identity,
             f.validity.checked_at.as_deref().unwrap_or(""),
             &f.decoded.join("+"),
-        ])?;
+        ];
+        w.write_record(record.map(cell))?;
     }
     w.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cells_escape_control_characters_and_neutralise_formulas() {
+        assert_eq!(super::cell("a\x1b[31m\nb"), "a\\u{1b}[31m\\nb");
+        assert_eq!(super::cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        for s in ["+1", "-1", "@SUM(A1)"] {
+            assert_eq!(super::cell(s), format!("'{s}"));
+        }
+        assert_eq!(super::cell("deploy/.env"), "deploy/.env");
+    }
 }

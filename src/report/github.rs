@@ -5,19 +5,18 @@
 use std::io::{self, Write};
 
 use super::RenderOptions;
+use crate::diag::{escape_control, workflow_data, workflow_property};
 use crate::rules::Confidence;
 use crate::scan::ScanResult;
 
-/// Escapes a command's message (`%`, CR, LF).
+/// A command's message: control characters made visible, then escaped for the runner.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    workflow_data(&escape_control(s))
 }
 
-/// Escapes a property value (also `:` and `,`, which delimit properties).
+/// A property value, likewise.
 fn property(s: &str) -> String {
-    data(s).replace(':', "%3A").replace(',', "%2C")
+    workflow_property(&escape_control(s))
 }
 
 pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -61,15 +60,4 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
         )?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_follows_the_workflow_command_rules() {
-        assert_eq!(data("50%\r\nnext"), "50%25%0D%0Anext");
-        assert_eq!(property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
-    }
 }

@@ -185,18 +185,7 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
 /// Text from the scanned content (paths, author names) with control characters escaped, so a hostile
 /// file name cannot drive the terminal.
 fn printable(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::diag::escape_control(s).into_owned()
 }
 
 /// Risk order: live first, then present in HEAD, then wider sprawl, then older exposure.

@@ -195,17 +195,23 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
                 baseline: result.stats.baselined,
             },
         },
-        errors: result
-            .errors
-            .iter()
-            .map(|e| JsonError {
-                path: &e.path,
-                message: &e.message,
-            })
-            .collect(),
+        errors: errors(result),
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)
+}
+
+/// What could not be scanned: unreadable inputs and files skipped on purpose (too large), sorted.
+fn errors(result: &ScanResult) -> Vec<JsonError<'_>> {
+    let mut all: Vec<&crate::scan::ScanError> =
+        result.errors.iter().chain(&result.notices).collect();
+    all.sort();
+    all.into_iter()
+        .map(|e| JsonError {
+            path: &e.path,
+            message: &e.message,
+        })
+        .collect()
 }
 
 /// One finding object per line.

@@ -13,7 +13,7 @@ use super::{to_finding, Collected, EngineSink, RunError, ScanResult};
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::enrich::owners::CODEOWNERS_LOCATIONS;
-use crate::finding::{CommitInfo, Fingerprint, LastSeen, Match};
+use crate::finding::{CommitInfo, Fingerprint, LastSeen, Match, SecretMask};
 use crate::source::git::{self, CommitMeta, HeadTree, Introduction, ObjectId, Selection};
 use crate::source::{loose, BlobSink, Origin};
 
@@ -52,7 +52,7 @@ struct Commits<'r> {
     repo: &'r Repository,
     cache: HashMap<ObjectId, Option<CommitInfo>>,
     /// Secrets to mask in summaries (those found in messages).
-    mask: Vec<Vec<u8>>,
+    mask: SecretMask,
 }
 
 impl<'r> Commits<'r> {
@@ -63,25 +63,12 @@ impl<'r> Commits<'r> {
             .or_insert_with(|| {
                 git::commit_meta(repo, id).map(|m| {
                     let mut info = commit_info(m);
-                    info.summary = mask_secrets(&info.summary, mask);
+                    mask.apply_in_place(&mut info.summary);
                     info
                 })
             })
             .clone()
     }
-}
-
-/// `text` with every occurrence of each secret replaced by its redacted form.
-fn mask_secrets(text: &str, secrets: &[Vec<u8>]) -> String {
-    let mut out = text.to_string();
-    for s in secrets {
-        let secret = String::from_utf8_lossy(s);
-        if !secret.is_empty() && out.contains(secret.as_ref()) {
-            let redacted = crate::finding::Secret::new(s.clone()).redacted();
-            out = out.replace(secret.as_ref(), &redacted);
-        }
-    }
-    out
 }
 
 /// Full history, or only what `range` (from, to) introduces.
@@ -108,6 +95,16 @@ pub fn scan_history(
     let mut main_sink = EngineSink::new(engine, &shared);
     for (id, why) in &quarantine.corrupt {
         main_sink.warning(&format!("object {id}"), why.clone());
+    }
+    if let Some(first) = quarantine.mismatched.first() {
+        let n = quarantine.mismatched.len();
+        main_sink.warning(
+            &format!("object {first}"),
+            format!(
+                "content does not match the object id ({n} loose object{} in this repository): the repository is damaged or was tampered with; the content is scanned as it is",
+                if n == 1 { "" } else { "s" }
+            ),
+        );
     }
     let selected = git::select_commits(&repo, &selection, &mut main_sink)?;
     let commit_count = selected.commits.len() as u64;
@@ -195,14 +192,14 @@ pub fn scan_history(
     let head = HeadTree::new(&repo);
     let repository = git::repository_label(&repo);
     // Secrets found in commit or tag messages are masked in every commit summary that is reported.
-    let message_secrets: Vec<Vec<u8>> = messages
-        .iter()
-        .flat_map(|(_, ms)| ms.iter().map(|m| m.secret.expose().to_vec()))
-        .collect();
     let mut meta = Commits {
         repo: &repo,
         cache: HashMap::new(),
-        mask: message_secrets,
+        mask: SecretMask::new(
+            messages
+                .iter()
+                .flat_map(|(_, ms)| ms.iter().map(|m| m.secret.expose())),
+        ),
     };
     let mut seen_cache: HashMap<ObjectId, Option<LastSeen>> = HashMap::new();
     for Introduction { blob, path, commit } in intros {

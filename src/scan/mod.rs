@@ -15,7 +15,9 @@ use crate::engine::{Engine, EngineOptions, GateUse, Scratch};
 use crate::enrich::inventory::{self, Governance, Inventory};
 use crate::enrich::owners::{self, Codeowners, CODEOWNERS_LOCATIONS};
 use crate::enrich::validity;
-use crate::finding::{group_credentials, Credential, Finding, Fingerprint, Match, Validity};
+use crate::finding::{
+    group_credentials, Credential, Finding, Fingerprint, Match, SecretMask, Validity,
+};
 use crate::rules::validate::ValidateSpec;
 use crate::rules::{self, RuleError};
 use crate::source::fs::{self, FsOptions, RootError};
@@ -182,12 +184,49 @@ pub fn run_prepared(config: &Config, prepared: &Prepared) -> Result<ScanResult, 
         v.validate(&mut result.credentials, &mut result.findings, &companions)
             .map_err(RunError::Validation)?;
     }
+    if config.redact {
+        mask_secrets_in_names(engine, &mut result);
+    }
     result.stats.duration_ms = started.elapsed().as_millis() as u64;
     result.config_loaded = config
         .config_file
         .as_deref()
         .map(|p: &Path| p.display().to_string());
     Ok(result)
+}
+
+/// Secrets are redacted in names and messages too (unless `--no-redact`): a credential can sit in a
+/// file or archive member name, and warnings quote names. Every secret the scan found, and any the
+/// engine finds in the names and messages themselves, is masked in findings' paths and in errors and
+/// notices.
+fn mask_secrets_in_names(engine: &Engine, result: &mut ScanResult) {
+    let mut texts: Vec<&str> = result.findings.iter().map(|f| f.path.as_str()).collect();
+    for e in result.errors.iter().chain(&result.notices) {
+        texts.push(&e.path);
+        texts.push(&e.message);
+    }
+    texts.sort_unstable();
+    texts.dedup();
+    let mut scratch = engine.scratch();
+    let mut in_names = Vec::new();
+    for t in texts {
+        engine.scan(t.as_bytes(), &mut scratch, &mut in_names);
+    }
+    let mask = SecretMask::new(
+        result
+            .findings
+            .iter()
+            .map(|f| &f.secret)
+            .chain(in_names.iter().map(|m| &m.secret))
+            .map(|s| s.expose()),
+    );
+    for f in &mut result.findings {
+        mask.apply_in_place(&mut f.path);
+    }
+    for e in result.errors.iter_mut().chain(&mut result.notices) {
+        mask.apply_in_place(&mut e.path);
+        mask.apply_in_place(&mut e.message);
+    }
 }
 
 /// `--validate`: the run's validator, for every rule with a request (built-in or custom); opens the

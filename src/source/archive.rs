@@ -3,11 +3,16 @@
 //! way under the path `archive.zip!dir/file`), or binary (skipped).
 //!
 //! Archives come from untrusted trees, so opening one is bounded ([`ArchiveLimits`]): nesting depth,
-//! members, total uncompressed bytes and compression ratio. Hitting a limit is a warning naming the
-//! archive, and what was read up to then is still scanned. A corrupt archive or member is a warning too.
-//! Messages name paths and limits, never content.
+//! members, total uncompressed bytes and compression ratio, per member and for the whole file (a small
+//! file of nested archives whose members each stay under the ratio floor is still stopped once it has
+//! expanded [`ArchiveLimits::max_ratio`] times its size, or [`TOTAL_RATIO_FLOOR`]). A `.tar.gz` is
+//! streamed: its tar is never held whole, and the member limits apply to each of its members. Hitting
+//! a limit is a warning naming the archive, and what was read up to then is still scanned. A corrupt
+//! archive or member is a warning too. Messages name paths and limits, never content.
 
+use std::cell::Cell;
 use std::io::{Cursor, Read};
+use std::rc::Rc;
 
 use super::{looks_binary, BlobSink, Origin, Skip, BINARY_PROBE};
 
@@ -29,6 +34,10 @@ pub struct ArchiveLimits {
 
 /// Members smaller than this are never refused for their compression ratio.
 pub const RATIO_FLOOR: u64 = 1 << 20;
+
+/// A whole file (all its archives, all levels) may expand to `max_ratio` times its size, and at least
+/// to this many bytes, before what remains of it is refused as a bomb.
+pub const TOTAL_RATIO_FLOOR: u64 = 16 << 20;
 
 impl Default for ArchiveLimits {
     fn default() -> ArchiveLimits {
@@ -134,12 +143,66 @@ pub fn worth_reading(probe: &[u8]) -> bool {
 }
 
 /// What has been spent opening one top-level file's archives.
-#[derive(Default)]
 struct Budget {
     members: usize,
-    bytes: u64,
+    /// Uncompressed bytes read so far, all levels (shared with the meter of a streamed `.tar.gz`).
+    bytes: Rc<Cell<u64>>,
+    /// The most uncompressed bytes this file may yield: the total limit, or less by the whole-file
+    /// ratio (`ratio_bound`).
+    limit: u64,
+    /// `limit` is set by the whole-file compression ratio, not by the total limit.
+    ratio_bound: bool,
     /// A total limit was hit and reported: nothing more is read.
     exhausted: bool,
+}
+
+impl Budget {
+    fn new(file_size: u64, limits: &ArchiveLimits) -> Budget {
+        let by_ratio = file_size
+            .saturating_mul(limits.max_ratio)
+            .max(TOTAL_RATIO_FLOOR);
+        Budget {
+            members: 0,
+            bytes: Rc::new(Cell::new(0)),
+            limit: limits.max_total_bytes.min(by_ratio),
+            ratio_bound: by_ratio < limits.max_total_bytes,
+            exhausted: false,
+        }
+    }
+
+    fn spent(&self) -> u64 {
+        self.bytes.get()
+    }
+
+    fn add(&self, n: u64) {
+        self.bytes.set(self.bytes.get() + n);
+    }
+}
+
+/// A reader that counts what it yields into a budget and fails once the count reaches `stop`.
+struct Metered<R> {
+    inner: R,
+    bytes: Rc<Cell<u64>>,
+    stop: u64,
+    /// Set to the inner reader's error when it fails (damage, as opposed to the meter stopping).
+    damage: Option<Rc<std::cell::RefCell<Option<String>>>>,
+}
+
+impl<R: Read> Read for Metered<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.stop.saturating_sub(self.bytes.get());
+        if left == 0 {
+            return Err(std::io::Error::other("archive limit reached"));
+        }
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want]).inspect_err(|e| {
+            if let Some(d) = &self.damage {
+                *d.borrow_mut() = Some(e.to_string());
+            }
+        })?;
+        self.bytes.set(self.bytes.get() + n as u64);
+        Ok(n)
+    }
 }
 
 /// Where content is: the origin handed to the sink, and the label used in warnings and skips (the
@@ -181,7 +244,7 @@ pub fn deliver<S: BlobSink + ?Sized>(
     limits: &ArchiveLimits,
     sink: &mut S,
 ) {
-    let mut budget = Budget::default();
+    let mut budget = Budget::new(data.len() as u64, limits);
     deliver_at(place, data, 0, limits, &mut budget, sink);
 }
 
@@ -214,7 +277,9 @@ fn deliver_at<S: BlobSink + ?Sized>(
             ArchiveKind::Zip => archive.zip(data, sink),
             ArchiveKind::Gzip => archive.gzip(data, sink),
             ArchiveKind::Tar => {
-                archive.tar(data, sink);
+                if let TarEnd::Broken(e) = archive.tar(data, u64::MAX, sink) {
+                    sink.warning(&place.label, format!("unreadable tar archive: {e}"));
+                }
                 true
             }
         };
@@ -276,10 +341,7 @@ impl Opener<'_> {
         reader: &mut dyn Read,
         compressed: Option<u64>,
     ) -> (Result<Vec<u8>, Refusal>, Option<std::io::Error>) {
-        let remaining = self
-            .limits
-            .max_total_bytes
-            .saturating_sub(self.budget.bytes);
+        let remaining = self.budget.limit.saturating_sub(self.budget.spent());
         let by_ratio =
             compressed.map(|c| (c.saturating_mul(self.limits.max_ratio)).max(RATIO_FLOOR));
         let allowed = self
@@ -294,7 +356,7 @@ impl Opener<'_> {
             .read_to_end(&mut buf)
             .err();
         if buf.len() as u64 <= allowed {
-            self.budget.bytes += buf.len() as u64;
+            self.budget.add(buf.len() as u64);
             return (Ok(buf), damage);
         }
         let why = if by_ratio == Some(allowed) {
@@ -347,17 +409,25 @@ impl Opener<'_> {
                 &member.label,
                 format!("archive member larger than {} bytes: not scanned", limit),
             ),
-            Refusal::Total => {
-                self.budget.exhausted = true;
-                sink.warning(
-                    &self.place.label,
-                    format!(
-                        "archive uncompressed size limit ({} bytes) reached: the remaining members are not scanned",
-                        self.limits.max_total_bytes
-                    ),
-                )
-            }
+            Refusal::Total => self.total_reached(sink),
         }
+    }
+
+    /// The whole file's budget is spent: one warning, and nothing more is read.
+    fn total_reached(&mut self, sink: &mut (impl BlobSink + ?Sized)) {
+        self.budget.exhausted = true;
+        let message = if self.budget.ratio_bound {
+            format!(
+                "archive expands more than {}:1 overall (limit {} bytes; an archive bomb?): the remaining members are not scanned",
+                self.limits.max_ratio, self.budget.limit
+            )
+        } else {
+            format!(
+                "archive uncompressed size limit ({} bytes) reached: the remaining members are not scanned",
+                self.budget.limit
+            )
+        };
+        sink.warning(&self.place.label, message);
     }
 
     fn nested(&mut self, member: &Place, data: &[u8], sink: &mut (impl BlobSink + ?Sized)) {
@@ -405,21 +475,25 @@ impl Opener<'_> {
     }
 
     /// Opens a gzip stream; false when not a byte of it decodes and `data` is text (to be scanned as
-    /// it is).
+    /// it is). A `.tar.gz` is streamed through [`Opener::tar_stream`].
     fn gzip(&mut self, data: &[u8], sink: &mut (impl BlobSink + ?Sized)) -> bool {
         if !self.admit(sink) {
             return true;
         }
         let mut decoder = flate2::read::MultiGzDecoder::new(data);
-        let read = self.read_member(&mut decoder, Some(data.len() as u64));
-        if let (Ok(b), Some(e)) = &read {
-            if b.is_empty() {
-                if text_kind(data) != TextKind::Binary {
-                    return false;
-                }
-                sink.warning(&self.place.label, format!("unreadable gzip stream: {e}"));
-                return true;
+        // One tar block tells a .tar.gz from any other .gz.
+        let mut head = Vec::with_capacity(512);
+        let head_damage = (&mut decoder).take(512).read_to_end(&mut head).err();
+        if let (true, Some(e)) = (head.is_empty(), &head_damage) {
+            if text_kind(data) != TextKind::Binary {
+                return false;
             }
+            sink.warning(&self.place.label, format!("unreadable gzip stream: {e}"));
+            return true;
+        }
+        if head_damage.is_none() && archive_kind(&head) == Some(ArchiveKind::Tar) {
+            self.tar_stream(Cursor::new(head).chain(decoder), data.len() as u64, sink);
+            return true;
         }
         // Named after the file (`x.json.gz` holds `x.json`), else after the name stored in the gzip
         // header, else `content` (a git blob has no name while it is scanned).
@@ -430,59 +504,116 @@ impl Opener<'_> {
             })
             .unwrap_or_else(|| "content".to_string());
         let member = self.place.member(&inner);
-        match read {
-            // A .tar.gz: its members sit directly under the .tar.gz (`a.tar.gz!dir/file`).
-            (Ok(bytes), damage) if archive_kind(&bytes) == Some(ArchiveKind::Tar) => {
-                self.tar(&bytes, sink);
-                if let Some(e) = damage {
-                    sink.warning(
-                        &self.place.label,
-                        format!("damaged gzip stream ({e}): the {} bytes decoded before the damage were scanned", bytes.len()),
-                    );
-                }
-            }
-            read => self.yielded(&member, read, sink),
-        }
+        let compressed = Some(data.len() as u64);
+        let read = match head_damage {
+            Some(e) => (
+                self.read_member(&mut Cursor::new(head), compressed).0,
+                Some(e),
+            ),
+            None => self.read_member(&mut Cursor::new(head).chain(decoder), compressed),
+        };
+        self.yielded(&member, read, sink);
         true
     }
 
-    fn tar(&mut self, data: &[u8], sink: &mut (impl BlobSink + ?Sized)) {
-        let mut archive = tar::Archive::new(data);
+    /// A `.tar.gz`'s tar, read from its decoder as it decompresses: never held whole, so the member
+    /// limits apply to each member, whatever the size of the tar. The stream as a whole is metered
+    /// against the compression ratio of the gzip and the file's total budget.
+    fn tar_stream(
+        &mut self,
+        decoder: impl Read,
+        compressed: u64,
+        sink: &mut (impl BlobSink + ?Sized),
+    ) {
+        let start = self.budget.spent();
+        let by_ratio = compressed
+            .saturating_mul(self.limits.max_ratio)
+            .max(RATIO_FLOOR);
+        let stop = self.budget.limit.min(start.saturating_add(by_ratio));
+        let damage = Rc::new(std::cell::RefCell::new(None));
+        let stream = Metered {
+            inner: decoder,
+            bytes: self.budget.bytes.clone(),
+            stop,
+            damage: Some(damage.clone()),
+        };
+        match self.tar(stream, stop, sink) {
+            TarEnd::Done => {}
+            TarEnd::Limit if stop == self.budget.limit => self.total_reached(sink),
+            TarEnd::Limit => sink.warning(
+                &self.place.label,
+                format!(
+                    "compression ratio over {}:1 (an archive bomb?): the rest of the archive is not scanned",
+                    self.limits.max_ratio
+                ),
+            ),
+            TarEnd::Broken(e) => {
+                let message = match damage.borrow_mut().take() {
+                    Some(d) => format!(
+                        "damaged gzip stream ({d}): the {} bytes decoded before the damage were scanned",
+                        self.budget.spent() - start
+                    ),
+                    None => format!("unreadable tar archive: {e}"),
+                };
+                sink.warning(&self.place.label, message);
+            }
+        }
+    }
+
+    /// Opens a tar read from `reader`, whose bytes were counted in the budget as they were
+    /// decompressed or read (so members are not counted again); a budget past `stop` means a meter
+    /// stopped the reader ([`TarEnd::Limit`]). A member damaged part-way is scanned and warned about,
+    /// and ends the tar.
+    fn tar(&mut self, reader: impl Read, stop: u64, sink: &mut (impl BlobSink + ?Sized)) -> TarEnd {
+        let mut archive = tar::Archive::new(reader);
         let entries = match archive.entries() {
             Ok(e) => e,
-            Err(e) => {
-                sink.warning(&self.place.label, format!("unreadable tar archive: {e}"));
-                return;
-            }
+            Err(e) => return TarEnd::Broken(e),
         };
         for entry in entries {
             if !self.admit(sink) {
-                return;
+                return TarEnd::Done;
             }
             let mut entry = match entry {
                 Ok(e) => e,
-                Err(e) => {
-                    sink.warning(&self.place.label, format!("unreadable tar archive: {e}"));
-                    return;
-                }
+                Err(_) if self.budget.spent() >= stop => return TarEnd::Limit,
+                Err(e) => return TarEnd::Broken(e),
             };
             if !entry.header().entry_type().is_file() {
                 continue;
             }
             let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
             let member = self.place.member(&name);
-            // Tar members are stored, not compressed: the bytes are already in memory, and were
-            // counted where they were decompressed (or read from disk).
-            let read = self.read_member(&mut entry, None);
-            if let Ok(bytes) = &read.0 {
-                self.budget.bytes -= bytes.len() as u64;
+            let (data, mut damage) = self.read_member(&mut entry, None);
+            if let Ok(bytes) = &data {
+                self.budget
+                    .bytes
+                    .set(self.budget.spent() - bytes.len() as u64);
             }
-            self.yielded(&member, read, sink);
-            if self.budget.exhausted {
-                return;
+            let limited = damage.is_some() && self.budget.spent() >= stop;
+            if limited {
+                damage = None; // not damage: the meter stopped the stream (warned about once)
+            }
+            let broken = damage.is_some();
+            self.yielded(&member, (data, damage), sink);
+            if limited {
+                return TarEnd::Limit;
+            }
+            if self.budget.exhausted || broken {
+                return TarEnd::Done;
             }
         }
+        TarEnd::Done
     }
+}
+
+/// How reading a tar ended.
+enum TarEnd {
+    Done,
+    /// The archive is unreadable from here on.
+    Broken(std::io::Error),
+    /// A meter stopped the stream under it.
+    Limit,
 }
 
 /// The name of what a `.gz` file holds: `x.json.gz` -> `x.json`, `x.tgz` -> `x.tar`; `None` for a path

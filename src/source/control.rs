@@ -35,21 +35,33 @@ pub fn read_control_file(path: &Path) -> Result<Option<Vec<u8>>, String> {
             kind(&meta)
         ));
     }
-    // O_NOFOLLOW and O_NONBLOCK: the path may have been swapped for a symlink or a FIFO since the
-    // lstat; fstat on the open descriptor is what decides.
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-        .map_err(|e| format!("not read: {e}"))?;
-    let meta = file.metadata().map_err(|e| format!("not read: {e}"))?;
-    if !meta.file_type().is_file() {
-        return Err(format!(
-            "not read: {} (only regular files are read)",
-            kind(&meta)
-        ));
+    match open_regular(path, false) {
+        Ok(Ok(file)) => read_capped(file),
+        Ok(Err(kind)) => Err(format!("not read: {kind} (only regular files are read)")),
+        Err(e) => Err(format!("not read: {e}")),
     }
-    read_capped(file)
+}
+
+/// Opens `path` for reading if it is a regular file. Opened with O_NONBLOCK (a FIFO swapped in after
+/// any earlier check does not hang the open) and, unless `follow`, O_NOFOLLOW; fstat on the open
+/// descriptor decides. `Ok(Err(kind))`: it is something else (`"a FIFO"`, `"a symlink"`, …).
+pub fn open_regular(path: &Path, follow: bool) -> std::io::Result<Result<File, &'static str>> {
+    let flags = if follow {
+        libc::O_NONBLOCK
+    } else {
+        libc::O_NOFOLLOW | libc::O_NONBLOCK
+    };
+    let file = match OpenOptions::new().read(true).custom_flags(flags).open(path) {
+        Ok(f) => f,
+        // O_NOFOLLOW on a symlink.
+        Err(e) if !follow && e.raw_os_error() == Some(libc::ELOOP) => return Ok(Err("a symlink")),
+        Err(e) => return Err(e),
+    };
+    let meta = file.metadata()?;
+    if !meta.file_type().is_file() {
+        return Ok(Err(kind(&meta)));
+    }
+    Ok(Ok(file))
 }
 
 fn read_capped(file: File) -> Result<Option<Vec<u8>>, String> {
@@ -66,7 +78,8 @@ fn read_capped(file: File) -> Result<Option<Vec<u8>>, String> {
     Ok(Some(data))
 }
 
-fn kind(meta: &std::fs::Metadata) -> &'static str {
+/// What a non-regular file is, for messages: `a symlink`, `a FIFO`, `a device`, ….
+pub fn kind(meta: &std::fs::Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     let t = meta.file_type();
     if t.is_symlink() {

@@ -6,7 +6,6 @@
 //! binary content, then the rest. Archives and UTF-16 text are recognised from the probe and handed to
 //! [`archive::deliver`].
 
-use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
@@ -14,7 +13,7 @@ use globset::GlobSet;
 use ignore::{WalkBuilder, WalkState};
 
 use super::archive::{self, ArchiveLimits};
-use super::control::IgnoreRules;
+use super::control::{self, IgnoreRules};
 use super::{BlobSink, Skip, BINARY_PROBE};
 
 /// How to walk.
@@ -36,33 +35,33 @@ pub struct FsOptions {
 pub enum RootError {
     #[error("{0}: no such file or directory")]
     Missing(PathBuf),
+    /// A FIFO, socket or device named on the command line: opening it could block forever.
+    #[error("{0}: not scanned: {1} (only regular files and directories are; use `-` to read a stream from standard input)")]
+    NotRegular(PathBuf, &'static str),
 }
 
 /// Walks `roots` (files, directories, or `-` for stdin), feeding one sink per worker thread.
-/// A root that does not exist is an error before anything is scanned.
+/// A root that does not exist, or that is neither a directory nor a regular file (after following a
+/// symlink the user named), is an error before anything is scanned.
 pub fn walk<S, F>(roots: &[PathBuf], opts: &FsOptions, make_sink: F) -> Result<(), RootError>
 where
     S: BlobSink,
     F: Fn() -> S + Sync,
 {
-    for root in roots {
-        if root.as_os_str() != "-" && std::fs::symlink_metadata(root).is_err() {
+    for root in roots.iter().filter(|r| r.as_os_str() != "-") {
+        if std::fs::symlink_metadata(root).is_err() {
             return Err(RootError::Missing(root.clone()));
+        }
+        if let Ok(meta) = std::fs::metadata(root) {
+            if !meta.is_dir() && !meta.is_file() {
+                return Err(RootError::NotRegular(root.clone(), control::kind(&meta)));
+            }
         }
     }
     for root in roots {
         if root.as_os_str() == "-" {
             let mut sink = make_sink();
-            let mut buf = Vec::new();
-            match io::stdin().lock().read_to_end(&mut buf) {
-                Ok(_) => archive::deliver(
-                    &archive::Place::file("<stdin>"),
-                    &buf,
-                    &opts.archives,
-                    &mut sink,
-                ),
-                Err(e) => sink.warning("<stdin>", e.to_string()),
-            }
+            read_stdin(opts, &mut sink);
         } else if root.is_dir() {
             walk_dir(root, opts, &make_sink);
         } else {
@@ -70,11 +69,40 @@ where
             let mut buf = Vec::new();
             let display = root.to_string_lossy().replace('\\', "/");
             if !opts.exclude.is_match(root) {
-                read_and_scan(root, &display, opts, &mut buf, &mut sink);
+                read_and_scan(root, true, &display, opts, &mut buf, &mut sink);
             }
         }
     }
     Ok(())
+}
+
+/// The label of standard input in reports and warnings.
+const STDIN: &str = "<stdin>";
+
+/// `-`: at most `--max-file-size` bytes of standard input are read and scanned (the memory it can
+/// take); a longer stream is cut there, with a warning, and the rest is not read.
+fn read_stdin<S: BlobSink>(opts: &FsOptions, sink: &mut S) {
+    let mut buf = Vec::new();
+    let read = io::stdin()
+        .lock()
+        .take(opts.max_file_size.saturating_add(1))
+        .read_to_end(&mut buf);
+    if let Err(e) = read {
+        sink.warning(STDIN, e.to_string());
+        return;
+    }
+    let cut = buf.len() as u64 > opts.max_file_size;
+    buf.truncate(opts.max_file_size as usize);
+    archive::deliver(&archive::Place::file(STDIN), &buf, &opts.archives, sink);
+    if cut {
+        sink.warning(
+            STDIN,
+            format!(
+                "longer than the size limit (--max-file-size, {} bytes): only the first {} bytes were scanned",
+                opts.max_file_size, opts.max_file_size
+            ),
+        );
+    }
 }
 
 /// Work for the scanner threads.
@@ -101,7 +129,7 @@ where
                 for job in rx {
                     match job {
                         Job::File { path, display } => {
-                            read_and_scan(&path, &display, opts, &mut buf, &mut sink)
+                            read_and_scan(&path, false, &display, opts, &mut buf, &mut sink)
                         }
                         Job::Warning { path, message } => sink.warning(&path, message),
                     }
@@ -182,15 +210,25 @@ fn error_path(err: &ignore::Error) -> Option<String> {
 }
 
 /// Reads `path` once into `buf` (probe first, so a binary file costs 8 KiB) and hands it to the sink.
+/// Only a regular file is read, opened without blocking and (unless `follow`: a path the user named)
+/// never through a symlink; anything else is a warning.
 fn read_and_scan<S: BlobSink>(
     path: &Path,
+    follow: bool,
     display: &str,
     opts: &FsOptions,
     buf: &mut Vec<u8>,
     sink: &mut S,
 ) {
     let result = (|| -> io::Result<Option<Skip>> {
-        let mut file = File::open(path)?;
+        let mut file = match control::open_regular(path, follow)? {
+            Ok(f) => f,
+            Err(kind) => {
+                return Err(io::Error::other(format!(
+                    "not read: {kind} (only regular files are read)"
+                )))
+            }
+        };
         buf.clear();
         (&mut file).take(BINARY_PROBE as u64).read_to_end(buf)?;
         // Archives and UTF-16 text have NUL bytes but are read whole.

@@ -435,6 +435,14 @@ where
             message: e.to_string(),
         })?;
     let next = AtomicUsize::new(0);
+    // A partial clone lacks blobs by design: counted and summarised once, not one warning each.
+    let partial = Repository::open_ext(
+        repo_path,
+        RepositoryOpenFlags::NO_SEARCH,
+        std::iter::empty::<&OsStr>(),
+    )
+    .is_ok_and(|r| is_partial_clone(&r));
+    let unavailable = AtomicUsize::new(0);
     pool.broadcast(|_| {
         let mut sink = make_sink();
         let repo = match Repository::open_ext(
@@ -475,6 +483,10 @@ where
                         continue;
                     }
                     Ok(_) => {}
+                    Err(e) if partial && e.code() == git2::ErrorCode::NotFound => {
+                        unavailable.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
                     Err(e) => {
                         sink.warning(&label, e.message().to_string());
                         continue;
@@ -497,7 +509,38 @@ where
             }
         }
     });
+    let unavailable = unavailable.into_inner();
+    if unavailable > 0 {
+        make_sink().warning(
+            &repo_path.display().to_string(),
+            format!(
+                "partial clone: {unavailable} blob{} not available (never fetched from the promisor remote; sprawl does not fetch): not scanned",
+                if unavailable == 1 { "" } else { "s" }
+            ),
+        );
+    }
     Ok(())
+}
+
+/// Whether `repo` is a partial clone (`git clone --filter`): a promisor remote, or
+/// `extensions.partialClone`, is configured.
+pub fn is_partial_clone(repo: &Repository) -> bool {
+    let Ok(config) = repo.config() else {
+        return false;
+    };
+    let Ok(mut entries) =
+        config.entries(Some(r"^(remote\..*\.promisor|extensions\.partialclone)$"))
+    else {
+        return false;
+    };
+    let mut found = false;
+    while let Some(Ok(e)) = entries.next() {
+        let name = e.name().unwrap_or("");
+        let value = e.value().unwrap_or("");
+        found |= name.eq_ignore_ascii_case("extensions.partialclone") && !value.is_empty()
+            || name.ends_with(".promisor") && value.eq_ignore_ascii_case("true");
+    }
+    found
 }
 
 /// Pass 3: every (blob, path, commit) where a blob of `wanted` appears at a path in a commit and at that

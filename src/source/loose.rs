@@ -8,6 +8,10 @@
 //! database without it (a private directory of symlinks to the good loose objects, the packs and the
 //! alternates), so libgit2 reports it as missing, a warning naming its id, and the rest is scanned.
 //! Packed objects are not affected by that bug and are not checked.
+//!
+//! The same pass checks that each loose object's content hashes to its id (libgit2's own check is off
+//! for speed, see `git::configure_libgit2`): a loose object file can be replaced by hand, so a mismatch
+//! is one warning per repository, and the content is still scanned as it is.
 
 use std::path::{Path, PathBuf};
 
@@ -18,13 +22,41 @@ use git2::{Odb, Oid, Repository};
 /// `limit` bytes (a stream that inflates further is treated as complete: libgit2 reads such objects'
 /// headers only, and skips them for size).
 pub fn stream_is_complete(path: &Path, limit: u64) -> Result<(), String> {
+    inflate(path, limit, None)
+}
+
+/// Loose objects up to this size (inflated) have their content checked against their id.
+pub const HASH_CHECK_MAX: usize = 16 << 20;
+
+/// Whether the complete loose object file `path` holds the object `id`: its inflated bytes (`type
+/// size\0content`) hash to `id`. `None` when the object is larger than [`HASH_CHECK_MAX`] (not checked)
+/// or its header does not parse (libgit2 reports that when it reads it).
+fn content_matches(path: &Path, id: Oid) -> Option<bool> {
+    let mut raw = Vec::new();
+    inflate(path, HASH_CHECK_MAX as u64, Some(&mut raw)).ok()?;
+    if raw.len() > HASH_CHECK_MAX {
+        return None;
+    }
+    let nul = memchr::memchr(0, &raw)?;
+    let kind = std::str::from_utf8(&raw[..nul]).ok()?.split(' ').next()?;
+    let kind = git2::ObjectType::from_str(kind)?;
+    Some(Oid::hash_object(kind, &raw[nul + 1..]).ok()? == id)
+}
+
+/// Inflates the zlib stream of the file at `path` (see [`stream_is_complete`]), appending the output to
+/// `keep` when given.
+fn inflate(path: &Path, limit: u64, mut keep: Option<&mut Vec<u8>>) -> Result<(), String> {
     let data = std::fs::read(path).map_err(|e| e.to_string())?;
     let mut z = Decompress::new(true);
     let mut out = vec![0u8; 64 << 10];
     loop {
         let consumed = z.total_in() as usize;
         let before = (z.total_in(), z.total_out());
-        match z.decompress(&data[consumed..], &mut out, FlushDecompress::None) {
+        let result = z.decompress(&data[consumed..], &mut out, FlushDecompress::None);
+        if let Some(k) = keep.as_deref_mut() {
+            k.extend_from_slice(&out[..(z.total_out() - before.1) as usize]);
+        }
+        match result {
             Ok(Status::StreamEnd) => return Ok(()),
             Ok(_) if z.total_out() > limit => return Ok(()),
             Ok(_) if (z.total_in(), z.total_out()) == before => {
@@ -49,6 +81,9 @@ pub fn loose_path(objects: &Path, id: Oid) -> Option<PathBuf> {
 pub struct Quarantine {
     /// (object id, why), in id order.
     pub corrupt: Vec<(Oid, String)>,
+    /// Loose objects whose content does not hash to their id (read and scanned as they are), in id
+    /// order.
+    pub mismatched: Vec<Oid>,
     shadow: Option<PathBuf>,
 }
 
@@ -68,7 +103,9 @@ impl Drop for Quarantine {
 }
 
 /// Checks every loose object of `repo` and, if any is corrupt, points `repo` at an object database
-/// without them. Cost: one inflate of each loose object (none for packed objects).
+/// without them; lists those whose content does not match their id. Cost: one inflate of each loose
+/// object, a second one and a SHA-1 for those up to [`HASH_CHECK_MAX`] (none for packed objects,
+/// whose ids `git index-pack` computed from their content when they were fetched).
 pub fn quarantine(repo: &Repository) -> Quarantine {
     let objects = repo.path().join("objects");
     let mut q = Quarantine::default();
@@ -90,11 +127,17 @@ pub fn quarantine(repo: &Repository) -> Quarantine {
                 continue; // temporary files, not objects
             };
             match stream_is_complete(&f.path(), u64::MAX) {
-                Ok(()) => good.push((name.clone(), rest)),
+                Ok(()) => {
+                    if content_matches(&f.path(), id) == Some(false) {
+                        q.mismatched.push(id);
+                    }
+                    good.push((name.clone(), rest))
+                }
                 Err(why) => q.corrupt.push((id, why)),
             }
         }
     }
+    q.mismatched.sort();
     if q.corrupt.is_empty() {
         return q;
     }

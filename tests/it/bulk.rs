@@ -612,13 +612,13 @@ fn repo_paths(r: &Report) -> Vec<(String, String)> {
 
 /// A tiny GitHub API on 127.0.0.1: serves `pages` (path -> (body, Link header)) and records each
 /// request's (path, Authorization header).
-struct MockApi {
-    base: String,
+pub struct MockApi {
+    pub base: String,
     seen: Arc<Mutex<Vec<(String, String)>>>,
 }
 
 impl MockApi {
-    fn start(
+    pub fn start(
         pages: impl Fn(&str, &str) -> Option<(String, Option<String>)> + Send + 'static,
     ) -> MockApi {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -723,6 +723,7 @@ fn github_org_lists_every_page_filters_and_scans_the_clone_urls() {
             sprawl()
                 .current_dir(org.sb.path())
                 .env("GITHUB_TOKEN", token)
+                .env("SPRAWL_TEST_FILE_CLONES", "1")
                 .args(&args),
             None,
         )

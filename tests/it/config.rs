@@ -72,7 +72,7 @@ fn bad_custom_rule_is_an_error_naming_file_line_and_rule() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
-            .starts_with("error: sprawl.toml:2: rule `acme.k`: invalid pattern: regex parse error"),
+            .starts_with("error: sprawl.toml:2: rule `acme.k`: invalid pattern: unclosed character class (at character 16)\n"),
         "{}",
         run.stderr
     );
