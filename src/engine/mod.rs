@@ -96,7 +96,7 @@ impl GateUse {
 }
 
 /// Bytes scanned before [`GateUse::Auto`] builds the gate.
-pub const GATE_AFTER_BYTES: u64 = 32 << 20;
+pub const GATE_AFTER_BYTES: u64 = 8 << 20;
 
 /// Whether this build has the Vectorscan gate, and which library version it links.
 pub fn gate_version() -> Option<String> {
