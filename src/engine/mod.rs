@@ -12,6 +12,7 @@ pub mod decode;
 pub mod filter;
 mod layers;
 pub mod prefilter;
+pub mod triage;
 
 use std::sync::OnceLock;
 
@@ -466,6 +467,7 @@ impl Engine {
                 end_line,
                 end_column,
                 decoded: Vec::new(),
+                held: triage::classify(&self.rules[m.rule as usize].rule, hay, m.start, m.end),
             });
         }
         summary

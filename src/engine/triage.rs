@@ -1,0 +1,417 @@
+//! Triage: why a match that passed the filters ([`super::filter`]) is still held back from the default
+//! report ([`Hold`]). The filters drop what is certainly not a credential; triage lowers to `low` what
+//! a reader would dismiss at a glance but `--min-confidence low` still shows: a generic match in test
+//! code, a truncated or masked copy, a secret-manager reference, a name or an expression, a documented
+//! example, a publishable key.
+//!
+//! Provider rules are held only for what the value itself proves (a documented example, a publishable
+//! key); a provider token with a valid structure is reported wherever it is, test files included.
+//! Everything here reads the secret and at most [`CONTEXT`] bytes before it, and allocates nothing.
+
+use crate::finding::Hold;
+use crate::rules::Rule;
+
+/// Bytes before the secret read for its name and labels (`firebaseConfig = { apiKey: … }`).
+pub const CONTEXT: usize = 512;
+
+/// Why the match of `rule` at `hay[start..end]` is held back, or `None` to report it.
+pub fn classify(rule: &Rule, hay: &[u8], start: usize, end: usize) -> Option<Hold> {
+    let value = &hay[start..end];
+    if rule.documented.iter().any(|d| d.value.as_bytes() == value) {
+        return Some(Hold::DocumentedExample);
+    }
+    let back = start.saturating_sub(CONTEXT);
+    let before = &hay[back..start];
+    let line_from = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let name = &before[line_from..];
+    if is_publishable(value, name, before) {
+        return Some(Hold::Publishable);
+    }
+    if !is_generic(rule) {
+        return None;
+    }
+    if is_masked(value) {
+        Some(Hold::Masked)
+    } else if is_truncated(value) {
+        Some(Hold::Truncated)
+    } else if is_reference(value) {
+        Some(Hold::Reference)
+    } else if has_test_name(name) {
+        Some(Hold::TestFixture)
+    } else if is_code_or_name(value) {
+        Some(Hold::NotAValue)
+    } else {
+        None
+    }
+}
+
+/// Generic keyword rules (`generic.*`): they know where a value sits, not whose it is, so a clean match
+/// is reported at medium and everything triage finds is held.
+pub fn is_generic(rule: &Rule) -> bool {
+    rule.meta.provider == "generic"
+}
+
+/// Test code and data fixtures, where a generic match is a test value: `test/`, `tests/`, `spec/`,
+/// `__tests__/`, `testdata/`, `fixtures/`, `mocks/` anywhere in the path, `*_test.go`, `test_*.py`,
+/// `*.spec.ts`, `*Test.java`, and data files (logs, dumps, HTTP archives, replays).
+pub fn is_fixture_path(path: &str) -> bool {
+    const DIRS: &[&str] = &[
+        "test",
+        "tests",
+        "spec",
+        "specs",
+        "__tests__",
+        "__mocks__",
+        "testdata",
+        "test-data",
+        "test_data",
+        "fixtures",
+        "fixture",
+        "mocks",
+        "mock",
+        "testing",
+        "e2e",
+    ];
+    let lower = path.to_ascii_lowercase();
+    let mut parts = lower.split(['/', '\\']).peekable();
+    let mut file = "";
+    while let Some(p) = parts.next() {
+        if parts.peek().is_none() {
+            file = p;
+        } else if DIRS.contains(&p) {
+            return true;
+        }
+    }
+    let stem = file.split('.').next().unwrap_or(file);
+    let original_stem = path
+        .rsplit(['/', '\\'])
+        .next()
+        .and_then(|f| f.split('.').next())
+        .unwrap_or("");
+    if stem.starts_with("test_")
+        || stem.ends_with("_test")
+        || stem.ends_with("_tests")
+        || stem.ends_with("_spec")
+        || stem.ends_with("-test")
+        || original_stem.ends_with("Test")
+        || original_stem.ends_with("Tests")
+        || file.contains(".test.")
+        || file.contains(".spec.")
+        || file.contains(".mock.")
+        || file.contains(".fixture.")
+        || stem == "conftest"
+    {
+        return true;
+    }
+    const DATA: &[&str] = &[
+        ".log", ".har", ".dump", ".pcap", ".replay", ".cassette", ".snap", ".log.gz",
+    ];
+    DATA.iter().any(|e| file.ends_with(e)) || file.contains(".log.")
+}
+
+fn contains_ci(hay: &[u8], needle_lower: &[u8]) -> bool {
+    needle_lower.len() <= hay.len()
+        && hay
+            .windows(needle_lower.len())
+            .any(|w| w.eq_ignore_ascii_case(needle_lower))
+}
+
+fn starts_ci(hay: &[u8], prefix: &[u8]) -> bool {
+    hay.len() >= prefix.len() && hay[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// Keys public by design: Stripe `pk_live_`/`pk_test_`, Mapbox `pk.`, a reCAPTCHA site key under a
+/// `site key` name, and a Google API key in a block labelled as Firebase web config.
+fn is_publishable(value: &[u8], name: &[u8], before: &[u8]) -> bool {
+    if value.starts_with(b"pk_live_") || value.starts_with(b"pk_test_") {
+        return true;
+    }
+    if value.starts_with(b"pk.ey") {
+        return true;
+    }
+    if value.len() == 40 && value.starts_with(b"6L") && contains_ci(name, b"site") {
+        return true;
+    }
+    value.starts_with(b"AIza")
+        && (contains_ci(before, b"firebase")
+            || contains_ci(before, b"authdomain")
+            || contains_ci(before, b"messagingsenderid"))
+}
+
+/// A mask run: `...`, `…`, `***`, `•`, `<redacted>`.
+fn is_masked(value: &[u8]) -> bool {
+    const MASKS: &[&[u8]] = &[
+        b"...",
+        b"\xe2\x80\xa6",
+        b"***",
+        b"\xe2\x80\xa2",
+        b"<redacted",
+        b"[redacted",
+        b"[filtered",
+        b"[masked",
+    ];
+    MASKS.iter().any(|m| contains_ci(value, m))
+}
+
+/// Prefixes of provider tokens whose rules would have claimed the value had it been whole: a generic
+/// match that starts with one is a cut-off copy.
+const PROVIDER_PREFIXES: &[&[u8]] = &[
+    b"AKIA",
+    b"ASIA",
+    b"ghp_",
+    b"gho_",
+    b"ghu_",
+    b"ghs_",
+    b"ghr_",
+    b"github_pat_",
+    b"glpat-",
+    b"sk_live_",
+    b"sk_test_",
+    b"rk_live_",
+    b"rk_test_",
+    b"whsec_",
+    b"SG.",
+    b"dop_v1_",
+    b"doo_v1_",
+    b"xoxb-",
+    b"xoxp-",
+    b"xoxa-",
+    b"xoxe-",
+    b"xapp-",
+    b"npm_",
+    b"pypi-",
+    b"hf_",
+    b"sk-ant-",
+    b"sk-proj-",
+    b"AIza",
+    b"glc_",
+    b"shpat_",
+    b"shpss_",
+    b"dp.pt.",
+    b"lin_api_",
+    b"pat-na1-",
+    b"HRKU-",
+    b"sq0atp-",
+    b"sq0csp-",
+    b"EAAC",
+];
+
+fn is_truncated(value: &[u8]) -> bool {
+    PROVIDER_PREFIXES.iter().any(|p| value.starts_with(p))
+}
+
+/// Secret-manager names and template references: the secret is elsewhere.
+fn is_reference(value: &[u8]) -> bool {
+    const STARTS: &[&[u8]] = &[
+        b"projects/",
+        b"arn:aws:",
+        b"secret/",
+        b"secrets/",
+        b"kv/",
+        b"vault:",
+        b"vault/",
+        b"sm://",
+        b"ssm:",
+        b"op://",
+        b"azurekeyvault",
+        b"keyvault:",
+        b"awssm:",
+        b"gcpsm:",
+        b"ref+",
+        b"env:",
+        b"file:",
+    ];
+    const CONTAINS: &[&[u8]] = &[
+        b"/secrets/",
+        b"/versions/",
+        b".vault.azure.net",
+        b"secretsmanager",
+        b"/aws/reference/",
+        b"/kv/",
+        b"/data/",
+    ];
+    STARTS.iter().any(|p| starts_ci(value, p)) || CONTAINS.iter().any(|c| contains_ci(value, c))
+}
+
+/// The assignment's name says the value is a test value (`test_password`, `mockToken`, `FAKE_SECRET`).
+fn has_test_name(name: &[u8]) -> bool {
+    const WORDS: &[&[u8]] = &[
+        b"test", b"mock", b"stub", b"fake", b"dummy", b"sample", b"example",
+    ];
+    // Only the name itself: the last identifier-ish run before the assignment operator.
+    let trimmed = name
+        .iter()
+        .rposition(|b| b.is_ascii_alphanumeric() || b"_-.".contains(b))
+        .map_or(&name[..0], |end| {
+            let start = name[..=end]
+                .iter()
+                .rposition(|b| !(b.is_ascii_alphanumeric() || b"_-.".contains(b)))
+                .map_or(0, |i| i + 1);
+            &name[start..=end]
+        });
+    // `attest`, `latest`, `contest` are not tests.
+    WORDS.iter().any(|w| {
+        let mut from = 0;
+        while let Some(i) = memchr::memmem::find(&trimmed[from..].to_ascii_lowercase(), w) {
+            let at = from + i;
+            let prev_ok = at == 0
+                || !trimmed[at - 1].is_ascii_lowercase()
+                || trimmed[at].is_ascii_uppercase();
+            if prev_ok {
+                return true;
+            }
+            from = at + 1;
+        }
+        false
+    })
+}
+
+/// Code, a name or a template rather than a value: an identifier or expression built of words
+/// (`s3_disable_express_session_auth`, `options.DisableS3ExpressSessionAuth`), a header or parameter name
+/// (`x-amz-s3session-token`), a `namespace/name` reference (`cert-manager/cert-manager-webhook-ca`), a URL
+/// template (`secret_access_key@region/bucket_name`), a documented name pattern
+/// (`SecretName-6RandomCharacters`).
+fn is_code_or_name(value: &[u8]) -> bool {
+    if value.starts_with(b"x-") || value.starts_with(b"X-") {
+        return words_only(&value[2..]);
+    }
+    words_only(value)
+}
+
+/// Every piece of `value`, split at `_ . - / @ :` and at camel-case humps, is a pronounceable word
+/// (two or more letters with a vowel, at most two digits beside it), and there are at least two pieces.
+/// Random strings split into one-letter or vowel-less pieces and fail.
+fn words_only(value: &[u8]) -> bool {
+    if value.is_empty()
+        || !value
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-/@:".contains(b))
+    {
+        return false;
+    }
+    let mut words = 0;
+    for part in value.split(|b| b"_.-/@:".contains(b)) {
+        if part.is_empty() {
+            continue;
+        }
+        let mut i = 0;
+        while i < part.len() {
+            // One camel-case word: an optional capital, then lower-case letters; or a run of capitals
+            // (an acronym, `S3`, `HTTP`) followed by nothing lower-case; digits (at most 2) attach to it.
+            let start = i;
+            if part[i].is_ascii_uppercase() {
+                i += 1;
+                let caps = i;
+                while i < part.len() && part[i].is_ascii_uppercase() {
+                    i += 1;
+                }
+                if i > caps && i < part.len() && part[i].is_ascii_lowercase() {
+                    i -= 1; // `HTTPServer`: the last capital starts the next word
+                }
+            }
+            while i < part.len() && part[i].is_ascii_lowercase() {
+                i += 1;
+            }
+            let letters_end = i;
+            while i < part.len() && part[i].is_ascii_digit() {
+                i += 1;
+            }
+            let letters = &part[start..letters_end];
+            let digits = i - letters_end;
+            if letters.is_empty() {
+                // A bare number piece (`v2`, `2024`) between words is fine if short.
+                if digits > 4 {
+                    return false;
+                }
+                continue;
+            }
+            let acronym = letters.iter().all(u8::is_ascii_uppercase);
+            let vowel = letters
+                .iter()
+                .any(|b| b"aeiouyAEIOUY".contains(b));
+            // `s3`, `v2`: one letter with a number is a word too.
+            let short_with_number = letters.len() == 1 && digits > 0;
+            if digits > 2
+                || (!acronym && !short_with_number && (letters.len() < 2 || !vowel))
+                || (acronym && letters.len() > 5)
+            {
+                return false;
+            }
+            words += 1;
+        }
+    }
+    words >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_and_names() {
+        for v in [
+            "s3_disable_express_session_auth",
+            "options.DisableS3ExpressSessionAuth",
+            "x-amz-s3session-token",
+            "cert-manager/cert-manager-webhook-ca",
+            "secret_access_key@region/bucket_name",
+            "SecretName-6RandomCharacters",
+            "HTTPServerConfig",
+        ] {
+            assert!(is_code_or_name(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "YCdZ9r-PWOyI4^Vq",
+            "2MnmPBgaM5vI24BM71j9Cw1NbCQhIMs73JDPl1CG",
+            "Ttv0yKq6V.X^6QFgzT",
+            "kPzQwRtYuVbNmXcL",
+            "a~1P^wLwgK2m",
+            "uUqvbAqq1zWGCEKrTGC0jngKePRVuNpA2fryQh2pH23jWtYQ",
+            "JHYWjyJzyX8VK3RMiub5rQbe1ul7HRWi",
+        ] {
+            assert!(!is_code_or_name(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn fixture_paths() {
+        for p in [
+            "tests/config.py",
+            "src/foo/testdata/a.yaml",
+            "pkg/auth/token_test.go",
+            "test_settings.py",
+            "web/src/app.spec.ts",
+            "src/__tests__/x.js",
+            "logs/access.log",
+            "data/access.log.gz",
+            "src/test/java/FooTest.java",
+        ] {
+            assert!(is_fixture_path(p), "{p}");
+        }
+        for p in ["src/config.py", "deploy/.env", "latest/app.yaml", "contest.py"] {
+            assert!(!is_fixture_path(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn test_names() {
+        for n in ["TEST_PASSWORD=", "mockToken: ", "  fake_secret = \"", "sampleApiKey="] {
+            assert!(has_test_name(n.as_bytes()), "{n}");
+        }
+        for n in ["DB_PASSWORD=", "latest_token: ", "attestation_secret="] {
+            assert!(!has_test_name(n.as_bytes()), "{n}");
+        }
+    }
+
+    #[test]
+    fn masks_truncations_references() {
+        assert!(is_masked(b"sk_live_51H...x9"));
+        assert!(is_masked("ab\u{2026}cd".as_bytes()));
+        assert!(is_masked(b"abc***def"));
+        assert!(is_truncated(b"ghp_R7tZk2mQ9vXw"));
+        assert!(is_truncated(b"AKIA2OGYBAH6"));
+        assert!(is_reference(b"projects/my-proj/secrets/db-pass/versions/3"));
+        assert!(is_reference(b"secret/data/myapp/db"));
+        assert!(!is_reference(b"Vq8tLm2xR9pZ"));
+    }
+}
