@@ -26,6 +26,7 @@ import shutil
 import string
 import sys
 import tomllib
+import zlib
 
 SEED = 20260401
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -70,6 +71,29 @@ def password(n=18):
             return p
 
 
+BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+
+
+def crc_suffix(random30):
+    """The base62 CRC32 checksum GitHub and npm append to the 30 random characters of a token."""
+    n = zlib.crc32(random30.encode())
+    out = []
+    for _ in range(6):
+        out.append(BASE62[n % 62])
+        n //= 62
+    return "".join(reversed(out))
+
+
+def make_valid(token):
+    """Makes a made-up token pass the offline checks a real one passes: the CRC32 suffix of GitHub and
+    npm tokens, the base32 alphabet of AWS key ids."""
+    if len(token) == 40 and token[:4] in ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "npm_") and token[4:].isalnum():
+        return token[:34] + crc_suffix(token[4:34])
+    if len(token) == 20 and token[:4] in ("AKIA", "ASIA"):
+        return token[:4] + "".join(c if c in string.ascii_uppercase + "234567" else rng.choice("234567") for c in token[4:])
+    return token
+
+
 def randomise(token, keep):
     """Replaces each character after `keep` by a random one of the same class (hex stays hex)."""
     head, tail = token[:keep], token[keep:]
@@ -90,7 +114,7 @@ def randomise(token, keep):
             out.append(rng.choice(string.ascii_lowercase))
         else:
             out.append(c)
-    return head + "".join(out)
+    return make_valid(head + "".join(out))
 
 
 def py_pattern(p):
@@ -169,7 +193,7 @@ def write_provider_files(tokens):
 # ---------------------------------------------------------------------------------------------------
 # Realistic structured files using simple, distinctive formats.
 def gh():
-    return "ghp_" + rand(ALNUM, 36)
+    return make_valid("ghp_" + rand(ALNUM, 36))
 
 
 def slack_bot():
@@ -177,7 +201,7 @@ def slack_bot():
 
 
 def npm_tok():
-    return "npm_" + rand(ALNUM, 36)
+    return make_valid("npm_" + rand(ALNUM, 36))
 
 
 def stripe():
@@ -317,8 +341,10 @@ def structured():
          f'      - run: curl -H "Authorization: Basic {enc2}" https://repo.corp.local/upload'],
         [(6, "http", "http.basic-auth-header", user_pass)],
     )
-    # A private key
-    body = [rand(ALNUM + "+/", 64) for _ in range(12)] + [rand(ALNUM + "+/", 40) + "=="]
+    # A private key: a DER SEQUENCE, as a real PEM body is.
+    der = bytes([0x30, 0x82, 0x02, 0x5c]) + bytes(rng.getrandbits(8) for _ in range(0x25c))
+    b64 = base64.b64encode(der).decode()
+    body = [b64[i:i + 64] for i in range(0, len(b64), 64)]
     key = "\n".join(["-----BEGIN RSA PRIVATE KEY-----"] + body + ["-----END RSA PRIVATE KEY-----"])
     lines = ["# deploy key, do not share"] + key.split("\n")
     emit("keys/deploy_rsa.pem", lines, [(1, "privatekey", "privatekey.rsa", key)])

@@ -70,9 +70,7 @@ pub fn check_rules(rules: Vec<Rule>) -> Vec<CheckFailure> {
             windowed.clear();
             exhaustive.clear();
             engine.scan(example.as_bytes(), &mut scratch, &mut windowed);
-            let found_decoded = windowed
-                .iter()
-                .any(|m| m.rule == index && m.held.is_none());
+            let found_decoded = windowed.iter().any(|m| m.rule == index && m.held.is_none());
             windowed.clear();
             engine.scan_as_written(example.as_bytes(), &mut scratch, &mut windowed);
             engine.scan_exhaustive(example.as_bytes(), &mut scratch, &mut exhaustive);

@@ -104,7 +104,14 @@ pub fn is_fixture_path(path: &str) -> bool {
         return true;
     }
     const DATA: &[&str] = &[
-        ".log", ".har", ".dump", ".pcap", ".replay", ".cassette", ".snap", ".log.gz",
+        ".log",
+        ".har",
+        ".dump",
+        ".pcap",
+        ".replay",
+        ".cassette",
+        ".snap",
+        ".log.gz",
     ];
     DATA.iter().any(|e| file.ends_with(e)) || file.contains(".log.")
 }
@@ -278,26 +285,28 @@ fn is_code_or_name(value: &[u8]) -> bool {
     words_only(value)
 }
 
-/// Every piece of `value`, split at `_ . - / @ :` and at camel-case humps, is a pronounceable word
-/// (two or more letters with a vowel, at most two digits beside it), and there are at least two pieces.
-/// Random strings split into one-letter or vowel-less pieces and fail.
+/// Every piece of `value`, split at `_ . - / @ :` and at camel-case humps, is a word: three or more
+/// letters with a vowel (two when the piece stands alone between separators), an acronym of two to five
+/// capitals, or one letter with a number (`s3`, `v2`); digits beside a word at most two. At least two
+/// pieces, and either a separator or a lower-case start (`secretAccessKey`): a PascalCase run with no
+/// separator may be a passphrase. Random strings split into one-letter or vowel-less pieces and fail.
 fn words_only(value: &[u8]) -> bool {
+    const SEPARATORS: &[u8] = b"_.-/@:";
     if value.is_empty()
         || !value
             .iter()
-            .all(|b| b.is_ascii_alphanumeric() || b"_.-/@:".contains(b))
+            .all(|b| b.is_ascii_alphanumeric() || SEPARATORS.contains(b))
     {
         return false;
     }
+    let separated = value.iter().any(|b| SEPARATORS.contains(b));
+    if !separated && !value[0].is_ascii_lowercase() {
+        return false;
+    }
     let mut words = 0;
-    for part in value.split(|b| b"_.-/@:".contains(b)) {
-        if part.is_empty() {
-            continue;
-        }
+    for part in value.split(|b| SEPARATORS.contains(b)) {
         let mut i = 0;
         while i < part.len() {
-            // One camel-case word: an optional capital, then lower-case letters; or a run of capitals
-            // (an acronym, `S3`, `HTTP`) followed by nothing lower-case; digits (at most 2) attach to it.
             let start = i;
             if part[i].is_ascii_uppercase() {
                 i += 1;
@@ -319,22 +328,30 @@ fn words_only(value: &[u8]) -> bool {
             let letters = &part[start..letters_end];
             let digits = i - letters_end;
             if letters.is_empty() {
-                // A bare number piece (`v2`, `2024`) between words is fine if short.
                 if digits > 4 {
                     return false;
                 }
                 continue;
             }
+            let whole = start == 0 && i == part.len();
             let acronym = letters.iter().all(u8::is_ascii_uppercase);
-            let vowel = letters
-                .iter()
-                .any(|b| b"aeiouyAEIOUY".contains(b));
-            // `s3`, `v2`: one letter with a number is a word too.
-            let short_with_number = letters.len() == 1 && digits > 0;
-            if digits > 2
-                || (!acronym && !short_with_number && (letters.len() < 2 || !vowel))
-                || (acronym && letters.len() > 5)
-            {
+            // Words of code that have no vowel.
+            const VOWELLESS: &[&[u8]] = &[
+                b"http", b"https", b"html", b"xml", b"sql", b"tcp", b"ssh", b"tls", b"dns", b"jwt",
+                b"pwd", b"cfg", b"src", b"dst", b"msg", b"ctx", b"cmd", b"pkg", b"lst", b"str",
+            ];
+            let vowel = letters.iter().any(|b| b"aeiouyAEIOUY".contains(b))
+                || VOWELLESS.iter().any(|w| letters.eq_ignore_ascii_case(w));
+            let ok = if digits > 2 {
+                false
+            } else if letters.len() == 1 {
+                digits > 0 || whole
+            } else if acronym {
+                letters.len() <= 5
+            } else {
+                vowel && (letters.len() >= 3 || whole)
+            };
+            if !ok {
                 return false;
             }
             words += 1;
@@ -356,7 +373,8 @@ mod tests {
             "cert-manager/cert-manager-webhook-ca",
             "secret_access_key@region/bucket_name",
             "SecretName-6RandomCharacters",
-            "HTTPServerConfig",
+            "httpServerConfig",
+            "secretAccessKey",
         ] {
             assert!(is_code_or_name(v.as_bytes()), "{v}");
         }
@@ -368,6 +386,8 @@ mod tests {
             "a~1P^wLwgK2m",
             "uUqvbAqq1zWGCEKrTGC0jngKePRVuNpA2fryQh2pH23jWtYQ",
             "JHYWjyJzyX8VK3RMiub5rQbe1ul7HRWi",
+            "uaTA9QYALyD9NQbocUAn",
+            "CorrectHorseBatteryStaple",
         ] {
             assert!(!is_code_or_name(v.as_bytes()), "{v}");
         }
@@ -388,14 +408,24 @@ mod tests {
         ] {
             assert!(is_fixture_path(p), "{p}");
         }
-        for p in ["src/config.py", "deploy/.env", "latest/app.yaml", "contest.py"] {
+        for p in [
+            "src/config.py",
+            "deploy/.env",
+            "latest/app.yaml",
+            "contest.py",
+        ] {
             assert!(!is_fixture_path(p), "{p}");
         }
     }
 
     #[test]
     fn test_names() {
-        for n in ["TEST_PASSWORD=", "mockToken: ", "  fake_secret = \"", "sampleApiKey="] {
+        for n in [
+            "TEST_PASSWORD=",
+            "mockToken: ",
+            "  fake_secret = \"",
+            "sampleApiKey=",
+        ] {
             assert!(has_test_name(n.as_bytes()), "{n}");
         }
         for n in ["DB_PASSWORD=", "latest_token: ", "attestation_secret="] {

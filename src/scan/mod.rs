@@ -15,9 +15,7 @@ use crate::engine::{triage, Engine, EngineOptions, Scratch};
 use crate::enrich::inventory::{self, Governance, Inventory};
 use crate::enrich::owners::{self, Codeowners, CODEOWNERS_LOCATIONS};
 use crate::enrich::validity;
-use crate::finding::{
-    group_credentials, Credential, Finding, Fingerprint, Hold, Match, Validity,
-};
+use crate::finding::{group_credentials, Credential, Finding, Fingerprint, Hold, Match, Validity};
 use crate::rules::validate::ValidateSpec;
 use crate::rules::{self, Confidence, RuleError, RuleMeta};
 use crate::source::fs::{self, FsOptions, RootError};
@@ -205,7 +203,9 @@ pub fn run_prepared(config: &Config, prepared: &Prepared) -> Result<ScanResult, 
     result.findings.retain(|f| {
         let keep = f.rule.confidence >= min;
         if !keep {
-            *held.entry(f.held.unwrap_or(Hold::LowConfidence)).or_default() += 1;
+            *held
+                .entry(f.held.unwrap_or(Hold::LowConfidence))
+                .or_default() += 1;
         }
         keep
     });
