@@ -571,6 +571,168 @@ def more_positives():
                [("win/billing.ini", 2, "stripe", "stripe.secret-key-live", t5)])
 
 
+# ---------------------------------------------------------------------------------------------------
+# Bait: what a reader dismisses at a glance, one class per reason the default report holds a finding
+# back (at least 30 of each, none labelled), and the recall cases next to them (labelled).
+WORDS = ["session", "express", "bucket", "region", "manager", "webhook", "cluster", "service", "account",
+         "storage", "client", "server", "option", "handler", "config", "module", "request", "access",
+         "default", "vendor", "signing", "profile", "context", "router", "channel", "tenant", "upload"]
+
+
+def word():
+    return rng.choice(WORDS)
+
+
+def bait_failed_checks():
+    # Provider-format tokens whose checksum fails: the provider never issued them.
+    for n in range(3):
+        lines = ["# tokens copied from the old runner"]
+        for i in range(10):
+            prefix = ["ghp_", "gho_", "npm_"][i % 3]
+            tok = prefix + rand(ALNUM, 36)
+            if make_valid(tok) == tok:
+                continue
+            lines.append(f"{['GITHUB_TOKEN', 'GH_OAUTH', 'NPM_TOKEN'][i % 3]}_{n}{i}={tok}")
+        emit(f"bait/failed-check/runner{n}.env", lines)
+
+
+TEST_PATHS = ["tests/{w}_settings.py", "src/{w}/testdata/config.yaml", "pkg/{w}/client_test.go",
+              "test_{w}.py", "web/src/{w}.spec.ts", "src/__tests__/{w}.js", "spec/{w}_spec.rb",
+              "internal/{w}/fixtures/app.env", "src/test/java/{W}ServiceTest.java", "mocks/{w}.json"]
+
+
+def bait_test_fixtures():
+    # Generic matches in test code and fixtures, and assignments whose name says test.
+    for i in range(20):
+        w = word()
+        path = TEST_PATHS[i % len(TEST_PATHS)].format(w=f"{w}{i}", W=w.capitalize())
+        emit(path, ["# fixture", f'password = "{password()}"', f'api_token: "{rand(ALNUM, 24)}"'])
+    lines = ["# local settings"]
+    names = ["TEST_PASSWORD", "mock_secret", "FAKE_API_KEY", "dummy_token", "sample_password",
+             "example_client_secret", "stub_auth_token", "TestPassword", "mockApiKey", "fakeSecret"]
+    for n in names * 2:
+        sep = ": " if n[0].islower() else "="
+        lines.append(f"{n}{sep}{password()}")
+    emit("config/local-dev.env", lines)
+
+
+def bait_truncated():
+    prefixes = [("ghp_", 12), ("sk_live_", 10), ("SG.", 14), ("dop_v1_", 12), ("glpat-", 9), ("npm_", 12),
+                ("AKIA", 8), ("xoxb-", 0), ("github_pat_", 14), ("sk-ant-", 12)]
+    lines = ["# values quoted in the incident ticket (first characters only)"]
+    names = ["api_key", "token", "secret", "auth_token", "access_key"]
+    for i in range(30):
+        p, n = prefixes[i % len(prefixes)]
+        value = p + (rand(string.digits, 10) + "-" + rand(ALNUM, 6) if p == "xoxb-" else rand(ALNUM, n))
+        lines.append(f'{names[i % len(names)]}_{i} = "{value}"')
+    emit("docs/incident-2024-117.md", lines)
+
+
+def bait_masked():
+    lines = ["# settings dump (masked by the exporter)"]
+    for i in range(30):
+        a, b = rand(ALNUM, 6), rand(ALNUM, 4)
+        value = [f"{a}...{b}", f"{a}***{b}", f"{a}****", f"sk_live_{a}...{b}", f"***{a}{b}"][i % 5]
+        lines.append(f'{["password", "secret", "api_key", "token", "client_secret"][i % 5]}_{i}: "{value}"')
+    emit("ops/settings-export.yaml", lines)
+
+
+def bait_references():
+    lines = ["# where the runtime reads its secrets"]
+    for i in range(30):
+        w = word()
+        value = [f"projects/acme-{w}/secrets/db-password-{i}/versions/{i % 4 + 1}",
+                 f"secret/data/{w}/db{i}",
+                 f"kv/{w}/api-token-{i}",
+                 f"arn-free/{w}/secrets/stripe-{i}",
+                 f"vault/{w}{i}/token"][i % 5]
+        lines.append(f'{["password", "secret", "token", "client_secret", "api_key"][i % 5]}_{i}: "{value}"')
+    emit("deploy/secret-refs.yaml", lines)
+
+
+def bait_names():
+    lines = ["// generated options"]
+    shapes = [
+        lambda: f"s3_disable_{word()}_{word()}_auth",
+        lambda: f"options.Disable{word().capitalize()}{word().capitalize()}Auth",
+        lambda: f"x-amz-{word()}-token",
+        lambda: f"cert-manager/cert-manager-{word()}-ca",
+        lambda: f"secret_access_key@region/{word()}_name",
+        lambda: f"SecretName-6Random{word().capitalize()}",
+    ]
+    names = ["secret", "token", "password", "api_key", "client_secret", "auth_token"]
+    for i in range(36):
+        lines.append(f'{names[i % len(names)]} = "{shapes[i % len(shapes)]()}"')
+    emit("src/generated/options.go", lines)
+
+
+def bait_documented():
+    docs = ["sk_test_4eC39HqLyjWDarjtT1zdp7dc", "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
+            "ghp_16C7e42F292c6912E7710c838347Ae178B4a"]
+    for n in range(10):
+        emit(f"vendor/sdk{n}/README.md",
+             ["## Quick start", "", f"    STRIPE_SECRET_KEY={docs[0]}", f"    SLACK_BOT_TOKEN={docs[1]}",
+              f"    GITHUB_TOKEN={docs[2]}"])
+
+
+def bait_publishable():
+    for n in range(10):
+        emit(f"web/src/firebase{n}.js",
+             ["const firebaseConfig = {", f'  apiKey: "AIza{rand(ALNUM + "-_", 35)}",',
+              f'  authDomain: "app-{n}.firebaseapp.com",', f'  projectId: "app-{n}",', "};"])
+    lines = ["# browser keys"]
+    for i in range(10):
+        lines.append(f"STRIPE_PUBLISHABLE_API_KEY_{i}=pk_live_{rand(ALNUM, 24)}")
+        lines.append(f"MAPBOX_ACCESS_TOKEN_{i}=pk.eyJ1Ijoi{rand(ALNUM, 20)}.{rand(ALNUM + '-_', 22)}")
+    emit("web/.env.production", lines)
+
+
+def recall_cases():
+    # Real credentials where the baits live: provider tokens in test files stay reported, and generic
+    # passwords in every common syntax.
+    for i in range(30):
+        t = gh() if i % 2 == 0 else npm_tok()
+        rule = "github.pat-classic" if i % 2 == 0 else "npm.access-token"
+        w = word()
+        path = TEST_PATHS[i % len(TEST_PATHS)].format(w=f"leak{w}{i}", W=f"Leak{w.capitalize()}{i}")
+        emit(path, ["# integration setup", f'TOKEN = "{t}"'], [(1, rule.split(".")[0], rule, t)])
+    syntaxes = [
+        ("conf/r{i}.yaml", "db:\n  password: {pw}"),
+        ("conf/r{i}.json", '{{\n  "password": "{pw}"\n}}'),
+        ("conf/r{i}.toml", '[database]\npassword = "{pw}"'),
+        ("conf/r{i}.ini", "[smtp]\npassword={pw}"),
+        ("conf/r{i}/.env", "DB_PASSWORD={pw}"),
+        ("conf/r{i}.xml", '<datasource user="app" password="{pw}" />'),
+        ("conf/r{i}.properties", "mail.smtp.password={pw}"),
+        ("infra/r{i}.tf", 'resource "aws_db_instance" "db" {{\n  password = "{pw}"\n}}'),
+        ("web/r{i}.php", "<?php\n$config = ['db_password' => '{pw}'];"),
+        ("web/r{i}.js", "module.exports = {{ password: '{pw}' }};"),
+        ("app/r{i}.py", 'client = connect(host="db", password="{pw}")'),
+        ("bin/r{i}.sh", "export DB_PASSWORD='{pw}'"),
+        ("bin/r{i}-cli.sh", "psql --username app --password={pw} appdb"),
+        ("app/r{i}.rb", 'config.password = "{pw}"'),
+        ("k8s/r{i}.yaml", "env:\n  - name: DB_PASSWORD\n    value: \"{pw}\""),
+    ]
+    for i in range(30):
+        path, text = syntaxes[i % len(syntaxes)]
+        pw = password(rng.randint(14, 22))
+        lines = ["# settings"] + text.format(pw=pw).split("\n")
+        idx = next(j for j, l in enumerate(lines) if pw in l)
+        emit(path.format(i=i), lines, [(idx, "generic", "generic.password", pw)])
+
+
+def baits():
+    bait_failed_checks()
+    bait_test_fixtures()
+    bait_truncated()
+    bait_masked()
+    bait_references()
+    bait_names()
+    bait_documented()
+    bait_publishable()
+    recall_cases()
+
+
 def main():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
@@ -579,6 +741,7 @@ def main():
     negatives()
     more_negatives()
     more_positives()
+    baits()
     for path, text in files.items():
         full = os.path.join(OUT, "files", path)
         os.makedirs(os.path.dirname(full), exist_ok=True)

@@ -1,0 +1,2 @@
+# settings
+config.password = "85Rd-ltmcT9vUMPL_w"

@@ -1,0 +1,2 @@
+# settings
+client = connect(host="db", password="mBUZz-CpjB1O1MdbQe1x6v")

@@ -1,0 +1,2 @@
+# settings
+export DB_PASSWORD='qVuzilih%AGi2_-Gy'

@@ -1,0 +1,2 @@
+# settings
+psql --username app --password=7QRuYeKBzgUrRtTfo^mS appdb

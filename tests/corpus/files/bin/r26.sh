@@ -1,0 +1,2 @@
+# settings
+export DB_PASSWORD='olqh93^Q7~ICWt'

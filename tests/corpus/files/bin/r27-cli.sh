@@ -1,0 +1,2 @@
+# settings
+psql --username app --password=LxnzG8YimLTnQhfS2a!S appdb

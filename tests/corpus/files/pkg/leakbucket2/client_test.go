@@ -1,0 +1,2 @@
+# integration setup
+TOKEN = "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"

@@ -1,0 +1,2 @@
+# integration setup
+TOKEN = "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"

@@ -1,0 +1,2 @@
+# integration setup
+TOKEN = "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"

@@ -1,0 +1,3 @@
+# fixture
+password = "k0QacZ%gExN1*cpYcA"
+api_token: "PUAuyKGXJknYBYBYtnWUEvCU"

@@ -1,0 +1,3 @@
+# fixture
+password = "hndmDAD4UU_OxbRhtv"
+api_token: "VRxFqafYKzjBi6H7dkeRCRaQ"

@@ -1,0 +1,2 @@
+# integration setup
+TOKEN = "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"

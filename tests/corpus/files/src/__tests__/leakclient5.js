@@ -1,0 +1,2 @@
+# integration setup
+TOKEN = "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"

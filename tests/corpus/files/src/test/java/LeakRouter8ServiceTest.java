@@ -1,0 +1,2 @@
+# integration setup
+TOKEN = "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"

@@ -1,0 +1,2 @@
+# integration setup
+TOKEN = "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"

@@ -1,0 +1,2 @@
+# integration setup
+TOKEN = "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"

@@ -1,0 +1,3 @@
+# fixture
+password = "DZQ^R1%Sc^ZwXgmLHi"
+api_token: "vfPxtTQRSq7LTuhWClMmXPM5"

@@ -1,0 +1,3 @@
+# settings
+<?php
+$config = ['db_password' => '%*W838pbpJYPBGVo'];

@@ -1,0 +1,2 @@
+# integration setup
+TOKEN = "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"
