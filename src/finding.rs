@@ -137,8 +137,9 @@ pub enum Hold {
     DocumentedExample,
     /// A key that is public by design (Stripe `pk_`, Mapbox `pk.`, reCAPTCHA site key, Firebase web key).
     Publishable,
-    /// The rule itself has low confidence (an identifier such as an AWS IAM unique id, a custom rule).
-    LowConfidence,
+    /// Below `--min-confidence` for no other reason: the rule itself is low (an AWS IAM unique id, a custom
+    /// low rule), or a medium finding under `--min-confidence high`.
+    BelowMinimum,
 }
 
 impl Hold {
@@ -151,7 +152,7 @@ impl Hold {
         Hold::NotAValue,
         Hold::DocumentedExample,
         Hold::Publishable,
-        Hold::LowConfidence,
+        Hold::BelowMinimum,
     ];
 
     /// The reason's name in reports (`stats.suppressed`).
@@ -165,7 +166,7 @@ impl Hold {
             Hold::NotAValue => "not_a_value",
             Hold::DocumentedExample => "documented_example",
             Hold::Publishable => "publishable",
-            Hold::LowConfidence => "low_confidence",
+            Hold::BelowMinimum => "below_min_confidence",
         }
     }
 }

@@ -204,7 +204,7 @@ pub fn run_prepared(config: &Config, prepared: &Prepared) -> Result<ScanResult, 
         let keep = f.rule.confidence >= min;
         if !keep {
             *held
-                .entry(f.held.unwrap_or(Hold::LowConfidence))
+                .entry(f.held.unwrap_or(Hold::BelowMinimum))
                 .or_default() += 1;
         }
         keep

@@ -4,7 +4,7 @@
 use crate::git::{Repo, ALICE, BOB};
 use crate::support::*;
 
-const GH3: &str = "ghp_Zq7XwP2vLk9RtY4mNb6Hc3Jd8Fg5Sa1Ue0Oi";
+const GH3: &str = "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";
 
 fn history_json(repo: &Repo, today: &str) -> Report {
     let out = run_cmd(

@@ -187,7 +187,7 @@ pub struct Suppressed {
     pub not_a_value: u64,
     pub documented_example: u64,
     pub publishable: u64,
-    pub low_confidence: u64,
+    pub below_min_confidence: u64,
 }
 
 #[derive(Deserialize, Debug)]
