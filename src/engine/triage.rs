@@ -34,11 +34,11 @@ pub fn classify(rule: &Rule, hay: &[u8], start: usize, end: usize) -> Option<Hol
         Some(Hold::Masked)
     } else if is_truncated(value) {
         Some(Hold::Truncated)
-    } else if is_reference(value) {
+    } else if is_reference(value) || names_a_secret(name) {
         Some(Hold::Reference)
     } else if has_test_name(name) {
         Some(Hold::TestFixture)
-    } else if is_code_or_name(value) {
+    } else if is_code_or_name(value) || is_not_a_credential_name(name) {
         Some(Hold::NotAValue)
     } else {
         None
@@ -51,9 +51,22 @@ pub fn is_generic(rule: &Rule) -> bool {
     rule.meta.provider == "generic"
 }
 
-/// Test code and data fixtures, where a generic match is a test value: `test/`, `tests/`, `spec/`,
-/// `__tests__/`, `testdata/`, `fixtures/`, `mocks/` anywhere in the path, `*_test.go`, `test_*.py`,
-/// `*.spec.ts`, `*Test.java`, and data files (logs, dumps, HTTP archives, replays).
+/// Why a generic match in the file at `path` is held back, whatever its value: test code, fixtures and
+/// examples ([`is_fixture_path`]), or a type-declaration file (`.pyi`, `.d.ts`), which holds no values.
+pub fn path_hold(path: &str) -> Option<Hold> {
+    if is_fixture_path(path) {
+        Some(Hold::TestFixture)
+    } else if path.ends_with(".pyi") || path.ends_with(".d.ts") {
+        Some(Hold::NotAValue)
+    } else {
+        None
+    }
+}
+
+/// Test code, fixtures and examples, where a generic match is a test or sample value: `test/`, `tests/`,
+/// `spec/`, `__tests__/`, `testdata/`, `fixtures/`, `mocks/`, `examples/`, `samples/` anywhere in the
+/// path, `*_test.go`, `test_*.py`, `*.spec.ts`, `*Test.java`, `example*.json`, `*.example`, and data
+/// files (logs, dumps, HTTP archives, replays).
 pub fn is_fixture_path(path: &str) -> bool {
     const DIRS: &[&str] = &[
         "test",
@@ -71,6 +84,10 @@ pub fn is_fixture_path(path: &str) -> bool {
         "mock",
         "testing",
         "e2e",
+        "examples",
+        "example",
+        "samples",
+        "sample",
     ];
     let lower = path.to_ascii_lowercase();
     let mut parts = lower.split(['/', '\\']).peekable();
@@ -100,6 +117,10 @@ pub fn is_fixture_path(path: &str) -> bool {
         || file.contains(".mock.")
         || file.contains(".fixture.")
         || stem == "conftest"
+        || stem.starts_with("example")
+        || stem.starts_with("sample")
+        || file.ends_with(".example")
+        || file.ends_with(".sample")
     {
         return true;
     }
@@ -273,6 +294,44 @@ fn has_test_name(name: &[u8]) -> bool {
     })
 }
 
+/// The value sits inside a secret-manager name: an AWS ARN (`arn:aws:secretsmanager:…:secret:NAME`) or
+/// an SSM parameter path on the same line.
+fn names_a_secret(name: &[u8]) -> bool {
+    contains_ci(name, b"arn:") || contains_ci(name, b"secretsmanager") || contains_ci(name, b"ssm:")
+}
+
+/// The name says what follows is not a credential: a pagination, idempotency or verification token
+/// (`NextToken`, `ContinuationToken`, `ClientToken`, `VerificationToken`, `page_token`, `csrf_token`),
+/// or a type name used as a key (`"AWS::AppSync::ApiKey": "3d10…"`).
+fn is_not_a_credential_name(name: &[u8]) -> bool {
+    const WORDS: &[&[u8]] = &[
+        b"nexttoken",
+        b"next_token",
+        b"continuationtoken",
+        b"continuation_token",
+        b"pagetoken",
+        b"page_token",
+        b"paginationtoken",
+        b"pagination_token",
+        b"clienttoken",
+        b"clientrequesttoken",
+        b"idempotency",
+        b"changetoken",
+        b"change-token",
+        b"verificationtoken",
+        b"verification_token",
+        b"csrf",
+        b"xsrf",
+        b"synctoken",
+        b"cursor",
+    ];
+    WORDS.iter().any(|w| contains_ci(name, w)) || contains(name, b"::")
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(hay, needle).is_some()
+}
+
 /// Code, a name or a template rather than a value: an identifier or expression built of words
 /// (`s3_disable_express_session_auth`, `options.DisableS3ExpressSessionAuth`), a header or parameter name
 /// (`x-amz-s3session-token`), a `namespace/name` reference (`cert-manager/cert-manager-webhook-ca`), a URL
@@ -282,7 +341,32 @@ fn is_code_or_name(value: &[u8]) -> bool {
     if value.starts_with(b"x-") || value.starts_with(b"X-") {
         return words_only(&value[2..]);
     }
-    words_only(value)
+    words_only(value) || is_dotted_path(value)
+}
+
+/// A dotted path of code identifiers ending in a type or attribute name: `x25519.X25519PrivateKey`,
+/// `rust_openssl.hpke.MLKEM768X25519PrivateKey`. The first segment starts lower-case (a module or a
+/// variable), and the last has a word of four or more lower-case letters.
+fn is_dotted_path(value: &[u8]) -> bool {
+    let mut segments = value.split(|&b| b == b'.');
+    let Some(first) = segments.next() else {
+        return false;
+    };
+    let ident = |s: &[u8]| {
+        !s.is_empty()
+            && (s[0].is_ascii_alphabetic() || s[0] == b'_')
+            && s.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    let rest: Vec<&[u8]> = segments.collect();
+    let Some(last) = rest.last() else {
+        return false;
+    };
+    ident(first)
+        && first[0].is_ascii_lowercase()
+        && rest.iter().all(|s| ident(s))
+        && last
+            .split(|b| !b.is_ascii_lowercase())
+            .any(|w| w.len() >= 4 && w.iter().any(|b| b"aeiouy".contains(b)))
 }
 
 /// Every piece of `value`, split at `_ . - / @ :` and at camel-case humps, is a word: three or more
@@ -291,7 +375,7 @@ fn is_code_or_name(value: &[u8]) -> bool {
 /// pieces, and either a separator or a lower-case start (`secretAccessKey`): a PascalCase run with no
 /// separator may be a passphrase. Random strings split into one-letter or vowel-less pieces and fail.
 fn words_only(value: &[u8]) -> bool {
-    const SEPARATORS: &[u8] = b"_.-/@:";
+    const SEPARATORS: &[u8] = b"_.-/@:#";
     if value.is_empty()
         || !value
             .iter()
@@ -342,12 +426,14 @@ fn words_only(value: &[u8]) -> bool {
             ];
             let vowel = letters.iter().any(|b| b"aeiouyAEIOUY".contains(b))
                 || VOWELLESS.iter().any(|w| letters.eq_ignore_ascii_case(w));
-            let ok = if digits > 2 {
+            let ok = if digits > 3 {
                 false
             } else if letters.len() == 1 {
                 digits > 0 || whole
             } else if acronym {
-                letters.len() <= 5
+                // `HTTP`, `S3`; longer all-caps words between separators (`CLIENT_TRAFFIC_SECRET`) need a
+                // vowel.
+                letters.len() <= 5 || (separated && vowel)
             } else {
                 vowel && (letters.len() >= 3 || whole)
             };
@@ -375,6 +461,10 @@ mod tests {
             "SecretName-6RandomCharacters",
             "httpServerConfig",
             "secretAccessKey",
+            "x25519.X25519PrivateKey",
+            "rust_openssl.hpke.MLKEM768X25519PrivateKey",
+            "CLIENT_TRAFFIC_SECRET_0",
+            "yegor256/home#assets/crates-credentials",
         ] {
             assert!(is_code_or_name(v.as_bytes()), "{v}");
         }
@@ -388,6 +478,8 @@ mod tests {
             "JHYWjyJzyX8VK3RMiub5rQbe1ul7HRWi",
             "uaTA9QYALyD9NQbocUAn",
             "CorrectHorseBatteryStaple",
+            "Ab3kd.9xkQ7vLmR2",
+            "QWXKZRPT_LMNVBCXZ",
         ] {
             assert!(!is_code_or_name(v.as_bytes()), "{v}");
         }
@@ -405,6 +497,9 @@ mod tests {
             "logs/access.log",
             "data/access.log.gz",
             "src/test/java/FooTest.java",
+            "awscli/examples/s3/cp.rst",
+            "botocore/data/iam/2010-05-08/examples-1.json",
+            "config/.env.example",
         ] {
             assert!(is_fixture_path(p), "{p}");
         }
@@ -416,6 +511,21 @@ mod tests {
         ] {
             assert!(!is_fixture_path(p), "{p}");
         }
+    }
+
+    #[test]
+    fn names_that_say_not_a_credential() {
+        assert!(names_a_secret(
+            b"  \"ARN\": \"arn:aws:secretsmanager:us-west-2:123456789012:secret:"
+        ));
+        assert!(is_not_a_credential_name(b"  \"NextToken\": \""));
+        assert!(is_not_a_credential_name(b"  \"AWS::AppSync::ApiKey\": \""));
+        assert!(!is_not_a_credential_name(b"  \"access_token\": \""));
+        assert_eq!(
+            path_hold("typeshed/stdlib/urllib/request.pyi"),
+            Some(Hold::NotAValue)
+        );
+        assert_eq!(path_hold("src/request.py"), None);
     }
 
     #[test]

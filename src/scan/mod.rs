@@ -389,7 +389,7 @@ pub fn to_finding(engine: &Engine, m: Match, path: &str) -> Finding {
     let generic = triage::is_generic(rule);
     let held = m
         .held
-        .or((generic && triage::is_fixture_path(path)).then_some(Hold::TestFixture));
+        .or_else(|| generic.then(|| triage::path_hold(path)).flatten());
     let confidence = match held {
         Some(_) => Confidence::Low,
         None if generic => Confidence::Medium,
