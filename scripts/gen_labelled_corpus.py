@@ -721,7 +721,18 @@ def recall_cases():
         emit(path.format(i=i), lines, [(idx, "generic", "generic.password", pw)])
 
 
+def recall_twilio():
+    # A Twilio auth token named only `auth_token`, next to its account SID.
+    hexs = "0123456789abcdef"
+    for i in range(3):
+        sid, tok = "AC" + rand(hexs, 32), rand(hexs, 32)
+        lines = ["from twilio.rest import Client", "", f'account_sid = "{sid}"', f'auth_token = "{tok}"',
+                 "client = Client(account_sid, auth_token)"]
+        emit(f"app/sms{i}.py", lines, [(3, "twilio", "twilio.auth-token-beside-sid", tok)])
+
+
 def baits():
+    recall_twilio()
     bait_failed_checks()
     bait_test_fixtures()
     bait_truncated()

@@ -1,2 +1,2 @@
 # settings
-client = connect(host="db", password="M3bhcfAeHIJgN8^E69")
+client = connect(host="db", password="ev*bLJ9GdxjXB5cbTbH%F2")

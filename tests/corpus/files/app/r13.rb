@@ -1,2 +1,2 @@
 # settings
-config.password = "85Rd-ltmcT9vUMPL_w"
+config.password = "-DvE27e1iD7~eQS"

@@ -1,2 +1,2 @@
 # settings
-client = connect(host="db", password="mBUZz-CpjB1O1MdbQe1x6v")
+client = connect(host="db", password="mt2m!!Kj#h3Y2m4faQQMZ")

@@ -1,2 +1,2 @@
 # settings
-config.password = "l5-!q~qwL4D03Sf~q!n"
+config.password = "ONbgU3CQCzd8qbaANAvE"

@@ -1,2 +1,2 @@
 # settings
-export DB_PASSWORD='qVuzilih%AGi2_-Gy'
+export DB_PASSWORD='wdC3sUvO6lT!fHA'

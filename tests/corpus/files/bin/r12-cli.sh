@@ -1,2 +1,2 @@
 # settings
-psql --username app --password=7QRuYeKBzgUrRtTfo^mS appdb
+psql --username app --password=%fgGxwFIlFiBZycW1 appdb

@@ -1,2 +1,2 @@
 # settings
-export DB_PASSWORD='olqh93^Q7~ICWt'
+export DB_PASSWORD='5rau!^ko-w33d^!yGynpWv'

@@ -1,2 +1,2 @@
 # settings
-psql --username app --password=LxnzG8YimLTnQhfS2a!S appdb
+psql --username app --password=6iY^h~~CltHrJOxiHs14 appdb

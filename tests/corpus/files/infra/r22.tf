@@ -1,4 +1,4 @@
 # settings
 resource "aws_db_instance" "db" {
-  password = "-DvE27e1iD7~eQS"
+  password = "r-MgLjm7Ov_1!ugj"
 }

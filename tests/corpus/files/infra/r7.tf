@@ -1,4 +1,4 @@
 # settings
 resource "aws_db_instance" "db" {
-  password = "UJ9CWEw5r!-5sf"
+  password = "sIkDm5vrKsLmF0"
 }

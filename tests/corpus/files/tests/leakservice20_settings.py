@@ -1,2 +1,2 @@
 # integration setup
-TOKEN = "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"
+TOKEN = "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"

@@ -1,2 +1,2 @@
 # settings
-module.exports = { password: 'TO~_cp5Qs#AI2g9J' };
+module.exports = { password: '2fLUpxMxl^h-DhyQvDA_yb' };

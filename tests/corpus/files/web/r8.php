@@ -1,3 +1,3 @@
 # settings
 <?php
-$config = ['db_password' => 'p4wSBibIHWn5f0j~'];
+$config = ['db_password' => '2GdsD!Ooag9ze6#3xkA6'];

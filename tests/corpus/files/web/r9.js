@@ -1,2 +1,2 @@
 # settings
-module.exports = { password: 'weoLXW-6hEV!y*ADnE^X1I' };
+module.exports = { password: 'z21TKrkY^4jQQ6u-lr~XT' };

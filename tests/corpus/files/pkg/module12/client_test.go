@@ -1,3 +1,3 @@
 # fixture
-password = "6NwabVheH^C8Z4qnkj"
-api_token: "MvuGwbLjqIAb5Sn0LGSXq1um"
+password = "mYxYjdpz_mbmT636LP"
+api_token: "vABWHcjoeWbpJpY4DRmZAi5i"

@@ -1,5 +1,5 @@
 const firebaseConfig = {
-  apiKey: "AIzap4mUdfUJuNmpsENj1pchlp4zT6_iwMkWsyd",
+  apiKey: "AIzas0vruIcEoNE2rVGJqH43jvMiecWCjCpz0RU",
   authDomain: "app-1.firebaseapp.com",
   projectId: "app-1",
 };

@@ -1,5 +1,5 @@
 const firebaseConfig = {
-  apiKey: "AIzaGqy818k3A5G4S-Ky9y5pyPgfELaIkBfhfDa",
+  apiKey: "AIzafJkZJNlBnOD0x_u9VwmFvkvIS6sTDzFWXYH",
   authDomain: "app-2.firebaseapp.com",
   projectId: "app-2",
 };

@@ -1,5 +1,5 @@
 const firebaseConfig = {
-  apiKey: "AIzaT0pqqicvCQsC7uq9sUUs645__J8bx3Ud5L_",
+  apiKey: "AIzaUnCEPqtXhnK0LGmocNZ5vip7LcZavq92GX5",
   authDomain: "app-3.firebaseapp.com",
   projectId: "app-3",
 };

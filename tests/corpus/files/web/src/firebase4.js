@@ -1,5 +1,5 @@
 const firebaseConfig = {
-  apiKey: "AIzaveyyzf2kp_O-DXQtyHowEt_Q8jgMr0WzBcN",
+  apiKey: "AIzadmj13oG7EojmpyFMKwimJDbmvWBLkrRJB-r",
   authDomain: "app-4.firebaseapp.com",
   projectId: "app-4",
 };

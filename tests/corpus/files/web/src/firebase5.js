@@ -1,5 +1,5 @@
 const firebaseConfig = {
-  apiKey: "AIzaHq_Qs0vruIcEoNE2rVGJqH43jvMiecWCjCp",
+  apiKey: "AIzab5WjIWCe65lVt0_smfWF99GqZKhC8yqnjK9",
   authDomain: "app-5.firebaseapp.com",
   projectId: "app-5",
 };

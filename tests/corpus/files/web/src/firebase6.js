@@ -1,5 +1,5 @@
 const firebaseConfig = {
-  apiKey: "AIzaz0RUfJkZJNlBnOD0x_u9VwmFvkvIS6sTDzF",
+  apiKey: "AIzaPJevhDbRM7smlPx4Tu8s1T4kWDeE4fIN2l0",
   authDomain: "app-6.firebaseapp.com",
   projectId: "app-6",
 };

@@ -1,5 +1,5 @@
 const firebaseConfig = {
-  apiKey: "AIzaWXYHUnCEPqtXhnK0LGmocNZ5vip7LcZavq9",
+  apiKey: "AIzad5HPJOQBHGSgIhbw2SXsnQdK2RXvmQVrcSt",
   authDomain: "app-7.firebaseapp.com",
   projectId: "app-7",
 };

@@ -1,5 +1,5 @@
 const firebaseConfig = {
-  apiKey: "AIza2GX5dmj13oG7EojmpyFMKwimJDbmvWBLkrR",
+  apiKey: "AIzakhzyXvrBFbrcJSR6aAr5e17DwktzffsNrB_",
   authDomain: "app-8.firebaseapp.com",
   projectId: "app-8",
 };

@@ -1,5 +1,5 @@
 const firebaseConfig = {
-  apiKey: "AIzaJB-rb5WjIWCe65lVt0_smfWF99GqZKhC8yq",
+  apiKey: "AIza30_nckA7dsPqcFfjuhJIOSrH1rQGtd8G1aG",
   authDomain: "app-9.firebaseapp.com",
   projectId: "app-9",
 };

@@ -1,2 +1,2 @@
 # integration setup
-TOKEN = "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"
+TOKEN = "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"

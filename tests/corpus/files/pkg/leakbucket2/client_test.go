@@ -1,2 +1,0 @@
-# integration setup
-TOKEN = "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"

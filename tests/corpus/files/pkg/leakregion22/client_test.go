@@ -1,2 +1,0 @@
-# integration setup
-TOKEN = "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"

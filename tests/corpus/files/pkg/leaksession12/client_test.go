@@ -1,2 +1,0 @@
-# integration setup
-TOKEN = "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"

@@ -1,3 +1,0 @@
-# fixture
-password = "k0QacZ%gExN1*cpYcA"
-api_token: "PUAuyKGXJknYBYBYtnWUEvCU"

@@ -1,2 +1,0 @@
-# integration setup
-TOKEN = "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"

@@ -1,3 +1,0 @@
-# fixture
-password = "hndmDAD4UU_OxbRhtv"
-api_token: "VRxFqafYKzjBi6H7dkeRCRaQ"

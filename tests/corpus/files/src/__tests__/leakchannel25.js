@@ -1,2 +1,0 @@
-# integration setup
-TOKEN = "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"

@@ -1,2 +1,0 @@
-# integration setup
-TOKEN = "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"

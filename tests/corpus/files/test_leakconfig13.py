@@ -1,2 +1,0 @@
-# integration setup
-TOKEN = "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"

@@ -1,2 +1,0 @@
-# integration setup
-TOKEN = "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"

@@ -1,3 +1,0 @@
-# fixture
-password = "u-hw#zeTvineGA^U1Z"
-api_token: "mVqezMTfAzqRaYXTHegfrfG2"

@@ -1,2 +1,0 @@
-# integration setup
-TOKEN = "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"

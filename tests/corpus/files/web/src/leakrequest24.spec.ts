@@ -1,2 +1,0 @@
-# integration setup
-TOKEN = "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"
