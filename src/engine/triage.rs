@@ -17,7 +17,7 @@ pub const CONTEXT: usize = 512;
 /// Why the match of `rule` at `hay[start..end]` is held back, or `None` to report it.
 pub fn classify(rule: &Rule, hay: &[u8], start: usize, end: usize) -> Option<Hold> {
     let value = &hay[start..end];
-    if rule.documented.iter().any(|d| d.value.as_bytes() == value) {
+    if rule.documented.iter().any(|d| d.value.as_bytes() == value) || marked_example(value) {
         return Some(Hold::DocumentedExample);
     }
     let back = start.saturating_sub(CONTEXT);
@@ -29,6 +29,13 @@ pub fn classify(rule: &Rule, hay: &[u8], start: usize, end: usize) -> Option<Hol
     }
     if !is_generic(rule) {
         return None;
+    }
+    if is_badge(name) {
+        return Some(Hold::Publishable);
+    }
+    // `key: Curve25519SeedBin<'_>`: a generic type, not a value (an XML closing tag is `</`).
+    if hay.get(end) == Some(&b'<') && hay.get(end + 1).is_some_and(|&b| b != b'/') {
+        return Some(Hold::NotAValue);
     }
     if is_masked(value) {
         Some(Hold::Masked)
@@ -146,6 +153,20 @@ fn contains_ci(hay: &[u8], needle_lower: &[u8]) -> bool {
 
 fn starts_ci(hay: &[u8], prefix: &[u8]) -> bool {
     hay.len() >= prefix.len() && hay[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// AWS marks the credentials of its documentation with `EXAMPLE` inside the value
+/// (`AKIAIOSFODNN7EXAMPLE`, session tokens `…wEXAMPLEtc764…`, `-----BEGIN RSA PRIVATE KEY-----\nEXAMPLE…`);
+/// seven capitals in that order do not occur in a random token by chance.
+fn marked_example(value: &[u8]) -> bool {
+    memchr::memmem::find(value, b"EXAMPLE").is_some()
+}
+
+/// A badge URL's token (`codecov.io/…/badge.svg?token=…`, shields.io): read-only and published by design.
+fn is_badge(name: &[u8]) -> bool {
+    contains_ci(name, b"badge")
+        || contains_ci(name, b"shields.io")
+        || contains_ci(name, b"codecov.io")
 }
 
 /// Keys public by design: Stripe `pk_live_`/`pk_test_`, Mapbox `pk.`, a reCAPTCHA site key under a
@@ -511,6 +532,19 @@ mod tests {
         ] {
             assert!(!is_fixture_path(p), "{p}");
         }
+    }
+
+    #[test]
+    fn aws_example_marks_and_badges() {
+        assert!(marked_example(
+            b"AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQ"
+        ));
+        assert!(!marked_example(
+            b"AQoDYXdzEPT//////////wExamPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQ"
+        ));
+        assert!(is_badge(
+            b"[![codecov](https://codecov.io/gh/o/r/graph/badge.svg?token="
+        ));
     }
 
     #[test]
