@@ -74,9 +74,13 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
         } else {
             format!("   decoded from {}", f.decoded.join(" > "))
         };
+        let held = f
+            .held
+            .map(|h| format!(" (held back: {})", h.as_str().replace('_', " ")))
+            .unwrap_or_default();
         writeln!(
             out,
-            "  secret  {}   confidence {}{decoded}",
+            "  secret  {}   confidence {}{held}{decoded}",
             secret,
             f.rule.confidence.as_str()
         )?;

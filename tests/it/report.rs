@@ -257,6 +257,14 @@ fn min_confidence_holds_back_and_counts_by_reason() {
         "{}",
         human.stdout
     );
+    let shown = run_in(sb.path(), &["scan", "--min-confidence", "low", "."]);
+    assert!(
+        shown
+            .stdout
+            .contains("  where   tests/app.env:1:13\n  secret  Vq8…   confidence low (held back: test fixture)\n"),
+        "{}",
+        shown.stdout
+    );
     // CSV: the same findings as JSON.
     let csv = run_in(sb.path(), &["scan", "--format", "csv", "."]);
     assert_eq!(csv.stdout.lines().count(), 2, "{}", csv.stdout);
