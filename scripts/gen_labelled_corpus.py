@@ -731,6 +731,16 @@ def recall_twilio():
         emit(f"app/sms{i}.py", lines, [(3, "twilio", "twilio.auth-token-beside-sid", tok)])
 
 
+def recall_notebooks():
+    # Jupyter cells are JSON strings: the value sits between escaped quotes.
+    for i in range(3):
+        pw = password(16)
+        lines = ["{", ' "cells": [', "  {", '   "cell_type": "code",', '   "source": [',
+                 '    "import psycopg2\\n",', f'    "db_password = \\"{pw}\\"\\n",',
+                 '    "conn = psycopg2.connect(password=db_password)\\n"', "   ]", "  }", " ]", "}"]
+        emit(f"notebooks/analysis{i}.ipynb", lines, [(6, "generic", "generic.password", pw)])
+
+
 def baits():
     recall_twilio()
     bait_failed_checks()
@@ -742,6 +752,7 @@ def baits():
     bait_documented()
     bait_publishable()
     recall_cases()
+    recall_notebooks()
 
 
 def main():
