@@ -298,20 +298,15 @@ fn has_test_name(name: &[u8]) -> bool {
                 .map_or(0, |i| i + 1);
             &name[start..=end]
         });
-    // `attest`, `latest`, `contest` are not tests.
+    // A word at a word start (`test_`, `_test`, `mockToken`, `isFake`): `attest`, `latest`, `contest` are
+    // not tests.
     WORDS.iter().any(|w| {
-        let mut from = 0;
-        while let Some(i) = memchr::memmem::find(&trimmed[from..].to_ascii_lowercase(), w) {
-            let at = from + i;
-            let prev_ok = at == 0
-                || !trimmed[at - 1].is_ascii_lowercase()
-                || trimmed[at].is_ascii_uppercase();
-            if prev_ok {
-                return true;
-            }
-            from = at + 1;
-        }
-        false
+        (0..trimmed.len().saturating_sub(w.len() - 1)).any(|at| {
+            trimmed[at..at + w.len()].eq_ignore_ascii_case(w)
+                && (at == 0
+                    || !trimmed[at - 1].is_ascii_lowercase()
+                    || trimmed[at].is_ascii_uppercase())
+        })
     })
 }
 

@@ -382,7 +382,8 @@ impl Collected {
 }
 
 /// Turns an engine match in a blob at `path` into a finding, with the confidence triage gives it: low
-/// when held back (the engine's reason, or a generic match in a test or fixture path), medium for a
+/// when held back (the engine's reason, or a generic match in a file that holds no real values: tests,
+/// fixtures, examples, type declarations; [`triage::path_hold`]), medium for a
 /// generic match triage found nothing against, the rule's otherwise.
 pub fn to_finding(engine: &Engine, m: Match, path: &str) -> Finding {
     let rule = engine.rule(m.rule);

@@ -360,3 +360,22 @@ fn bad_reports_are_clear_errors_that_never_echo_content() {
         assert!(!out.stderr.contains("ghp_"));
     }
 }
+
+/// The inventory lists every credential, held-back ones included (a password in a test file).
+#[test]
+fn inventory_scan_covers_held_back_findings() {
+    let sb = Sandbox::new();
+    sb.file("tests/app.env", "DB_PASSWORD=Vq8tLm2xR9pZ4wKc\n")
+        .file("app/.env", format!("GITHUB_TOKEN={GH1}\n"));
+    let out = inventory(&sb, &["--format", "json", "."]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let got: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let mut rules: Vec<&str> = got["credentials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["rule_id"].as_str().unwrap())
+        .collect();
+    rules.sort();
+    assert_eq!(rules, ["generic.password", "github.pat-classic"]);
+}
