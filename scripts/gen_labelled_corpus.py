@@ -741,6 +741,16 @@ def recall_notebooks():
         emit(f"notebooks/analysis{i}.ipynb", lines, [(6, "generic", "generic.password", pw)])
 
 
+def recall_env_prefix():
+    # A password in the environment of one command.
+    for i, (var, cmd) in enumerate([("PGPASSWORD", "psql -h db -U app appdb"),
+                                    ("MYSQL_PWD", "mysql -u root orders"),
+                                    ("REDISCLI_PASS", "redis-cli -h cache ping")]):
+        pw = rand(ALNUM, 18)
+        emit(f"ops/restore{i}.sh", ["#!/bin/sh", "set -e", f"{var}={pw} {cmd}"],
+             [(2, "generic", "generic.env-prefix-password", pw)])
+
+
 def baits():
     recall_twilio()
     bait_failed_checks()
@@ -753,6 +763,7 @@ def baits():
     bait_publishable()
     recall_cases()
     recall_notebooks()
+    recall_env_prefix()
 
 
 def main():

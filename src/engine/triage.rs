@@ -124,10 +124,12 @@ pub fn is_fixture_path(path: &str) -> bool {
         || file.contains(".mock.")
         || file.contains(".fixture.")
         || stem == "conftest"
-        || ["example", "examples", "sample", "samples"].iter().any(|w| {
-            stem.strip_prefix(w)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_']))
-        })
+        || ["example", "examples", "sample", "samples"]
+            .iter()
+            .any(|w| {
+                stem.strip_prefix(w)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_']))
+            })
         || file.ends_with(".example")
         || file.ends_with(".sample")
     {
