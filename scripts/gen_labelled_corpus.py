@@ -751,6 +751,25 @@ def recall_env_prefix():
              [(2, "generic", "generic.env-prefix-password", pw)])
 
 
+def bait_more():
+    # Enough of the shapes that reach a generic rule that each class has at least 30 held back.
+    lines = ["# more masked values"]
+    for i in range(20):
+        a, b = rand(ALNUM, 7), rand(ALNUM, 5)
+        lines.append(f'{["password", "token"][i % 2]}_{40 + i}: "{a}...{b}"')
+    emit("ops/masked-more.yaml", lines)
+    lines = ["# more cut-off tokens"]
+    for i, (p, n) in enumerate([("ghp_", 12), ("SG.", 14), ("dop_v1_", 12), ("glpat-", 9), ("npm_", 12)] * 2):
+        lines.append(f'api_key_{40 + i} = "{p}{rand(ALNUM, n)}"')
+    emit("docs/incident-2024-118.md", lines)
+    lines = ["// more generated names"]
+    shapes = [lambda: f"s3_disable_{word()}_{word()}_auth", lambda: f"cert-manager/cert-manager-{word()}-ca",
+              lambda: f"secret_access_key@region/{word()}_name", lambda: f"SecretName-6Random{word().capitalize()}"]
+    for i in range(12):
+        lines.append(f'{["secret", "token", "password"][i % 3]} = "{shapes[i % 4]()}"')
+    emit("src/generated/more_options.go", lines)
+
+
 def baits():
     recall_twilio()
     bait_failed_checks()
@@ -764,6 +783,7 @@ def baits():
     recall_cases()
     recall_notebooks()
     recall_env_prefix()
+    bait_more()
 
 
 def main():
