@@ -6,7 +6,8 @@
 //!
 //! Provider rules are held only for what the value itself proves (a documented example, a publishable
 //! key); a provider token with a valid structure is reported wherever it is, test files included.
-//! Everything here reads the secret and at most [`CONTEXT`] bytes before it, and allocates nothing.
+//! [`classify`] reads the secret, the byte after it and at most [`CONTEXT`] bytes before it, and allocates
+//! nothing; [`path_hold`] runs once per generic finding, on its path.
 
 use crate::finding::Hold;
 use crate::rules::Rule;
@@ -368,25 +369,27 @@ fn is_code_or_name(value: &[u8]) -> bool {
 /// `rust_openssl.hpke.MLKEM768X25519PrivateKey`. The first segment starts lower-case (a module or a
 /// variable), and the last has a word of four or more lower-case letters.
 fn is_dotted_path(value: &[u8]) -> bool {
-    let mut segments = value.split(|&b| b == b'.');
-    let Some(first) = segments.next() else {
-        return false;
-    };
     let ident = |s: &[u8]| {
         !s.is_empty()
             && (s[0].is_ascii_alphabetic() || s[0] == b'_')
             && s.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
     };
-    let rest: Vec<&[u8]> = segments.collect();
-    let Some(last) = rest.last() else {
+    let mut segments = value.split(|&b| b == b'.');
+    let first = segments.next().unwrap_or_default();
+    if !ident(first) || !first[0].is_ascii_lowercase() {
         return false;
-    };
-    ident(first)
-        && first[0].is_ascii_lowercase()
-        && rest.iter().all(|s| ident(s))
-        && last
-            .split(|b| !b.is_ascii_lowercase())
+    }
+    let mut last = None;
+    for s in segments {
+        if !ident(s) {
+            return false;
+        }
+        last = Some(s);
+    }
+    last.is_some_and(|last| {
+        last.split(|b| !b.is_ascii_lowercase())
             .any(|w| w.len() >= 4 && w.iter().any(|b| b"aeiouy".contains(b)))
+    })
 }
 
 /// Every piece of `value`, split at `_ . - / @ :` and at camel-case humps, is a word: three or more
