@@ -25,6 +25,14 @@ struct Rule {
     validate: Option<toml::Value>,
     #[serde(default)]
     companion: bool,
+    #[serde(default)]
+    documented_examples: Vec<Documented>,
+}
+
+#[derive(serde::Deserialize)]
+struct Documented {
+    value: String,
+    source: String,
 }
 
 /// The commit being built: `SPRAWL_BUILD_COMMIT` (a container build without `.git`), else the one cargo
@@ -153,10 +161,14 @@ fn main() {
             writeln!(
                 compact,
                 "    StaticRule {{ file: {name:?}, id: {:?}, name: {:?}, provider: {provider:?}, keywords: &{:?}, \
-                 pattern: {:?}, confidence: {:?}, min_entropy: {:?}, window: {:?}, fix: {:?}, validate: {:?}, companion: {:?} }},",
+                 pattern: {:?}, confidence: {:?}, min_entropy: {:?}, window: {:?}, fix: {:?}, validate: {:?}, companion: {:?}, documented: &{:?} }},",
                 r.id, r.name, r.keywords, r.pattern, r.confidence, r.min_entropy, r.window, r.fix,
                 r.validate.map(|v| toml::to_string(&v).expect("validate table as TOML")),
-                r.companion
+                r.companion,
+                r.documented_examples
+                    .iter()
+                    .map(|d| (d.value.as_str(), d.source.as_str()))
+                    .collect::<Vec<_>>()
             )
             .unwrap();
         }

@@ -26,6 +26,7 @@ import shutil
 import string
 import sys
 import tomllib
+import zlib
 
 SEED = 20260401
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -70,6 +71,29 @@ def password(n=18):
             return p
 
 
+BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+
+
+def crc_suffix(random30):
+    """The base62 CRC32 checksum GitHub and npm append to the 30 random characters of a token."""
+    n = zlib.crc32(random30.encode())
+    out = []
+    for _ in range(6):
+        out.append(BASE62[n % 62])
+        n //= 62
+    return "".join(reversed(out))
+
+
+def make_valid(token):
+    """Makes a made-up token pass the offline checks a real one passes: the CRC32 suffix of GitHub and
+    npm tokens, the base32 alphabet of AWS key ids."""
+    if len(token) == 40 and token[:4] in ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "npm_") and token[4:].isalnum():
+        return token[:34] + crc_suffix(token[4:34])
+    if len(token) == 20 and token[:4] in ("AKIA", "ASIA"):
+        return token[:4] + "".join(c if c in string.ascii_uppercase + "234567" else rng.choice("234567") for c in token[4:])
+    return token
+
+
 def randomise(token, keep):
     """Replaces each character after `keep` by a random one of the same class (hex stays hex)."""
     head, tail = token[:keep], token[keep:]
@@ -90,7 +114,7 @@ def randomise(token, keep):
             out.append(rng.choice(string.ascii_lowercase))
         else:
             out.append(c)
-    return head + "".join(out)
+    return make_valid(head + "".join(out))
 
 
 def py_pattern(p):
@@ -169,7 +193,7 @@ def write_provider_files(tokens):
 # ---------------------------------------------------------------------------------------------------
 # Realistic structured files using simple, distinctive formats.
 def gh():
-    return "ghp_" + rand(ALNUM, 36)
+    return make_valid("ghp_" + rand(ALNUM, 36))
 
 
 def slack_bot():
@@ -177,7 +201,7 @@ def slack_bot():
 
 
 def npm_tok():
-    return "npm_" + rand(ALNUM, 36)
+    return make_valid("npm_" + rand(ALNUM, 36))
 
 
 def stripe():
@@ -317,8 +341,10 @@ def structured():
          f'      - run: curl -H "Authorization: Basic {enc2}" https://repo.corp.local/upload'],
         [(6, "http", "http.basic-auth-header", user_pass)],
     )
-    # A private key
-    body = [rand(ALNUM + "+/", 64) for _ in range(12)] + [rand(ALNUM + "+/", 40) + "=="]
+    # A private key: a DER SEQUENCE, as a real PEM body is.
+    der = bytes([0x30, 0x82, 0x02, 0x5c]) + bytes(rng.getrandbits(8) for _ in range(0x25c))
+    b64 = base64.b64encode(der).decode()
+    body = [b64[i:i + 64] for i in range(0, len(b64), 64)]
     key = "\n".join(["-----BEGIN RSA PRIVATE KEY-----"] + body + ["-----END RSA PRIVATE KEY-----"])
     lines = ["# deploy key, do not share"] + key.split("\n")
     emit("keys/deploy_rsa.pem", lines, [(1, "privatekey", "privatekey.rsa", key)])
@@ -545,6 +571,221 @@ def more_positives():
                [("win/billing.ini", 2, "stripe", "stripe.secret-key-live", t5)])
 
 
+# ---------------------------------------------------------------------------------------------------
+# Bait: what a reader dismisses at a glance, one class per reason the default report holds a finding
+# back (at least 30 of each, none labelled), and the recall cases next to them (labelled).
+WORDS = ["session", "express", "bucket", "region", "manager", "webhook", "cluster", "service", "account",
+         "storage", "client", "server", "option", "handler", "config", "module", "request", "access",
+         "default", "vendor", "signing", "profile", "context", "router", "channel", "tenant", "upload"]
+
+
+def word():
+    return rng.choice(WORDS)
+
+
+def bait_failed_checks():
+    # Provider-format tokens whose checksum fails: the provider never issued them.
+    for n in range(3):
+        lines = ["# tokens copied from the old runner"]
+        for i in range(10):
+            prefix = ["ghp_", "gho_", "npm_"][i % 3]
+            tok = prefix + rand(ALNUM, 36)
+            if make_valid(tok) == tok:
+                continue
+            lines.append(f"{['GITHUB_TOKEN', 'GH_OAUTH', 'NPM_TOKEN'][i % 3]}_{n}{i}={tok}")
+        emit(f"bait/failed-check/runner{n}.env", lines)
+
+
+TEST_PATHS = ["tests/{w}_settings.py", "src/{w}/testdata/config.yaml", "pkg/{w}/client_test.go",
+              "test_{w}.py", "web/src/{w}.spec.ts", "src/__tests__/{w}.js", "spec/{w}_spec.rb",
+              "internal/{w}/fixtures/app.env", "src/test/java/{W}ServiceTest.java", "mocks/{w}.json"]
+
+
+def bait_test_fixtures():
+    # Generic matches in test code and fixtures, and assignments whose name says test.
+    for i in range(20):
+        w = word()
+        path = TEST_PATHS[i % len(TEST_PATHS)].format(w=f"{w}{i}", W=w.capitalize())
+        emit(path, ["# fixture", f'password = "{password()}"', f'api_token: "{rand(ALNUM, 24)}"'])
+    lines = ["# local settings"]
+    names = ["TEST_PASSWORD", "mock_secret", "FAKE_API_KEY", "dummy_token", "sample_password",
+             "example_client_secret", "stub_auth_token", "TestPassword", "mockApiKey", "fakeSecret"]
+    for n in names * 2:
+        sep = ": " if n[0].islower() else "="
+        lines.append(f"{n}{sep}{password()}")
+    emit("config/local-dev.env", lines)
+
+
+def bait_truncated():
+    prefixes = [("ghp_", 12), ("sk_live_", 10), ("SG.", 14), ("dop_v1_", 12), ("glpat-", 9), ("npm_", 12),
+                ("AKIA", 8), ("xoxb-", 0), ("github_pat_", 14), ("sk-ant-", 12)]
+    lines = ["# values quoted in the incident ticket (first characters only)"]
+    names = ["api_key", "token", "secret", "auth_token", "access_key"]
+    for i in range(30):
+        p, n = prefixes[i % len(prefixes)]
+        value = p + (rand(string.digits, 10) + "-" + rand(ALNUM, 6) if p == "xoxb-" else rand(ALNUM, n))
+        lines.append(f'{names[i % len(names)]}_{i} = "{value}"')
+    emit("docs/incident-2024-117.md", lines)
+
+
+def bait_masked():
+    lines = ["# settings dump (masked by the exporter)"]
+    for i in range(30):
+        a, b = rand(ALNUM, 6), rand(ALNUM, 4)
+        value = [f"{a}...{b}", f"{a}***{b}", f"{a}****", f"sk_live_{a}...{b}", f"***{a}{b}"][i % 5]
+        lines.append(f'{["password", "secret", "api_key", "token", "client_secret"][i % 5]}_{i}: "{value}"')
+    emit("ops/settings-export.yaml", lines)
+
+
+def bait_references():
+    lines = ["# where the runtime reads its secrets"]
+    for i in range(30):
+        w = word()
+        value = [f"projects/acme-{w}/secrets/db-password-{i}/versions/{i % 4 + 1}",
+                 f"secret/data/{w}/db{i}",
+                 f"kv/{w}/api-token-{i}",
+                 f"arn-free/{w}/secrets/stripe-{i}",
+                 f"vault/{w}{i}/token"][i % 5]
+        lines.append(f'{["password", "secret", "token", "client_secret", "api_key"][i % 5]}_{i}: "{value}"')
+    emit("deploy/secret-refs.yaml", lines)
+
+
+def bait_names():
+    lines = ["// generated options"]
+    shapes = [
+        lambda: f"s3_disable_{word()}_{word()}_auth",
+        lambda: f"options.Disable{word().capitalize()}{word().capitalize()}Auth",
+        lambda: f"x-amz-{word()}-token",
+        lambda: f"cert-manager/cert-manager-{word()}-ca",
+        lambda: f"secret_access_key@region/{word()}_name",
+        lambda: f"SecretName-6Random{word().capitalize()}",
+    ]
+    names = ["secret", "token", "password", "api_key", "client_secret", "auth_token"]
+    for i in range(36):
+        lines.append(f'{names[i % len(names)]} = "{shapes[i % len(shapes)]()}"')
+    emit("src/generated/options.go", lines)
+
+
+def bait_documented():
+    docs = ["sk_test_4eC39HqLyjWDarjtT1zdp7dc", "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
+            "ghp_16C7e42F292c6912E7710c838347Ae178B4a"]
+    for n in range(10):
+        emit(f"vendor/sdk{n}/README.md",
+             ["## Quick start", "", f"    STRIPE_SECRET_KEY={docs[0]}", f"    SLACK_BOT_TOKEN={docs[1]}",
+              f"    GITHUB_TOKEN={docs[2]}"])
+
+
+def bait_publishable():
+    for n in range(10):
+        emit(f"web/src/firebase{n}.js",
+             ["const firebaseConfig = {", f'  apiKey: "AIza{rand(ALNUM + "-_", 35)}",',
+              f'  authDomain: "app-{n}.firebaseapp.com",', f'  projectId: "app-{n}",', "};"])
+    lines = ["# browser keys"]
+    for i in range(10):
+        lines.append(f"STRIPE_PUBLISHABLE_API_KEY_{i}=pk_live_{rand(ALNUM, 24)}")
+        lines.append(f"MAPBOX_ACCESS_TOKEN_{i}=pk.eyJ1Ijoi{rand(ALNUM, 20)}.{rand(ALNUM + '-_', 22)}")
+    emit("web/.env.production", lines)
+
+
+def recall_cases():
+    # Real credentials where the baits live: provider tokens in test files stay reported, and generic
+    # passwords in every common syntax.
+    for i in range(30):
+        t = gh() if i % 2 == 0 else npm_tok()
+        rule = "github.pat-classic" if i % 2 == 0 else "npm.access-token"
+        w = word()
+        path = TEST_PATHS[i % len(TEST_PATHS)].format(w=f"leak{w}{i}", W=f"Leak{w.capitalize()}{i}")
+        emit(path, ["# integration setup", f'TOKEN = "{t}"'], [(1, rule.split(".")[0], rule, t)])
+    syntaxes = [
+        ("conf/r{i}.yaml", "db:\n  password: {pw}"),
+        ("conf/r{i}.json", '{{\n  "password": "{pw}"\n}}'),
+        ("conf/r{i}.toml", '[database]\npassword = "{pw}"'),
+        ("conf/r{i}.ini", "[smtp]\npassword={pw}"),
+        ("conf/r{i}/.env", "DB_PASSWORD={pw}"),
+        ("conf/r{i}.xml", '<datasource user="app" password="{pw}" />'),
+        ("conf/r{i}.properties", "mail.smtp.password={pw}"),
+        ("infra/r{i}.tf", 'resource "aws_db_instance" "db" {{\n  password = "{pw}"\n}}'),
+        ("web/r{i}.php", "<?php\n$config = ['db_password' => '{pw}'];"),
+        ("web/r{i}.js", "module.exports = {{ password: '{pw}' }};"),
+        ("app/r{i}.py", 'client = connect(host="db", password="{pw}")'),
+        ("bin/r{i}.sh", "export DB_PASSWORD='{pw}'"),
+        ("bin/r{i}-cli.sh", "psql --username app --password={pw} appdb"),
+        ("app/r{i}.rb", 'config.password = "{pw}"'),
+        ("k8s/r{i}.yaml", "env:\n  - name: DB_PASSWORD\n    value: \"{pw}\""),
+    ]
+    for i in range(30):
+        path, text = syntaxes[i % len(syntaxes)]
+        pw = password(rng.randint(14, 22))
+        lines = ["# settings"] + text.format(pw=pw).split("\n")
+        idx = next(j for j, l in enumerate(lines) if pw in l)
+        emit(path.format(i=i), lines, [(idx, "generic", "generic.password", pw)])
+
+
+def recall_twilio():
+    # A Twilio auth token named only `auth_token`, next to its account SID.
+    hexs = "0123456789abcdef"
+    for i in range(3):
+        sid, tok = "AC" + rand(hexs, 32), rand(hexs, 32)
+        lines = ["from twilio.rest import Client", "", f'account_sid = "{sid}"', f'auth_token = "{tok}"',
+                 "client = Client(account_sid, auth_token)"]
+        emit(f"app/sms{i}.py", lines, [(3, "twilio", "twilio.auth-token-beside-sid", tok)])
+
+
+def recall_notebooks():
+    # Jupyter cells are JSON strings: the value sits between escaped quotes.
+    for i in range(3):
+        pw = password(16)
+        lines = ["{", ' "cells": [', "  {", '   "cell_type": "code",', '   "source": [',
+                 '    "import psycopg2\\n",', f'    "db_password = \\"{pw}\\"\\n",',
+                 '    "conn = psycopg2.connect(password=db_password)\\n"', "   ]", "  }", " ]", "}"]
+        emit(f"notebooks/analysis{i}.ipynb", lines, [(6, "generic", "generic.password", pw)])
+
+
+def recall_env_prefix():
+    # A password in the environment of one command.
+    for i, (var, cmd) in enumerate([("PGPASSWORD", "psql -h db -U app appdb"),
+                                    ("MYSQL_PWD", "mysql -u root orders"),
+                                    ("REDISCLI_PASS", "redis-cli -h cache ping")]):
+        pw = rand(ALNUM, 18)
+        emit(f"ops/restore{i}.sh", ["#!/bin/sh", "set -e", f"{var}={pw} {cmd}"],
+             [(2, "generic", "generic.env-prefix-password", pw)])
+
+
+def bait_more():
+    # Enough of the shapes that reach a generic rule that each class has at least 30 held back.
+    lines = ["# more masked values"]
+    for i in range(20):
+        a, b = rand(ALNUM, 7), rand(ALNUM, 5)
+        lines.append(f'{["password", "token"][i % 2]}_{40 + i}: "{a}...{b}"')
+    emit("ops/masked-more.yaml", lines)
+    lines = ["# more cut-off tokens"]
+    for i, (p, n) in enumerate([("ghp_", 12), ("SG.", 14), ("dop_v1_", 12), ("glpat-", 9), ("npm_", 12)] * 2):
+        lines.append(f'api_key_{40 + i} = "{p}{rand(ALNUM, n)}"')
+    emit("docs/incident-2024-118.md", lines)
+    lines = ["// more generated names"]
+    shapes = [lambda: f"s3_disable_{word()}_{word()}_auth", lambda: f"cert-manager/cert-manager-{word()}-ca",
+              lambda: f"secret_access_key@region/{word()}_name", lambda: f"SecretName-6Random{word().capitalize()}"]
+    for i in range(12):
+        lines.append(f'{["secret", "token", "password"][i % 3]} = "{shapes[i % 4]()}"')
+    emit("src/generated/more_options.go", lines)
+
+
+def baits():
+    recall_twilio()
+    bait_failed_checks()
+    bait_test_fixtures()
+    bait_truncated()
+    bait_masked()
+    bait_references()
+    bait_names()
+    bait_documented()
+    bait_publishable()
+    recall_cases()
+    recall_notebooks()
+    recall_env_prefix()
+    bait_more()
+
+
 def main():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
@@ -553,6 +794,7 @@ def main():
     negatives()
     more_negatives()
     more_positives()
+    baits()
     for path, text in files.items():
         full = os.path.join(OUT, "files", path)
         os.makedirs(os.path.dirname(full), exist_ok=True)

@@ -1,9 +1,11 @@
 //! The rule checker: runs every rule's examples and negative examples through the real engine (prefilter,
-//! windows, filters, overlap resolution), and enforces the prefilter contract on each example.
+//! windows, filters, triage, overlap resolution), and enforces the prefilter contract on each example.
+//! An example must be reported (found and not held back); a negative example must not be (absent, or
+//! held back by triage); a documented example must be matched by its rule and held back as one.
 //! `cargo test` runs it on the built-in rules; `sprawl rules check FILE` runs it on a user's file.
 
 use crate::engine::{check_pattern, gate_version, Engine, EngineOptions, GateUse};
-use crate::finding::Match;
+use crate::finding::{Hold, Match, Secret};
 use crate::rules::Rule;
 
 /// One way a rule fails its own examples.
@@ -89,7 +91,7 @@ fn check_with(rules: Vec<Rule>, gate: GateUse, label: &str) -> Vec<CheckFailure>
             windowed.clear();
             exhaustive.clear();
             engine.scan(example.as_bytes(), &mut scratch, &mut windowed);
-            let found_decoded = windowed.iter().any(|m| m.rule == index);
+            let found_decoded = windowed.iter().any(|m| m.rule == index && m.held.is_none());
             windowed.clear();
             engine.scan_as_written(example.as_bytes(), &mut scratch, &mut windowed);
             engine.scan_exhaustive(example.as_bytes(), &mut scratch, &mut exhaustive);
@@ -98,6 +100,14 @@ fn check_with(rules: Vec<Rule>, gate: GateUse, label: &str) -> Vec<CheckFailure>
                     .iter()
                     .map(|m| engine.rule(m.rule).meta.id.as_str())
                     .collect();
+                let held = windowed
+                    .iter()
+                    .find(|m| m.rule == index)
+                    .and_then(|m| m.held);
+                if let Some(h) = held {
+                    fail(format!("example {} is held back ({})", n + 1, h.as_str()));
+                    continue;
+                }
                 fail(format!(
                     "example {} is not found (found instead: {})",
                     n + 1,
@@ -120,8 +130,28 @@ fn check_with(rules: Vec<Rule>, gate: GateUse, label: &str) -> Vec<CheckFailure>
         for (n, negative) in rule.negative_examples.iter().enumerate().filter(|_| first) {
             windowed.clear();
             engine.scan(negative.as_bytes(), &mut scratch, &mut windowed);
-            if windowed.iter().any(|m| m.rule == index) {
+            if windowed.iter().any(|m| m.rule == index && m.held.is_none()) {
                 fail(format!("negative example {} is found", n + 1));
+            }
+        }
+        for d in rule.documented.iter().filter(|_| first) {
+            if !d.source.starts_with("https://") {
+                fail(format!(
+                    "documented example {:?}: source must be an https:// page",
+                    Secret::new(d.value.clone().into_bytes())
+                ));
+            }
+            windowed.clear();
+            engine.scan(d.value.as_bytes(), &mut scratch, &mut windowed);
+            let held = windowed
+                .iter()
+                .find(|m| m.rule == index)
+                .and_then(|m| m.held);
+            if held != Some(Hold::DocumentedExample) {
+                fail(format!(
+                    "documented example from {} is not matched by the rule as written",
+                    d.source
+                ));
             }
         }
     }

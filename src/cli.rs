@@ -10,6 +10,7 @@ use sprawl::bulk::github::OrgQuery;
 use sprawl::bulk::{default_clone_dir, is_url, BulkOptions, RepoSource, Shard};
 use sprawl::config::{parse_size, Config, FailOn, Format, Mode};
 use sprawl::report::inventory::InventoryFormat;
+use sprawl::rules::Confidence;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -326,6 +327,18 @@ struct ReportArgs {
     /// What makes the exit status non-zero: anything reported, only live credentials, or nothing.
     #[arg(long, value_enum, default_value_t = FailOnArg::Any, requires_if("live", "validate"))]
     fail_on: FailOnArg,
+    /// Report findings of at least this confidence (default medium, or `min_confidence` in the config
+    /// file); `low` also shows what is held back (failed checksums, test fixtures, masked, truncated,
+    /// references, names, documented examples, publishable keys).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    min_confidence: Option<ConfidenceArg>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ConfidenceArg {
+    High,
+    Medium,
+    Low,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -555,6 +568,11 @@ fn report_config(a: ReportArgs, base: Config) -> Config {
             FailOnArg::None => FailOn::None,
         },
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
+        min_confidence: a.min_confidence.map(|c| match c {
+            ConfidenceArg::High => Confidence::High,
+            ConfidenceArg::Medium => Confidence::Medium,
+            ConfidenceArg::Low => Confidence::Low,
+        }),
         ..base
     }
 }

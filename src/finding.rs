@@ -156,6 +156,64 @@ pub struct Match {
     /// Encodings the secret was found under, outermost first (`["base64"]`); empty for a secret found as
     /// written. For a decoded secret, the span and position are those of the encoded text in the blob.
     pub decoded: Vec<&'static str>,
+    /// Why the engine holds this match back from the default report ([`Hold`]); `None` when nothing
+    /// in the value or its line says it is not a credential.
+    pub held: Option<Hold>,
+}
+
+/// Why a finding is held back from the default report (`--min-confidence medium`): its confidence is
+/// low for this reason. Held findings are counted in `stats.suppressed` by reason and shown with
+/// `--min-confidence low`; baselines and inventories still see them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Hold {
+    /// The provider's checksum or structure check fails: the provider never issued it.
+    FailedCheck,
+    /// A generic match in test code or a data fixture, or assigned to a test-ish name.
+    TestFixture,
+    /// A generic match whose value is a cut-off copy of a provider token.
+    Truncated,
+    /// The value is masked (`sk_live_…`, `****`, `<redacted>`).
+    Masked,
+    /// A secret-manager name or a template reference, not the secret.
+    Reference,
+    /// Code, a name or a template (an identifier, a header name, `namespace/name`, a URL template).
+    NotAValue,
+    /// A value the provider prints in its own documentation.
+    DocumentedExample,
+    /// A key that is public by design (Stripe `pk_`, Mapbox `pk.`, reCAPTCHA site key, Firebase web key).
+    Publishable,
+    /// Below `--min-confidence` for no other reason: the rule itself is low (an AWS IAM unique id, a custom
+    /// low rule), or a medium finding under `--min-confidence high`.
+    BelowMinimum,
+}
+
+impl Hold {
+    pub const ALL: [Hold; 9] = [
+        Hold::FailedCheck,
+        Hold::TestFixture,
+        Hold::Truncated,
+        Hold::Masked,
+        Hold::Reference,
+        Hold::NotAValue,
+        Hold::DocumentedExample,
+        Hold::Publishable,
+        Hold::BelowMinimum,
+    ];
+
+    /// The reason's name in reports (`stats.suppressed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hold::FailedCheck => "failed_check",
+            Hold::TestFixture => "test_fixture",
+            Hold::Truncated => "truncated",
+            Hold::Masked => "masked",
+            Hold::Reference => "reference",
+            Hold::NotAValue => "not_a_value",
+            Hold::DocumentedExample => "documented_example",
+            Hold::Publishable => "publishable",
+            Hold::BelowMinimum => "below_min_confidence",
+        }
+    }
 }
 
 /// The commit a history finding came from (filled by the git source; `None` for files on disk).
@@ -277,6 +335,8 @@ pub struct Finding {
     pub owners: Vec<String>,
     pub owner_source: Option<String>,
     pub validity: Validity,
+    /// Why the finding's confidence is low ([`Hold`]); `None` for a finding at its rule's confidence.
+    pub held: Option<Hold>,
 }
 
 impl Finding {

@@ -17,7 +17,7 @@ use sprawl::diag;
 use sprawl::finding::{Fingerprint, Liveness};
 use sprawl::report::inventory::InventoryFormat;
 use sprawl::report::{self, RenderOptions};
-use sprawl::rules;
+use sprawl::rules::{self, Confidence};
 use sprawl::scan;
 
 /// Process exit status.
@@ -290,7 +290,7 @@ fn inventory(
 ) -> anyhow::Result<Exit> {
     let mut inv = report::inventory::Inventory::default();
     if from.is_empty() {
-        let result = scan::run(config)?;
+        let result = scan::run(&every_finding(config))?;
         for e in &result.errors {
             diag::warn(&e.path, &e.message);
         }
@@ -384,9 +384,18 @@ fn rules_check(files: &[PathBuf]) -> anyhow::Result<Exit> {
     })
 }
 
-/// The (fingerprint, rule id) of every credential a scan finds now.
+/// `config` with nothing held back: baselines and inventories cover every finding, whatever
+/// `--min-confidence` the report uses.
+fn every_finding(config: &Config) -> Config {
+    Config {
+        min_confidence: Some(Confidence::Low),
+        ..config.clone()
+    }
+}
+
+/// The (fingerprint, rule id) of every credential a scan finds now, held-back ones included.
 fn current_credentials(config: &Config) -> anyhow::Result<Vec<(Fingerprint, String)>> {
-    let result = scan::run(config)?;
+    let result = scan::run(&every_finding(config))?;
     for e in &result.errors {
         diag::warn(&e.path, &e.message);
     }

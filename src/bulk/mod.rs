@@ -590,16 +590,8 @@ fn merge(results: Vec<ScanResult>, failures: Vec<ScanError>) -> ScanResult {
 }
 
 fn add_stats(a: &mut Stats, b: &Stats) {
-    a.files += b.files;
-    a.blobs += b.blobs;
-    a.bytes += b.bytes;
-    a.commits += b.commits;
+    a.add(b);
     a.duration_ms += b.duration_ms;
-    a.allowed_inline += b.allowed_inline;
-    a.allowlisted += b.allowlisted;
-    a.baselined += b.baselined;
-    a.skipped_binary += b.skipped_binary;
-    a.skipped_large += b.skipped_large;
 }
 
 #[cfg(test)]

@@ -173,6 +173,7 @@ pub fn convert(file: &str, text: &str) -> Result<FileConfig, RuleError> {
             secret_group: Some(secret_group),
             examples: Vec::new(),
             negative_examples: Vec::new(),
+            documented: Vec::new(),
             validate: None,
             origin: RuleOrigin {
                 file: file.to_string(),

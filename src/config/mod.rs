@@ -13,7 +13,7 @@ use std::time::Duration;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::rules::{self, RawRule, Rule, RuleError, RuleOrigin};
+use crate::rules::{self, Confidence, RawRule, Rule, RuleError, RuleOrigin};
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,6 +82,9 @@ pub struct Config {
     /// JSONL audit trail of validation requests (never the secret).
     pub validation_log: Option<PathBuf>,
     pub fail_on: FailOn,
+    /// `--min-confidence`: findings below it are held back (counted by reason in the stats). `None`
+    /// defers to the config file, then medium.
+    pub min_confidence: Option<Confidence>,
 }
 
 impl Default for Config {
@@ -106,6 +109,7 @@ impl Default for Config {
             validate_timeout: Duration::from_secs(10),
             validation_log: None,
             fail_on: FailOn::Any,
+            min_confidence: None,
         }
     }
 }
@@ -122,6 +126,9 @@ struct RawFileConfig {
     allowlist: RawAllowlist,
     #[serde(default)]
     validation: RawValidation,
+    /// `min_confidence = "low"`: the default of `--min-confidence`.
+    #[serde(default)]
+    min_confidence: Option<Confidence>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -154,6 +161,8 @@ pub struct FileConfig {
     pub allow_regexes: Vec<regex::bytes::Regex>,
     /// `[validation.endpoints]`: provider -> base URL, checked (`https://`, or `http://` on loopback).
     pub endpoints: BTreeMap<String, String>,
+    /// `min_confidence`: findings below it are held back unless `--min-confidence` says otherwise.
+    pub min_confidence: Option<Confidence>,
 }
 
 impl std::fmt::Debug for FileConfig {
@@ -180,6 +189,7 @@ impl Default for FileConfig {
             allow_values: Vec::new(),
             allow_regexes: Vec::new(),
             endpoints: BTreeMap::new(),
+            min_confidence: None,
         }
     }
 }
@@ -255,6 +265,7 @@ impl FileConfig {
         }
         Ok(FileConfig {
             endpoints,
+            min_confidence: raw.min_confidence,
             rules,
             disabled_rules: raw.disabled_rules,
             exclude_paths,

@@ -71,6 +71,7 @@ impl Engine {
                     end_line,
                     end_column,
                     decoded: layers,
+                    held: m.held,
                 });
             }
         }

@@ -16,6 +16,7 @@ pub mod filter;
 pub mod gate;
 mod layers;
 pub mod prefilter;
+pub mod triage;
 #[cfg(sprawl_vectorscan)]
 mod vectorscan;
 
@@ -671,6 +672,7 @@ impl Engine {
                 end_line,
                 end_column,
                 decoded: Vec::new(),
+                held: triage::classify(&self.rules[m.rule as usize].rule, hay, m.start, m.end),
             });
         }
         summary

@@ -74,9 +74,13 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
         } else {
             format!("   decoded from {}", f.decoded.join(" > "))
         };
+        let held = f
+            .held
+            .map(|h| format!(" (held back: {})", h.as_str().replace('_', " ")))
+            .unwrap_or_default();
         writeln!(
             out,
-            "  secret  {}   confidence {}{decoded}",
+            "  secret  {}   confidence {}{held}{decoded}",
             secret,
             f.rule.confidence.as_str()
         )?;
@@ -142,6 +146,18 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
     }
     if s.allowlisted > 0 {
         summary.push_str(&format!(" · {} allowlisted by config", s.allowlisted));
+    }
+    let held = s.held_total();
+    if held > 0 {
+        let reasons: Vec<String> = s
+            .held
+            .iter()
+            .map(|(h, n)| format!("{n} {}", h.as_str().replace('_', " ")))
+            .collect();
+        summary.push_str(&format!(
+            " · {held} held back ({}; show with --min-confidence low)",
+            reasons.join(", ")
+        ));
     }
     if !result.errors.is_empty() {
         summary.push_str(&format!(" · {} unreadable", result.errors.len()));

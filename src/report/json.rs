@@ -1,11 +1,12 @@
 //! `--format json` (schema_version 1, the contract in DESIGN.md) and `--format jsonl` (one finding per line).
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use super::RenderOptions;
-use crate::finding::{Credential, Finding, Liveness, Secret, Validity};
+use crate::finding::{Credential, Finding, Hold, Liveness, Secret, Validity};
 use crate::scan::ScanResult;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -31,6 +32,9 @@ struct JsonFinding<'a> {
     rule_id: &'a str,
     provider: &'a str,
     confidence: &'a str,
+    /// Why the confidence is low (`stats.suppressed` names the same reasons); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    held: Option<&'static str>,
     fingerprint: &'a str,
     secret: String,
     repository: Option<&'a str>,
@@ -90,12 +94,15 @@ struct Stats {
     suppressed: Suppressed,
 }
 
-/// Findings not reported, by why.
+/// Findings not reported, by why: `sprawl:allow`, the config allowlist, the baseline, and every reason
+/// a finding is held back below `--min-confidence` ([`Hold`], each present, zero or not).
 #[derive(Serialize)]
 struct Suppressed {
     inline: u64,
     allowlist: u64,
     baseline: u64,
+    #[serde(flatten)]
+    held: BTreeMap<&'static str, u64>,
 }
 
 #[derive(Serialize)]
@@ -138,6 +145,7 @@ fn finding<'a>(f: &'a Finding, opts: RenderOptions) -> JsonFinding<'a> {
         rule_id: &f.rule.id,
         provider: &f.rule.provider,
         confidence: f.rule.confidence.as_str(),
+        held: f.held.map(Hold::as_str),
         fingerprint: &f.fingerprint.0,
         secret: secret_text(&f.secret, opts),
         repository: f.repository.as_deref(),
@@ -193,6 +201,10 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
                 inline: result.stats.allowed_inline,
                 allowlist: result.stats.allowlisted,
                 baseline: result.stats.baselined,
+                held: Hold::ALL
+                    .iter()
+                    .map(|h| (h.as_str(), result.stats.held.get(h).copied().unwrap_or(0)))
+                    .collect(),
             },
         },
         errors: errors(result),

@@ -124,6 +124,9 @@ fn sarif_result(f: &Finding, rule_index: usize, opts: RenderOptions) -> SarifRes
     let mut props = BTreeMap::new();
     props.insert("fingerprint".to_string(), json!(f.fingerprint.0));
     props.insert("confidence".to_string(), json!(f.rule.confidence.as_str()));
+    if let Some(h) = f.held {
+        props.insert("held".to_string(), json!(h.as_str()));
+    }
     props.insert("validity".to_string(), json!(f.validity.status()));
     if let Some(o) = f.validity.offline {
         props.insert("validity_offline".to_string(), json!(o.as_str()));

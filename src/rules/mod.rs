@@ -26,6 +26,8 @@ pub struct StaticRule {
     /// The rule's `[rules.validate]` table as TOML text, parsed only when `--validate` runs.
     pub validate: Option<&'static str>,
     pub companion: bool,
+    /// Documented example values: (value, source).
+    pub documented: &'static [(&'static str, &'static str)],
 }
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
@@ -80,11 +82,23 @@ pub struct Rule {
     pub secret_group: Option<usize>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
+    /// Values the provider prints in its own documentation: matched, then held back as
+    /// [`crate::finding::Hold::DocumentedExample`]. Loaded for scans too.
+    pub documented: Vec<Documented>,
     /// How to check with the provider whether a credential is live (`--validate`). Built-in rules
     /// loaded for a scan leave it `None`: see [`builtin_validate_specs`].
     pub validate: Option<Arc<ValidateSpec>>,
     /// Where the rule was defined, for error messages.
     pub origin: RuleOrigin,
+}
+
+/// A documented example credential of a rule, and where the provider publishes it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Documented {
+    pub value: String,
+    /// An `https://` page of the provider's documentation that prints the value.
+    pub source: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -133,6 +147,8 @@ pub struct RawRule {
     pub examples: Vec<String>,
     #[serde(default)]
     pub negative_examples: Vec<String>,
+    #[serde(default)]
+    pub documented_examples: Vec<Documented>,
     #[serde(default)]
     pub validate: Option<RawValidate>,
     #[serde(default)]
@@ -297,6 +313,7 @@ pub fn from_raw(
         secret_group: None,
         examples: raw.examples,
         negative_examples: raw.negative_examples,
+        documented: raw.documented_examples,
         validate,
         origin,
     })
@@ -325,6 +342,14 @@ pub fn builtin_for_scan() -> Result<Vec<Rule>, RuleError> {
                 fix: s.fix.map(str::to_string),
                 examples: Vec::new(),
                 negative_examples: Vec::new(),
+                documented_examples: s
+                    .documented
+                    .iter()
+                    .map(|&(value, source)| Documented {
+                        value: value.to_string(),
+                        source: source.to_string(),
+                    })
+                    .collect(),
                 validate: None,
                 companion: s.companion,
             };

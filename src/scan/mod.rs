@@ -5,21 +5,21 @@
 
 pub mod history;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::config::{Config, FileConfig, Mode};
-use crate::engine::{Engine, EngineOptions, GateUse, Scratch};
+use crate::engine::{triage, Engine, EngineOptions, GateUse, Scratch};
 use crate::enrich::inventory::{self, Governance, Inventory};
 use crate::enrich::owners::{self, Codeowners, CODEOWNERS_LOCATIONS};
 use crate::enrich::validity;
 use crate::finding::{
-    group_credentials, Credential, Finding, Fingerprint, Match, SecretMask, Validity,
+    group_credentials, Credential, Finding, Fingerprint, Hold, Match, SecretMask, Validity,
 };
 use crate::rules::validate::ValidateSpec;
-use crate::rules::{self, RuleError};
+use crate::rules::{self, Confidence, RuleError, RuleMeta};
 use crate::source::fs::{self, FsOptions, RootError};
 use crate::source::{control, BlobSink, Origin, Skip};
 
@@ -39,6 +39,31 @@ pub struct Stats {
     pub baselined: u64,
     pub skipped_binary: u64,
     pub skipped_large: u64,
+    /// Findings held back below `--min-confidence`, by why ([`Hold`]).
+    pub held: BTreeMap<Hold, u64>,
+}
+
+impl Stats {
+    /// Adds `b`'s counters to these.
+    pub fn add(&mut self, b: &Stats) {
+        self.files += b.files;
+        self.blobs += b.blobs;
+        self.bytes += b.bytes;
+        self.commits += b.commits;
+        self.allowed_inline += b.allowed_inline;
+        self.allowlisted += b.allowlisted;
+        self.baselined += b.baselined;
+        self.skipped_binary += b.skipped_binary;
+        self.skipped_large += b.skipped_large;
+        for (&reason, &n) in &b.held {
+            *self.held.entry(reason).or_default() += n;
+        }
+    }
+
+    /// Findings held back, over every reason.
+    pub fn held_total(&self) -> u64 {
+        self.held.values().sum()
+    }
 }
 
 /// Something that could not be scanned. The message never contains scanned content.
@@ -170,6 +195,22 @@ pub fn run_prepared(config: &Config, prepared: &Prepared) -> Result<ScanResult, 
         result.findings.retain(|f| !b.contains(&f.fingerprint));
         result.stats.baselined = (before - result.findings.len()) as u64;
     }
+    // Below the minimum confidence: counted by reason, not reported (after the baseline and the
+    // inventory, which see every finding).
+    let min = config
+        .min_confidence
+        .or(file_config.min_confidence)
+        .unwrap_or(Confidence::Medium);
+    let held = &mut result.stats.held;
+    result.findings.retain(|f| {
+        let keep = f.rule.confidence >= min;
+        if !keep {
+            *held
+                .entry(f.held.unwrap_or(Hold::BelowMinimum))
+                .or_default() += 1;
+        }
+        keep
+    });
     result.credentials = group_credentials(&result.findings);
     let now = inventory::now();
     for c in &mut result.credentials {
@@ -358,16 +399,7 @@ impl Collected {
     fn merge(&mut self, other: Collected) {
         self.blobs.extend(other.blobs);
         self.findings.extend(other.findings);
-        let (a, b) = (&mut self.stats, other.stats);
-        a.files += b.files;
-        a.blobs += b.blobs;
-        a.bytes += b.bytes;
-        a.commits += b.commits;
-        a.allowed_inline += b.allowed_inline;
-        a.allowlisted += b.allowlisted;
-        a.baselined += b.baselined;
-        a.skipped_binary += b.skipped_binary;
-        a.skipped_large += b.skipped_large;
+        self.stats.add(&other.stats);
         self.errors.extend(other.errors);
         self.notices.extend(other.notices);
     }
@@ -390,12 +422,25 @@ impl Collected {
     }
 }
 
-/// Turns an engine match in a blob at `path` into a finding.
+/// Turns an engine match in a blob at `path` into a finding, with the confidence triage gives it: low
+/// when held back (the engine's reason, or a generic match in a file that holds no real values: tests,
+/// fixtures, examples, type declarations; [`triage::path_hold`]), medium for a
+/// generic match triage found nothing against, the rule's otherwise.
 pub fn to_finding(engine: &Engine, m: Match, path: &str) -> Finding {
     let rule = engine.rule(m.rule);
+    let generic = triage::is_generic(rule);
+    let held = m
+        .held
+        .or_else(|| generic.then(|| triage::path_hold(path)).flatten());
+    let confidence = match held {
+        Some(_) => Confidence::Low,
+        None if generic => Confidence::Medium,
+        None => rule.meta.confidence,
+    };
     Finding {
         fingerprint: Fingerprint::new(&rule.meta.id, m.secret.expose()),
-        rule: rule.meta.clone(),
+        rule: with_confidence(&rule.meta, confidence),
+        held,
         secret: m.secret,
         repository: None,
         path: path.to_string(),
@@ -410,6 +455,18 @@ pub fn to_finding(engine: &Engine, m: Match, path: &str) -> Finding {
         owners: Vec::new(),
         owner_source: None,
         validity: Validity::default(),
+    }
+}
+
+/// `meta`, or a copy of it at `confidence` when that differs.
+pub fn with_confidence(meta: &Arc<RuleMeta>, confidence: Confidence) -> Arc<RuleMeta> {
+    if meta.confidence == confidence {
+        meta.clone()
+    } else {
+        Arc::new(RuleMeta {
+            confidence,
+            ..(**meta).clone()
+        })
     }
 }
 

@@ -14,6 +14,28 @@ fn create(sb: &Sandbox, args: &[&str]) -> Run {
     run_cmd(&mut cmd, None)
 }
 
+/// A baseline records held-back findings too, so `--min-confidence low` with the baseline reports none
+/// of them.
+#[test]
+fn baseline_covers_held_back_findings() {
+    let sb = Sandbox::new();
+    sb.file("tests/app.env", "DB_PASSWORD=Vq8tLm2xR9pZ4wKc\n")
+        .file("app/.env", format!("GITHUB_TOKEN={GH1}\n"));
+    let run = create(&sb, &["."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "sprawl: wrote 2 baseline entries to base.json\n"
+    );
+    let (run, r) = scan_json(
+        sb.path(),
+        &["--min-confidence", "low", "--baseline", "base.json", "."],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(r.findings.is_empty());
+    assert_eq!(r.stats.suppressed.baseline, 2);
+}
+
 #[test]
 fn baseline_survives_inserted_lines_renames_and_reformatting() {
     let sb = Sandbox::new();

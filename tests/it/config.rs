@@ -46,7 +46,7 @@ regexes = ['^acme_zz']
         Suppressed {
             inline: 0,
             allowlist: 3,
-            baseline: 0
+            ..Default::default()
         }
     );
     assert_eq!(run.stderr, "sprawl: using config sprawl.toml\n");
@@ -112,8 +112,7 @@ fn inline_allow_marker_suppresses_a_line() {
         r.stats.suppressed,
         Suppressed {
             inline: 1,
-            allowlist: 0,
-            baseline: 0
+            ..Default::default()
         }
     );
     let (_, r) = scan_json(sb.path(), &["--no-inline-allow", "."]);

@@ -2,7 +2,8 @@
 //! `scripts/gen_labelled_corpus.py` with a fixed seed). A finding is a true positive when a label has
 //! the same path, line and secret, and the same provider (or both providers are structural families such
 //! as `generic` and `database`, which recognise where a secret sits rather than whose it is). Prints a
-//! per-provider table and fails below the floors.
+//! per-provider table and fails below the floors. The corpus also holds bait for each reason the default
+//! report holds a finding back (`stats.suppressed`).
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -11,8 +12,8 @@ use serde::Deserialize;
 
 use crate::support::*;
 
-const RECALL_FLOOR: f64 = 0.95;
-const PRECISION_FLOOR: f64 = 0.95;
+const RECALL_FLOOR: f64 = 0.97;
+const PRECISION_FLOOR: f64 = 0.97;
 const STRUCTURAL: &[&str] = &[
     "generic",
     "configfiles",
@@ -132,5 +133,21 @@ fn corpus_precision_and_recall() {
     assert!(
         labels.len() >= 150 && per.len() >= 90,
         "the corpus covers many providers"
+    );
+    // The bait classes: at least 30 of each is matched by a rule and held back for its reason (more baits
+    // are in the corpus; some never match a rule at all).
+    assert_eq!(
+        report.stats.suppressed,
+        Suppressed {
+            failed_check: 30,
+            test_fixture: 60,
+            truncated: 30,
+            masked: 31,
+            reference: 30,
+            not_a_value: 34,
+            documented_example: 30,
+            publishable: 30,
+            ..Default::default()
+        }
     );
 }

@@ -4,7 +4,7 @@
 use crate::git::{Repo, ALICE, BOB};
 use crate::support::*;
 
-const GH3: &str = "ghp_Zq7XwP2vLk9RtY4mNb6Hc3Jd8Fg5Sa1Ue0Oi";
+const GH3: &str = "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";
 
 fn history_json(repo: &Repo, today: &str) -> Report {
     let out = run_cmd(
@@ -359,4 +359,23 @@ fn bad_reports_are_clear_errors_that_never_echo_content() {
         assert_eq!((out.code, out.stderr.as_str()), (2, message));
         assert!(!out.stderr.contains("ghp_"));
     }
+}
+
+/// The inventory lists every credential, held-back ones included (a password in a test file).
+#[test]
+fn inventory_scan_covers_held_back_findings() {
+    let sb = Sandbox::new();
+    sb.file("tests/app.env", "DB_PASSWORD=Vq8tLm2xR9pZ4wKc\n")
+        .file("app/.env", format!("GITHUB_TOKEN={GH1}\n"));
+    let out = inventory(&sb, &["--format", "json", "."]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let got: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let mut rules: Vec<&str> = got["credentials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["rule_id"].as_str().unwrap())
+        .collect();
+    rules.sort();
+    assert_eq!(rules, ["generic.password", "github.pat-classic"]);
 }

@@ -183,3 +183,92 @@ fn output_is_deterministic() {
     let b = run_in(sb.path(), &["scan", "--format", "json", "-j", "1", "."]);
     assert_eq!(strip(a.stdout), strip(b.stdout));
 }
+
+/// What the default report holds back: counted by reason, named in the human summary with the flag that
+/// shows it, reported by `--min-confidence low` or the config file's `min_confidence`, and an exit status
+/// of 0 when everything found is held back.
+#[test]
+fn min_confidence_holds_back_and_counts_by_reason() {
+    let sb = Sandbox::new();
+    sb.file("deploy/.env", format!("GITHUB_TOKEN={GH1}\n"))
+        .file("tests/app.env", "DB_PASSWORD=Vq8tLm2xR9pZ4wKc\n")
+        .file(
+            "docs/api.md",
+            "curl -H 'Authorization: token ghp_16C7e42F292c6912E7710c838347Ae178B4a'\n",
+        )
+        .file("app.env", "SESSION_TOKEN=x-amz-s3session-token\n")
+        .file("low.toml", "min_confidence = \"low\"\n");
+    let (run, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        locations(&r),
+        vec![("deploy/.env".into(), 1, 14, "github.pat-classic".into())]
+    );
+    assert_eq!(
+        r.stats.suppressed,
+        Suppressed {
+            test_fixture: 1,
+            not_a_value: 1,
+            documented_example: 1,
+            ..Default::default()
+        }
+    );
+    assert_eq!(r.credentials.len(), 1);
+    let held = |r: &Report| -> Vec<(String, String, Option<String>)> {
+        r.findings
+            .iter()
+            .map(|f| (f.path.clone(), f.confidence.clone(), f.held.clone()))
+            .collect()
+    };
+    let all = vec![
+        ("app.env".into(), "low".into(), Some("not_a_value".into())),
+        ("deploy/.env".into(), "high".into(), None),
+        (
+            "docs/api.md".into(),
+            "low".into(),
+            Some("documented_example".into()),
+        ),
+        (
+            "tests/app.env".into(),
+            "low".into(),
+            Some("test_fixture".into()),
+        ),
+    ];
+    let (_, low) = scan_json(sb.path(), &["--min-confidence", "low", "."]);
+    assert_eq!(held(&low), all);
+    assert_eq!(low.stats.suppressed, Suppressed::default());
+    let (_, from_config) = scan_json(sb.path(), &["--config", "low.toml", "."]);
+    assert_eq!(held(&from_config), all);
+    // The flag wins over the config file.
+    let (_, high) = scan_json(
+        sb.path(),
+        &["--config", "low.toml", "--min-confidence", "high", "."],
+    );
+    assert_eq!(
+        held(&high),
+        vec![("deploy/.env".into(), "high".into(), None)]
+    );
+    let human = run_in(sb.path(), &["scan", "."]);
+    assert!(
+        human.stdout.contains(
+            " · 3 held back (1 test fixture, 1 not a value, 1 documented example; \
+             show with --min-confidence low)"
+        ),
+        "{}",
+        human.stdout
+    );
+    let shown = run_in(sb.path(), &["scan", "--min-confidence", "low", "."]);
+    assert!(
+        shown
+            .stdout
+            .contains("  where   tests/app.env:1:13\n  secret  Vq8…   confidence low (held back: test fixture)\n"),
+        "{}",
+        shown.stdout
+    );
+    // CSV: the same findings as JSON.
+    let csv = run_in(sb.path(), &["scan", "--format", "csv", "."]);
+    assert_eq!(csv.stdout.lines().count(), 2, "{}", csv.stdout);
+    // Only held-back findings: nothing reported, exit 0.
+    let quiet = run_in(sb.path(), &["scan", "docs", "app.env"]);
+    assert_eq!(quiet.code, 0, "{}", quiet.stdout);
+}

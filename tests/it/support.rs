@@ -111,6 +111,8 @@ pub struct Finding {
     pub rule_id: String,
     pub provider: String,
     pub confidence: String,
+    #[serde(default)]
+    pub held: Option<String>,
     pub fingerprint: String,
     pub secret: String,
     pub repository: Option<String>,
@@ -173,12 +175,21 @@ pub struct Stats {
     pub suppressed: Suppressed,
 }
 
-#[derive(Deserialize, Debug, PartialEq)]
+#[derive(Deserialize, Debug, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Suppressed {
     pub inline: u64,
     pub allowlist: u64,
     pub baseline: u64,
+    pub failed_check: u64,
+    pub test_fixture: u64,
+    pub truncated: u64,
+    pub masked: u64,
+    pub reference: u64,
+    pub not_a_value: u64,
+    pub documented_example: u64,
+    pub publishable: u64,
+    pub below_min_confidence: u64,
 }
 
 #[derive(Deserialize, Debug)]

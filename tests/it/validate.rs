@@ -847,31 +847,73 @@ fn offline_checks_have_exact_outcomes() {
         sprawl()
             .current_dir(sb.path())
             .env("SPRAWL_NOW", NOW) // 2026-01-02T03:04:05Z: between the two `exp` values
-            .args(["scan", "--format", "json", "."]),
+            .args(["scan", "--format", "json", "--min-confidence", "low", "."]),
         None,
     );
     let report: Report = serde_json::from_str(&run.stdout).unwrap();
-    let got: Vec<(String, String, String, Option<String>)> = report
-        .findings
-        .iter()
-        .map(|f| {
-            (
-                f.path.clone(),
-                f.rule_id.clone(),
-                f.confidence.clone(),
-                f.validity.offline.clone(),
-            )
-        })
-        .collect();
-    let row = |p: &str, r: &str, c: &str, o: &str| (p.into(), r.into(), c.into(), Some(o.into()));
+    type Row = (String, String, String, Option<String>, Option<String>);
+    let rows = |report: &Report| -> Vec<Row> {
+        report
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.path.clone(),
+                    f.rule_id.clone(),
+                    f.confidence.clone(),
+                    f.validity.offline.clone(),
+                    f.held.clone(),
+                )
+            })
+            .collect()
+    };
+    let row = |p: &str, r: &str, c: &str, o: &str, h: Option<&str>| -> Row {
+        (
+            p.into(),
+            r.into(),
+            c.into(),
+            Some(o.into()),
+            h.map(str::to_string),
+        )
+    };
     assert_eq!(
-        got,
+        rows(&report),
         vec![
-            row("a.env", "github.pat-classic", "high", "checksum_ok"),
-            row("b.env", "github.pat-classic", "low", "checksum_failed"),
-            row("c.env", "jwt.token", "medium", "expired"),
-            row("d.env", "jwt.token", "medium", "structure_ok"),
+            row("a.env", "github.pat-classic", "high", "checksum_ok", None),
+            row(
+                "b.env",
+                "github.pat-classic",
+                "low",
+                "checksum_failed",
+                Some("failed_check")
+            ),
+            row("c.env", "jwt.token", "medium", "expired", None),
+            row("d.env", "jwt.token", "medium", "structure_ok", None),
         ]
+    );
+    // By default the failed checksum is held back and counted.
+    let default = run_cmd(
+        sprawl()
+            .current_dir(sb.path())
+            .env("SPRAWL_NOW", NOW)
+            .args(["scan", "--format", "json", "."]),
+        None,
+    );
+    let default: Report = serde_json::from_str(&default.stdout).unwrap();
+    assert_eq!(
+        rows(&default),
+        vec![
+            row("a.env", "github.pat-classic", "high", "checksum_ok", None),
+            row("c.env", "jwt.token", "medium", "expired", None),
+            row("d.env", "jwt.token", "medium", "structure_ok", None),
+        ]
+    );
+    assert_eq!(
+        default.stats.suppressed,
+        Suppressed {
+            failed_check: 1,
+            ..Default::default()
+        }
     );
     assert!(report
         .findings
@@ -881,7 +923,7 @@ fn offline_checks_have_exact_outcomes() {
         sprawl()
             .current_dir(sb.path())
             .env("SPRAWL_NOW", NOW)
-            .args(["scan", "b.env", "c.env"]),
+            .args(["scan", "--min-confidence", "low", "b.env", "c.env"]),
         None,
     );
     assert_eq!(
@@ -904,7 +946,10 @@ fn sarif_severity_follows_the_rule_and_results_carry_validity() {
     broken.replace_range(39..40, if GH2.ends_with('A') { "B" } else { "A" });
     sb.file("a.env", format!("A={GH1}\n"));
     sb.file("z.env", format!("Z={broken}\n"));
-    let run = run_in(sb.path(), &["scan", "--format", "sarif", "."]);
+    let run = run_in(
+        sb.path(),
+        &["scan", "--format", "sarif", "--min-confidence", "low", "."],
+    );
     let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let sarif_run = &log["runs"][0];
     let rules = sarif_run["tool"]["driver"]["rules"].as_array().unwrap();

@@ -1,7 +1,7 @@
 //! Validity: is a credential live? Two steps, on plain data from the orchestrator.
 //!
 //! - [`apply_offline`] (always, no network): checksums and structure ([`offline`]). A value that fails
-//!   its checksum or structure keeps being reported, with confidence lowered to low.
+//!   its checksum or structure is held back (confidence low, shown with `--min-confidence low`).
 //! - [`Validator`] (only with `--validate`, one per run, shared by every repository of a bulk scan):
 //!   each distinct credential whose rule has a `validate` request is checked once with its provider
 //!   ([`http`]), with a global concurrency cap, a per-provider rate limit, a per-provider stop after a
@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
-use crate::finding::{Credential, Finding, Fingerprint, Liveness, Offline, Secret};
+use crate::finding::{Credential, Finding, Fingerprint, Hold, Liveness, Offline, Secret};
 use crate::rules::validate::ValidateSpec;
 use crate::rules::{Confidence, RuleMeta};
 
@@ -42,23 +42,24 @@ fn rfc3339(t: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-/// Runs the offline checks on every finding, and lowers the confidence of values whose checksum or
-/// structure says the provider never issued them.
+/// Runs the offline checks on every finding, and holds back ([`Hold::FailedCheck`], confidence low) values
+/// whose checksum or structure says the provider never issued them.
 pub fn apply_offline(findings: &mut [Finding], now: OffsetDateTime) {
     let mut lowered: HashMap<String, Arc<RuleMeta>> = HashMap::new();
     for f in findings {
         let verdict = offline::check(&f.rule.id, f.secret.expose(), now.unix_timestamp());
         f.validity.offline = verdict;
-        if matches!(verdict, Some(Offline::ChecksumFailed | Offline::Malformed))
-            && f.rule.confidence != Confidence::Low
-        {
-            let low = lowered.entry(f.rule.id.clone()).or_insert_with(|| {
-                Arc::new(RuleMeta {
-                    confidence: Confidence::Low,
-                    ..(*f.rule).clone()
-                })
-            });
-            f.rule = low.clone();
+        if matches!(verdict, Some(Offline::ChecksumFailed | Offline::Malformed)) {
+            f.held = f.held.or(Some(Hold::FailedCheck));
+            if f.rule.confidence != Confidence::Low {
+                let low = lowered.entry(f.rule.id.clone()).or_insert_with(|| {
+                    Arc::new(RuleMeta {
+                        confidence: Confidence::Low,
+                        ..(*f.rule).clone()
+                    })
+                });
+                f.rule = low.clone();
+            }
         }
     }
 }

@@ -1,2 +1,2 @@
 # settings
-mysqldump -u backup --password=jA8_%6lbH8RTvMXNsT4r appdb > /tmp/db.sql
+mysqldump -u backup --password=8CL%hfey6I*NtvWc# appdb > /tmp/db.sql

@@ -1,2 +1,2 @@
 # settings
-export REDIS_PASSWORD='Bf%MxVodOMcBa6!ESNOo'
+export REDIS_PASSWORD='2YNgQgvrzvMHe3H8qHxy'

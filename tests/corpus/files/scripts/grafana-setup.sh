@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 set -euo pipefail
 echo "deploying $SERVICE"
-GRAFANA_CLOUD_TOKEN=glc_Y3sIyoz8GUYAnrdhzEuk74FIGh39hHc2Kms2DLZZ/g9ObrO1pXIm2k+bsG5bHDVE0S1Y7MxOJN4Ry3k1OH1S2SzvAP7yReIejFhZ==
+GRAFANA_CLOUD_TOKEN=glc_I3hHthh1FKMSedlzzGso08ODPx46uFk0Sgk0HDVE/a9CyyW7mXOj6j+ryG5dOHCS2S0P7YrEIE4Fh7i6LY0I6XwrJM5cMeWtdOsY==
 
-GRAFANA_API_KEY=eyJrIjoit7drEiyqLc6eRqXNcGiRqSmo4K2vQ6dylbtlpoe81nRhUWLpHdQXFrOmEkhbtZxwAkVMcF==
+GRAFANA_API_KEY=eyJrIjoic6rhUwlpHd8xFrOMeKhBtZxw0K6cF4greqdcxfg95mQqDRNnFgSVQvLvXhusgVuxNbKFwZ==
 

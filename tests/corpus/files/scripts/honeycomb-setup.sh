@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
 set -euo pipefail
 echo "deploying $SERVICE"
-HONEYCOMB_API_KEY=hcaik_00e8k9fx02nxjscmui3mfm1qbvgl9u1nw8k2jxw3igwiglp2yej5h63atm
+HONEYCOMB_API_KEY=hcaik_52j3i3wi35peyejkhu6hat6njyll3t8od8r6bln1ugcpydf7amz8m82etp
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
 set -euo pipefail
 echo "deploying $SERVICE"
-LAUNCHDARKLY_SDK_KEY=sdk-fdfcd872-4118-f1d8-eeb5-a5965ebf5228
+LAUNCHDARKLY_SDK_KEY=sdk-bb645216-d9ba-c5e9-55be-fc445b468b48
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
 set -euo pipefail
 echo "deploying $SERVICE"
-MAPBOX_DOWNLOADS_TOKEN=sk.eyJ2IeeiJK1xhzdeDgaiZBPgJangdOI9LvzboTDcz7n5aBoygKjhQlgnHIx4eqM8.Ewt3xRE-YLa85jZ0g16KZe
+MAPBOX_DOWNLOADS_TOKEN=sk.eyJ3BqutMR0efzkqBsaePEFdOojchLB5JszsoEXza1l9kUsgoPnpCbfiCYc4puM2.Bvy8qTM-IGb19gL0y01HPn
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
 set -euo pipefail
 echo "deploying $SERVICE"
-//registry.npmjs.org/:_authToken=npm_iMMmwb2bc0TsBP0aLiccLywdq1QZkJp5xNXJ
+//registry.npmjs.org/:_authToken=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
 

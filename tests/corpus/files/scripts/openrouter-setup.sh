@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
 set -euo pipefail
 echo "deploying $SERVICE"
-OPENROUTER_API_KEY=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
+OPENROUTER_API_KEY=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
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
 set -euo pipefail
 echo "deploying $SERVICE"
-PULUMI_ACCESS_TOKEN=pul-36706118e6bbdc0e730fd178ceeb77f02ccf7860
+PULUMI_ACCESS_TOKEN=pul-6cb856e795e02f28870bde3f62c6b892cc126bfc
 

@@ -1,2 +1,2 @@
 # settings
-var connection = new Client("svc", password: "2WbmI6W8o2L5VEifKLMQ1w");
+var connection = new Client("svc", password: "jo*42wDuns*c61ea");

@@ -1,2 +1,2 @@
 # settings
-export const adminPassword: string = 'FOsuR!RU~TWW87';
+export const adminPassword: string = 'ueEzFTc07Fx0RE#sx!hxw7t';

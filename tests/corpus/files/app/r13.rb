@@ -1,0 +1,2 @@
+# settings
+config.password = "-DvE27e1iD7~eQS"

@@ -1,0 +1,2 @@
+# settings
+config.password = "ONbgU3CQCzd8qbaANAvE"

@@ -1,0 +1,2 @@
+# settings
+export DB_PASSWORD='wdC3sUvO6lT!fHA'

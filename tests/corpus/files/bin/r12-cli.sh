@@ -1,0 +1,2 @@
+# settings
+psql --username app --password=%fgGxwFIlFiBZycW1 appdb

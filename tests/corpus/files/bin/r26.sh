@@ -1,0 +1,2 @@
+# settings
+export DB_PASSWORD='5rau!^ko-w33d^!yGynpWv'

@@ -1,0 +1,2 @@
+# integration setup
+TOKEN = "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"

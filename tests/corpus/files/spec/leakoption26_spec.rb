@@ -1,0 +1,2 @@
+# integration setup
+TOKEN = "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"

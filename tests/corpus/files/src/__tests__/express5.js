@@ -1,0 +1,3 @@
+# fixture
+password = "MjUAc*#%_H~Lr7^4Wy"
+api_token: "qq7vMkhVfGKfLWVoAwdVCVJT"

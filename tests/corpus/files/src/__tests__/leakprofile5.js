@@ -1,0 +1,2 @@
+# integration setup
+TOKEN = "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"

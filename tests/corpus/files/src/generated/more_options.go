@@ -1,0 +1,13 @@
+// more generated names
+secret = "s3_disable_option_express_auth"
+token = "cert-manager/cert-manager-storage-ca"
+password = "secret_access_key@region/tenant_name"
+secret = "SecretName-6RandomManager"
+token = "s3_disable_tenant_option_auth"
+password = "cert-manager/cert-manager-router-ca"
+secret = "secret_access_key@region/service_name"
+token = "SecretName-6RandomRegion"
+password = "s3_disable_handler_session_auth"
+secret = "cert-manager/cert-manager-cluster-ca"
+token = "secret_access_key@region/account_name"
+password = "SecretName-6RandomAccess"

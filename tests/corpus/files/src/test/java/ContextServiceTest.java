@@ -1,0 +1,3 @@
+# fixture
+password = "kpskMVXYFZd6ZB_-CP"
+api_token: "QdQIEHEzzHYhrAfcOTedcJkL"

@@ -1,0 +1,2 @@
+# integration setup
+TOKEN = "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"

@@ -1,0 +1,3 @@
+# fixture
+password = "HXgnoZa3w8rjqvJKQY"
+api_token: "EALlUNFhiDTns1XpNUPmvnpj"

@@ -1,0 +1,2 @@
+# integration setup
+TOKEN = "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"

@@ -1,0 +1,3 @@
+# fixture
+password = "!FTaHbVoN3jkkj#4Sc"
+api_token: "JMaEoci0vW0htKmFkrfQhKVs"

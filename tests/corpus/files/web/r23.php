@@ -1,0 +1,3 @@
+# settings
+<?php
+$config = ['db_password' => 'ia-HK#PV77fbPq7c%l'];

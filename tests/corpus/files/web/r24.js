@@ -1,0 +1,2 @@
+# settings
+module.exports = { password: '2fLUpxMxl^h-DhyQvDA_yb' };

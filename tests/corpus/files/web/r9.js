@@ -1,0 +1,2 @@
+# settings
+module.exports = { password: 'z21TKrkY^4jQQ6u-lr~XT' };
