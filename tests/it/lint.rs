@@ -97,10 +97,10 @@ fn shellcheck_passes_every_shell_script() {
     assert_eq!(
         scripts,
         [
+            "scripts/bench-peers.sh",
             "scripts/github-action.sh",
             "scripts/package-release.sh",
             "scripts/test-tools.sh",
-            "scripts/throughput.sh",
             ".ci/run"
         ]
     );
