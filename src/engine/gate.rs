@@ -41,17 +41,23 @@ pub fn relaxed(pattern: &str, anchors: bool) -> Option<String> {
     Some(out)
 }
 
-/// `h` without what can match empty at its start: a match of `AB` with `A` nullable ends where a match
-/// of `B` ends, so the gate, which reports only ends, loses nothing, and Vectorscan starts from the
-/// rule's literal (its keyword) instead of running a leading `[\w.-]{0,60}` over every byte.
+/// `h` without its weak start: what can match empty, and runs of a character class (`[0-9a-f]{4,}`
+/// before `-us1`). Any match of `AB` ends where a match of `B` ends, so the gate, which reports only ends,
+/// loses nothing by dropping `A`; and Vectorscan then starts from the rule's literal (its keyword)
+/// instead of running an automaton for `[\w.-]{0,60}` over every byte. The last element always stays.
 fn strip_lead(h: &Hir) -> Hir {
+    fn weak(h: &Hir) -> bool {
+        match h.kind() {
+            _ if h.properties().minimum_len() == Some(0) => true,
+            HirKind::Repetition(r) => matches!(r.sub.kind(), HirKind::Class(_)),
+            HirKind::Capture(c) => weak(&c.sub),
+            _ => false,
+        }
+    }
     match h.kind() {
         HirKind::Concat(v) => {
-            let first = v
-                .iter()
-                .position(|h| h.properties().minimum_len() != Some(0))
-                .unwrap_or(v.len());
-            let mut rest = v[first..].to_vec();
+            let first = v.iter().position(|h| !weak(h)).unwrap_or(v.len());
+            let mut rest = v[first.min(v.len() - 1)..].to_vec();
             if let Some(head) = rest.first_mut() {
                 *head = strip_lead(head);
             }
@@ -392,6 +398,15 @@ mod tests {
         assert_eq!(
             r(r"\b[a-z_]{0,20}(?:token|(?:x)?key)\s*=").as_deref(),
             Some(r"(?:\x74\x6f\x6b\x65\x6e|\x6b\x65\x79)(?:[\x09-\x0d\x20])*\x3d")
+        );
+        // So do leading runs of a class, up to the last element.
+        assert_eq!(
+            r(r"[0-9a-f]{32}-us[0-9]{1,2}").as_deref(),
+            Some(r"\x2d\x75\x73(?:[\x30-\x39]){1,2}")
+        );
+        assert_eq!(
+            r(r"[a-z]{4}[0-9]{8}").as_deref(),
+            Some(r"(?:[\x30-\x39]){4,}")
         );
         // Empty matches, unparsable patterns and non-ASCII classes are not gated.
         assert_eq!(r(r"a*"), None);
