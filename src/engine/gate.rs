@@ -288,10 +288,13 @@ mod imp {
 
     const MAGIC: &[u8] = b"sprawl-gate 1\n";
 
-    /// Hex SHA-256 of the library version and every (rule, flags, pattern).
+    /// Hex SHA-256 of the library version, the CPU, and every (rule, flags, pattern).
     fn key(exprs: &[(String, u32)], rule_of: &[u32]) -> String {
         let mut h = Sha256::new();
         h.update(vectorscan::version());
+        let (tune, features) = vectorscan::platform();
+        h.update(tune.to_le_bytes());
+        h.update(features.to_le_bytes());
         for ((p, flags), r) in exprs.iter().zip(rule_of) {
             h.update(r.to_le_bytes());
             h.update(flags.to_le_bytes());

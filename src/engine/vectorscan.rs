@@ -18,6 +18,14 @@ struct HsScratch {
     _private: [u8; 0],
 }
 #[repr(C)]
+#[derive(Default)]
+struct HsPlatformInfo {
+    tune: c_uint,
+    cpu_features: c_ulonglong,
+    reserved1: c_ulonglong,
+    reserved2: c_ulonglong,
+}
+#[repr(C)]
 struct HsCompileError {
     message: *const c_char,
     expression: c_int,
@@ -56,6 +64,7 @@ extern "C" {
         context: *mut c_void,
     ) -> c_int;
     fn hs_version() -> *const c_char;
+    fn hs_populate_platform(platform: *mut HsPlatformInfo) -> c_int;
     fn hs_serialize_database(
         db: *const HsDatabase,
         bytes: *mut *mut c_char,
@@ -80,6 +89,17 @@ pub fn version() -> String {
     unsafe { CStr::from_ptr(hs_version()) }
         .to_string_lossy()
         .into_owned()
+}
+
+/// The CPU a database compiled here is tuned for and may use the features of (`tune`, `cpu_features`):
+/// a database compiled on one machine may not run on another, so cached ones are keyed by it.
+pub fn platform() -> (u32, u64) {
+    let mut p = HsPlatformInfo::default();
+    // SAFETY: `p` is a valid out-pointer of the C layout.
+    if unsafe { hs_populate_platform(&mut p) } != HS_SUCCESS {
+        return (0, 0);
+    }
+    (p.tune, p.cpu_features)
 }
 
 /// A compiled block-mode database; immutable, so shared by every thread.
