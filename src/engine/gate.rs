@@ -6,9 +6,10 @@
 //!
 //! # Contract
 //! The gate may report ends where no match ends; it must never miss one. The database holds for each
-//! rule a pattern ([`relaxed`]) that matches everything the rule's regex matches (looks dropped, large
-//! repetition bounds opened, captures flattened) compiled with `HS_FLAG_PREFILTER` (Vectorscan itself
-//! may widen it further), and Vectorscan reports every end offset of every match. So each end `e` of a
+//! rule a pattern ([`relaxed`]) that matches everything the rule's regex matches, up to where matches
+//! end (assertions Vectorscan lacks dropped, captures flattened, large repetition bounds opened, a weak
+//! start dropped), compiled with `HS_FLAG_PREFILTER` (Vectorscan itself may widen it further), and
+//! Vectorscan reports every end offset of every match. So each end `e` of a
 //! rule's regex match is reported, and the window `[e - back, e]` ([`Gated::back`]) holds that match.
 //! `cargo test` checks it on every rule example, comparing the gated scan with a full regex scan.
 //!

@@ -339,12 +339,12 @@ impl Engine {
         let gated = gate::Gated::build(&patterns, &back, self.options.gate_cache.as_deref())?;
         if std::env::var_os("SPRAWL_TIMINGS").is_some() {
             eprintln!(
-                "gate: {} of {} rules, compiled in {} ms",
+                "timing: {:>8.3} s  regex gate for {} of {} rules (compiled, or read from its cache)",
+                t.elapsed().as_secs_f64(),
                 (0..self.rules.len())
                     .filter(|&i| gated.back(i).is_some())
                     .count(),
                 self.rules.len(),
-                t.elapsed().as_millis()
             );
         }
         let rest = Prefilter::new(self.rules.iter().enumerate().map(|(i, r)| {
