@@ -979,7 +979,34 @@ fn sarif_severity_follows_the_rule_and_results_carry_validity() {
 
 #[test]
 fn every_rule_example_passes_its_offline_check() {
-    let (_, report) = scan_json(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), &["rules"]);
+    let (run, report) = scan_json(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), &["rules"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // Every example of a format with an offline check is checked: an empty or partial scan fails here.
+    // Adding an example of such a format changes these counts.
+    let mut checked = std::collections::BTreeMap::<String, usize>::new();
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| f.validity.offline.is_some())
+    {
+        *checked.entry(f.path.clone()).or_default() += 1;
+    }
+    let expected = [
+        ("README.md", 1),
+        ("aws.toml", 3),
+        ("github.toml", 10),
+        ("jwt.toml", 3),
+        ("npm.toml", 2),
+        ("privatekey.toml", 9),
+        ("slack.toml", 9),
+    ];
+    assert_eq!(
+        checked,
+        expected
+            .map(|(p, n)| (p.to_string(), n))
+            .into_iter()
+            .collect(),
+    );
     let failing: Vec<String> = report
         .findings
         .iter()
