@@ -523,18 +523,18 @@ mod tests {
 
     #[test]
     fn name_resolution_has_a_deadline() {
+        // Never answers: only the deadline can end the lookup, so no clock is needed to prove it.
         fn stuck(_: String) -> io::Result<Vec<SocketAddr>> {
-            std::thread::sleep(Duration::from_secs(3));
-            Ok(vec!["140.82.112.5:443".parse().unwrap()])
+            loop {
+                std::thread::park();
+            }
         }
         fn quick(_: String) -> io::Result<Vec<SocketAddr>> {
             Ok(vec!["140.82.112.5:443".parse().unwrap()])
         }
-        let started = std::time::Instant::now();
         let err =
             resolve("api.github.com:443", &[], Duration::from_millis(200), stuck).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::TimedOut);
-        assert!(started.elapsed() < Duration::from_secs(2));
         assert_eq!(
             resolve("api.github.com:443", &[], Duration::from_secs(5), quick).unwrap(),
             vec!["140.82.112.5:443".parse().unwrap()]
