@@ -109,11 +109,7 @@ fn rule_descriptor(rule: &RuleMeta) -> ReportingDescriptor {
 
 fn sarif_result(f: &Finding, rule_index: usize, opts: RenderOptions) -> SarifResult {
     let (_, _, level) = severity(f.rule.confidence);
-    let shown = if opts.redact {
-        f.secret.redacted()
-    } else {
-        f.secret.expose_lossy()
-    };
+    let shown = opts.show(&f.secret);
     let text = format!(
         "{} ({}): {}. Rotate it, then remove it from the code and its history.",
         f.rule.name, f.rule.id, shown
