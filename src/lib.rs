@@ -2,7 +2,7 @@
 //! credential with all its locations.
 //!
 //! Layers (a lower one never uses a higher one): `finding`, `rules` → `engine` → `source` → `scan`
-//! (orchestration) → `report` → `bulk` (many repositories: lists, mirrors, shards, a report per repository); `check` (the rule checker) sits on the engine; `diag` (what reaches stderr, escaped) is used by any layer. The CLI (`src/cli.rs`, binary only) turns arguments into a [`config::Config`].
+//! (orchestration) → `report` → `bulk` (many repositories: lists, mirrors, shards, a report per repository); `check` (the rule checker) sits on the engine; `diag` (what reaches stderr, escaped) and `work` (the scoped-thread work loop) are used by any layer. The CLI (`src/cli.rs`, binary only) turns arguments into a [`config::Config`].
 
 pub mod baseline;
 pub mod bulk;
@@ -17,3 +17,4 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod work;

@@ -159,32 +159,13 @@ fn split_credentials(url: &str) -> (String, Option<(String, String)>) {
     let Some((userinfo, host)) = authority.rsplit_once('@') else {
         return (clean, None);
     };
-    let decoded = percent_decode(userinfo);
+    // `%XX` escapes decoded, as git decodes a URL's user name and password.
+    let decoded: Vec<u8> = percent_encoding::percent_decode_str(userinfo).collect();
     let header = format!(
         "Authorization: Basic {}",
         base64::engine::general_purpose::STANDARD.encode(decoded)
     );
     (clean, Some((format!("{scheme}://{host}"), header)))
-}
-
-/// `%XX` escapes decoded (as git decodes a URL's user name and password).
-fn percent_decode(s: &str) -> Vec<u8> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    out
 }
 
 /// Refuses a mirror another user owns or can write to: git reads its config, whose settings (an ssh

@@ -14,7 +14,6 @@ pub mod progress;
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
@@ -337,23 +336,16 @@ pub fn run(
     let jobs = opts.repo_jobs.clamp(1, selected.len().max(1));
     let threads = (config.threads / jobs).max(1);
     let progress = progress::Progress::new(selected.len(), opts.progress);
-    let next = AtomicUsize::new(0);
     let collected: Mutex<Collected> = Mutex::default();
-    std::thread::scope(|s| {
-        for _ in 0..jobs {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(target) = selected.get(i) else { break };
-                let result = scan_one(config, &prepared, target, opts, threads);
-                let bytes = result.as_ref().map_or(0, |r| r.stats.bytes);
-                let done = finish(target, result, opts, &progress);
-                collected
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .add(done);
-                progress.done(bytes);
-            });
-        }
+    crate::work::for_each(&selected, jobs, |target| {
+        let result = scan_one(config, &prepared, target, opts, threads);
+        let bytes = result.as_ref().map_or(0, |r| r.stats.bytes);
+        let done = finish(target, result, opts, &progress);
+        collected
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .add(done);
+        progress.done(bytes);
     });
     progress.clear();
     let collected = collected.into_inner().unwrap_or_else(|e| e.into_inner());

@@ -214,11 +214,17 @@ pub fn convert(file: &str, text: &str) -> Result<FileConfig, RuleError> {
                     )
                 })?);
         }
-        for word in &a.stopwords {
+        for (n, word) in a.stopwords.iter().enumerate() {
+            // An escaped literal always parses, but a long enough one exceeds the regex size limit.
             let re = format!("(?i){}", regex::escape(word));
             config
                 .allow_regexes
-                .push(regex::bytes::Regex::new(&re).expect("an escaped literal compiles"));
+                .push(regex::bytes::Regex::new(&re).map_err(|e| {
+                    at(
+                        allow.span(),
+                        format!("allowlist stopword {}: {}", n + 1, rules::regex_error(&e)),
+                    )
+                })?);
         }
         for p in &a.paths {
             config

@@ -48,11 +48,7 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
     w.write_record(HEADER)?;
     for f in &result.findings {
         let c = f.commit.as_ref();
-        let secret = if opts.redact {
-            f.secret.redacted()
-        } else {
-            f.secret.expose_lossy()
-        };
+        let secret = opts.show(&f.secret);
         let identity = match &f.validity.live {
             Liveness::Live {
                 identity: Some(who),

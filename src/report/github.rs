@@ -25,11 +25,7 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             Confidence::High | Confidence::Medium => "error",
             Confidence::Low => "warning",
         };
-        let secret = if opts.redact {
-            f.secret.redacted()
-        } else {
-            f.secret.expose_lossy()
-        };
+        let secret = opts.show(&f.secret);
         let mut message = format!(
             "{} {secret} ({}, fingerprint {}).",
             f.rule.name,

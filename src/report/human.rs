@@ -64,11 +64,7 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
                 c.date
             )?;
         }
-        let secret = if opts.redact {
-            f.secret.redacted()
-        } else {
-            f.secret.expose_lossy()
-        };
+        let secret = opts.show(&f.secret);
         let decoded = if f.decoded.is_empty() {
             String::new()
         } else {
@@ -231,11 +227,7 @@ fn write_credential_summary(
     creds.sort_by(|a, b| by_risk(a, b));
     writeln!(out, "Top credentials by risk:")?;
     for c in creds.iter().take(TOP) {
-        let secret = if opts.redact {
-            c.secret.redacted()
-        } else {
-            c.secret.expose_lossy()
-        };
+        let secret = opts.show(&c.secret);
         let mut line = format!(
             "  {secret}  {}  {} location{}",
             c.rule.id,

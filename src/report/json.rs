@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::RenderOptions;
-use crate::finding::{Credential, Finding, Hold, Liveness, Secret, Validity};
+use crate::finding::{Credential, Finding, Hold, Liveness, Validity};
 use crate::scan::ScanResult;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -111,14 +111,6 @@ struct JsonError<'a> {
     message: &'a str,
 }
 
-fn secret_text(s: &Secret, opts: RenderOptions) -> String {
-    if opts.redact {
-        s.redacted()
-    } else {
-        s.expose_lossy()
-    }
-}
-
 fn validity(v: &Validity) -> JsonValidity<'_> {
     let mut out = JsonValidity {
         status: v.status(),
@@ -147,7 +139,7 @@ fn finding<'a>(f: &'a Finding, opts: RenderOptions) -> JsonFinding<'a> {
         confidence: f.rule.confidence.as_str(),
         held: f.held.map(Hold::as_str),
         fingerprint: &f.fingerprint.0,
-        secret: secret_text(&f.secret, opts),
+        secret: opts.show(&f.secret),
         repository: f.repository.as_deref(),
         path: &f.path,
         line: f.line,

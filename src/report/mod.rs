@@ -11,6 +11,7 @@ pub mod sarif;
 use std::io::{self, Write};
 
 use crate::config::Format;
+use crate::finding::Secret;
 use crate::scan::ScanResult;
 
 /// How to render.
@@ -20,6 +21,17 @@ pub struct RenderOptions {
     pub color: bool,
     /// A `--staged` (pre-commit) run: human output is silent when clean and says the commit is blocked.
     pub staged: bool,
+}
+
+impl RenderOptions {
+    /// `secret` as every report shows it: [`Secret::redacted`] unless `redact` is off (`--no-redact`).
+    pub fn show(self, secret: &Secret) -> String {
+        if self.redact {
+            secret.redacted()
+        } else {
+            secret.expose_lossy()
+        }
+    }
 }
 
 /// Writes `result` in `format`.
@@ -36,5 +48,26 @@ pub fn write(
         Format::Sarif => sarif::write(result, opts, out),
         Format::Csv => csv::write(result, opts, out),
         Format::Github => github::write(result, opts, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn show_redacts_unless_told_not_to() {
+        let s = Secret::new(b"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".to_vec());
+        let opts = |redact| RenderOptions {
+            redact,
+            color: false,
+            staged: false,
+        };
+        assert_eq!(opts(true).show(&s), s.redacted());
+        assert_ne!(opts(true).show(&s), s.expose_lossy());
+        assert_eq!(
+            opts(false).show(&s),
+            "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"
+        );
     }
 }

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
@@ -34,15 +35,27 @@ fn severity(c: Confidence) -> (&'static str, &'static str, ResultLevel) {
 
 /// Percent-encodes what may not stand in a URI reference (spaces, `<`, `>`, controls, non-ASCII).
 fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    // Unreserved characters, sub-delimiters, `/`, `:` and `@` stand as they are (RFC 3986 `pchar`).
+    const KEPT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b'/')
+        .remove(b'!')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'\'')
+        .remove(b'(')
+        .remove(b')')
+        .remove(b'*')
+        .remove(b'+')
+        .remove(b',')
+        .remove(b';')
+        .remove(b'=')
+        .remove(b':')
+        .remove(b'@');
+    utf8_percent_encode(path, KEPT).to_string()
 }
 
 fn rule_descriptor(rule: &RuleMeta) -> ReportingDescriptor {
@@ -96,11 +109,7 @@ fn rule_descriptor(rule: &RuleMeta) -> ReportingDescriptor {
 
 fn sarif_result(f: &Finding, rule_index: usize, opts: RenderOptions) -> SarifResult {
     let (_, _, level) = severity(f.rule.confidence);
-    let shown = if opts.redact {
-        f.secret.redacted()
-    } else {
-        f.secret.expose_lossy()
-    };
+    let shown = opts.show(&f.secret);
     let text = format!(
         "{} ({}): {}. Rotate it, then remove it from the code and its history.",
         f.rule.name, f.rule.id, shown
@@ -189,4 +198,22 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
         .build();
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn uri_escapes_only_what_may_not_stand_in_a_uri_reference() {
+        assert_eq!(
+            uri("a-b._~/!$&'()*+,;=:@Z9"),
+            "a-b._~/!$&'()*+,;=:@Z9",
+            "pchar and `/` stand as they are"
+        );
+        assert_eq!(
+            uri("dir/app config<1>#?%\"\t\u{7f}é.py"),
+            "dir/app%20config%3C1%3E%23%3F%25%22%09%7F%C3%A9.py"
+        );
+    }
 }

@@ -201,3 +201,24 @@ fn gitleaks_features_without_an_equivalent_are_clear_errors() {
         assert!(run.stderr.starts_with("error: gl.toml:"), "{}", run.stderr);
     }
 }
+
+/// A stopword is escaped into a regex; one long enough to exceed the regex size limit used to panic.
+#[test]
+fn gitleaks_stopword_over_the_regex_size_limit_is_an_error_not_a_panic() {
+    let sb = Sandbox::new();
+    let word = "a".repeat(1 << 20);
+    sb.file(
+        "gl.toml",
+        format!("title = \"t\"\n\n[allowlist]\nstopwords = [\"ok\", \"{word}\"]\n"),
+    );
+    let run = run_in(sb.path(), &["scan", "--config", "gl.toml", "."]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("error: gl.toml:3: gitleaks config: allowlist stopword 2: "),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("size limit"), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}

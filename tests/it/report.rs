@@ -181,6 +181,13 @@ fn output_is_deterministic() {
     };
     let a = run_in(sb.path(), &["scan", "--format", "json", "-j", "2", "."]);
     let b = run_in(sb.path(), &["scan", "--format", "json", "-j", "1", "."]);
+    // Two runs that fail the same way are identical too: each must be a real report of every finding.
+    for run in [&a, &b] {
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let r: Report = serde_json::from_str(&run.stdout).expect("a JSON report");
+        assert_eq!(r.findings.len(), 80, "{}", run.stdout);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+    }
     assert_eq!(strip(a.stdout), strip(b.stdout));
 }
 

@@ -17,6 +17,7 @@ use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::time::Duration;
 
 use base64::Engine as _;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::sigv4;
 use crate::finding::{Liveness, Secret};
@@ -190,15 +191,13 @@ fn embedded_v4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
 /// `secret` for use inside a URL path or query: everything but unreserved characters and `:` is
 /// percent-encoded, so a secret cannot add a path segment, a query or a fragment.
 fn url_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    const KEPT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b':');
+    utf8_percent_encode(s, KEPT).to_string()
 }
 
 fn fill(template: &str, secret: &str, pair: &str) -> String {
@@ -523,18 +522,18 @@ mod tests {
 
     #[test]
     fn name_resolution_has_a_deadline() {
+        // Never answers: only the deadline can end the lookup, so no clock is needed to prove it.
         fn stuck(_: String) -> io::Result<Vec<SocketAddr>> {
-            std::thread::sleep(Duration::from_secs(3));
-            Ok(vec!["140.82.112.5:443".parse().unwrap()])
+            loop {
+                std::thread::park();
+            }
         }
         fn quick(_: String) -> io::Result<Vec<SocketAddr>> {
             Ok(vec!["140.82.112.5:443".parse().unwrap()])
         }
-        let started = std::time::Instant::now();
         let err =
             resolve("api.github.com:443", &[], Duration::from_millis(200), stuck).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::TimedOut);
-        assert!(started.elapsed() < Duration::from_secs(2));
         assert_eq!(
             resolve("api.github.com:443", &[], Duration::from_secs(5), quick).unwrap(),
             vec!["140.82.112.5:443".parse().unwrap()]
@@ -545,6 +544,7 @@ mod tests {
     fn secrets_cannot_change_the_url_shape() {
         assert_eq!(url_encode("123:AbC-_x"), "123:AbC-_x");
         assert_eq!(url_encode("a/../b?c#d@e"), "a%2F..%2Fb%3Fc%23d%40e");
+        assert_eq!(url_encode("p w%é"), "p%20w%25%C3%A9");
     }
 
     #[test]

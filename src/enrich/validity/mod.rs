@@ -14,7 +14,6 @@ pub mod sigv4;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -201,37 +200,29 @@ impl Validator {
         companions: &[Finding],
     ) -> io::Result<()> {
         let jobs = plan(credentials, findings, companions, &self.specs);
-        let next = AtomicUsize::new(0);
         let results: Mutex<Vec<(usize, Done, Option<usize>)>> = Mutex::new(Vec::new());
-        let workers = self.concurrency.min(jobs.len());
-        std::thread::scope(|s| {
-            for _ in 0..workers {
-                s.spawn(|| loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    let key: CacheKey = (
-                        job.fingerprint.clone(),
-                        job.pairs.iter().map(|p| p.1.clone()).collect(),
-                    );
-                    let cell = self
-                        .cache
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .entry(key)
-                        .or_default()
-                        .clone();
-                    // Another repository checking the same credential: wait for its answer.
-                    let done = cell.get_or_init(|| self.run_job(job)).clone();
-                    let paired = done.paired.as_ref().and_then(|secret| {
-                        job.pairs.iter().find(|p| &p.1 == secret).and_then(|p| p.0)
-                    });
-                    results.lock().unwrap_or_else(|e| e.into_inner()).push((
-                        job.credential,
-                        done,
-                        paired,
-                    ));
-                });
-            }
+        crate::work::for_each(&jobs, self.concurrency, |job| {
+            let key: CacheKey = (
+                job.fingerprint.clone(),
+                job.pairs.iter().map(|p| p.1.clone()).collect(),
+            );
+            let cell = self
+                .cache
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(key)
+                .or_default()
+                .clone();
+            // Another repository checking the same credential: wait for its answer.
+            let done = cell.get_or_init(|| self.run_job(job)).clone();
+            let paired = done
+                .paired
+                .as_ref()
+                .and_then(|secret| job.pairs.iter().find(|p| &p.1 == secret).and_then(|p| p.0));
+            results
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((job.credential, done, paired));
         });
         if let Some(e) = self
             .audit_error
