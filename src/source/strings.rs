@@ -12,7 +12,7 @@ pub const MIN_RUN: usize = 8;
 /// The printable runs of one binary, reusable across binaries.
 #[derive(Debug, Default)]
 pub struct Strings {
-    /// The runs, in order found (ASCII first, then UTF-16LE), each followed by `\n`.
+    /// The runs, in the order they end in the binary, each followed by `\n`.
     pub text: Vec<u8>,
     runs: Vec<Run>,
 }
@@ -26,42 +26,58 @@ struct Run {
     wide: bool,
 }
 
-fn printable(b: u8) -> bool {
-    (0x20..0x7f).contains(&b) || b == b'\t'
-}
+/// Printable bytes: space to `~`, and tab.
+static PRINTABLE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0x20;
+    while b < 0x7f {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'\t' as usize] = true;
+    t
+};
 
 impl Strings {
-    /// Replaces the runs with those of `data`.
+    /// Replaces the runs with those of `data`, in the order they end. One pass, with run lengths
+    /// counted without branching on the bytes (binary bytes are random enough to defeat a branch
+    /// predictor): the only branch taken on content is a run of [`MIN_RUN`] ending.
     pub fn extract(&mut self, data: &[u8]) {
         self.text.clear();
         self.runs.clear();
-        let mut i = 0;
-        while i < data.len() {
-            let start = i;
-            while i < data.len() && printable(data[i]) {
-                i += 1;
+        // Length of the ASCII run ending before `i`, and of the UTF-16LE runs (in characters) ending
+        // before `i` at even and at odd offsets.
+        let mut ascii = 0usize;
+        let mut wide = [0usize; 2];
+        for (i, &b) in data.iter().enumerate() {
+            let p = PRINTABLE[b as usize] as usize;
+            let run = ascii;
+            ascii = (ascii + 1) * p;
+            if (ascii == 0) & (run >= MIN_RUN) {
+                self.push(i - run, false, &data[i - run..i]);
             }
-            if i - start >= MIN_RUN {
-                self.push(start, false, &data[start..i]);
-            }
-            i += 1;
-        }
-        for align in 0..2 {
-            let mut i = align;
-            while i + 1 < data.len() {
-                let start = i;
-                while i + 1 < data.len() && printable(data[i]) && data[i + 1] == 0 {
-                    i += 2;
-                }
-                if (i - start) / 2 >= MIN_RUN {
-                    let narrow = transcode_utf16(&data[start..i], true);
-                    self.push(start, true, &narrow);
-                }
-                if i == start {
-                    i += 2;
-                }
+            let nul = (data.get(i + 1).copied().unwrap_or(1) == 0) as usize;
+            let k = i & 1;
+            let run = wide[k];
+            wide[k] = (run + 1) * (p & nul);
+            if (wide[k] == 0) & (run >= MIN_RUN) {
+                self.push_wide(i - 2 * run, &data[i - 2 * run..i]);
             }
         }
+        if ascii >= MIN_RUN {
+            self.push(data.len() - ascii, false, &data[data.len() - ascii..]);
+        }
+        // The pair at the last byte has no NUL after it, so only a run of the other parity is open.
+        for run in wide {
+            if run >= MIN_RUN {
+                self.push_wide(data.len() - 2 * run, &data[data.len() - 2 * run..]);
+            }
+        }
+    }
+
+    fn push_wide(&mut self, offset: usize, run: &[u8]) {
+        let narrow = transcode_utf16(run, true);
+        self.push(offset, true, &narrow);
     }
 
     fn push(&mut self, offset: usize, wide: bool, text: &[u8]) {
@@ -112,6 +128,23 @@ mod tests {
         assert_eq!(s.offset(13), ascii_at as u64 + 13, "a run's end");
         assert_eq!(s.offset(14), wide_at as u64);
         assert_eq!(s.offset(16), wide_at as u64 + 4);
+    }
+
+    #[test]
+    fn runs_that_reach_the_end_of_the_data() {
+        let mut s = Strings::default();
+        s.extract(b"\0\x01ends with text");
+        assert_eq!(
+            (s.text.as_slice(), s.offset(0)),
+            (&b"ends with text\n"[..], 2)
+        );
+        for lead in [&b"\0\x01"[..], b"\0"] {
+            let mut data = lead.to_vec();
+            data.extend(wide("wide at the end"));
+            s.extract(&data);
+            assert_eq!(s.text, b"wide at the end\n");
+            assert_eq!(s.offset(5), lead.len() as u64 + 10);
+        }
     }
 
     #[test]
