@@ -278,6 +278,9 @@ struct ScanOptionArgs {
     /// Ignore `sprawl:allow` comments (for audits).
     #[arg(long)]
     no_inline_allow: bool,
+    /// Skip binary files instead of scanning their printable runs with the provider rules.
+    #[arg(long)]
+    no_binary: bool,
 }
 
 #[derive(Args, Debug)]
@@ -602,6 +605,7 @@ fn options_config(o: ScanOptionArgs, base: Config) -> Config {
         respect_ignore: !o.no_ignore,
         max_file_size: o.max_file_size,
         inline_allow: !o.no_inline_allow,
+        binary: !o.no_binary,
         ..base
     }
 }

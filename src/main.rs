@@ -324,7 +324,7 @@ fn rules_list(json: bool, config: Option<PathBuf>) -> anyhow::Result<Exit> {
         Some(p) => FileConfig::load(p)?,
         None => FileConfig::default(),
     };
-    let engine = scan::build_engine(&file_config, true)?;
+    let engine = scan::build_engine(&file_config, &Config::default())?;
     let mut out = io::stdout().lock();
     if json {
         let list: Vec<_> = engine

@@ -73,6 +73,8 @@ pub struct Config {
     pub respect_ignore: bool,
     pub max_file_size: u64,
     pub inline_allow: bool,
+    /// Scan the printable runs of binary files with the provider rules (`--no-binary`: skip them).
+    pub binary: bool,
     /// Colour in human output (the CLI decides: a terminal, and `NO_COLOR` unset).
     pub color: bool,
     /// Check credentials with their providers (network). Off by default: no connection at all.
@@ -104,6 +106,7 @@ impl Default for Config {
             respect_ignore: true,
             max_file_size: 50 << 20,
             inline_allow: true,
+            binary: true,
             color: false,
             validate: false,
             validate_timeout: Duration::from_secs(10),

@@ -52,6 +52,7 @@ pub const MAX_DECODED_PER_BLOB: usize = 4 << 20;
 
 /// Suppression that applies to every rule, and how deep to look through encodings. `Debug` does not
 /// print allowlisted values.
+#[derive(Clone)]
 pub struct EngineOptions {
     /// Exact secret values never reported.
     pub allow_values: Vec<Vec<u8>>,
@@ -70,6 +71,9 @@ pub struct EngineOptions {
     /// Directory where the compiled gate is kept between runs (`None`: compiled every run). The CLI
     /// uses [`gate::cache_dir`].
     pub gate_cache: Option<std::path::PathBuf>,
+    /// Binary content is scanned ([`Engine::scan_binary`]); off with `--no-binary`, and binaries are
+    /// skipped. Default on.
+    pub binary: bool,
 }
 
 /// When the engine uses the Vectorscan regex gate ([`gate`]). Findings are the same either way.
@@ -117,6 +121,7 @@ impl Default for EngineOptions {
             max_decoded: MAX_DECODED_PER_BLOB,
             gate: GateUse::Auto,
             gate_cache: None,
+            binary: true,
         }
     }
 }
@@ -134,6 +139,7 @@ impl std::fmt::Debug for EngineOptions {
             .field("max_decoded", &self.max_decoded)
             .field("gate", &self.gate)
             .field("gate_cache", &self.gate_cache)
+            .field("binary", &self.binary)
             .finish()
     }
 }
@@ -193,6 +199,9 @@ pub struct Engine {
     /// Rules without keywords (converted gitleaks rules): their regex runs over every blob.
     always: Vec<u32>,
     options: EngineOptions,
+    /// This engine without its generic rules, for text recovered from binaries
+    /// ([`Engine::scan_binary`]), with the index here of each of its rules; built on first need.
+    providers: OnceLock<(Box<Engine>, Vec<usize>)>,
     #[cfg(sprawl_vectorscan)]
     gate: GateState,
 }
@@ -225,6 +234,8 @@ pub struct Scratch {
     /// Vectorscan scratch, with the address of the gate it was allocated for.
     #[cfg(sprawl_vectorscan)]
     hs: Option<(usize, vectorscan::Scratch)>,
+    /// Scratch of the provider-only engine ([`Engine::scan_binary`]), made on first need.
+    providers: Option<Box<Scratch>>,
 }
 
 /// A regex match before filtering and positioning.
@@ -289,6 +300,7 @@ impl Engine {
             prefilter,
             always,
             options,
+            providers: OnceLock::new(),
             #[cfg(sprawl_vectorscan)]
             gate: GateState::default(),
         }
@@ -399,6 +411,7 @@ impl Engine {
             spans: Vec::new(),
             #[cfg(sprawl_vectorscan)]
             hs: None,
+            providers: None,
         }
     }
 
@@ -414,6 +427,42 @@ impl Engine {
     pub fn scan(&self, hay: &[u8], scratch: &mut Scratch, out: &mut Vec<Match>) -> BlobSummary {
         let mut budget = self.options.max_decoded;
         self.scan_layers(hay, scratch, out, self.options.decode_depth, &mut budget)
+    }
+
+    /// Whether binary content is to be scanned ([`EngineOptions::binary`]).
+    pub fn scans_binary(&self) -> bool {
+        self.options.binary
+    }
+
+    /// Like [`Engine::scan`] with the provider rules only: no generic rule ([`triage::is_generic`]),
+    /// which on text recovered from a binary (its printable runs) would report noise. Matches carry
+    /// this engine's rule indices. The provider-only engine is built on the first call and shared by
+    /// every thread, so a scan without binaries never pays for it.
+    pub fn scan_binary(
+        &self,
+        hay: &[u8],
+        scratch: &mut Scratch,
+        out: &mut Vec<Match>,
+    ) -> BlobSummary {
+        let (engine, index) = self.providers.get_or_init(|| {
+            let (rules, index): (Vec<Rule>, Vec<usize>) = self
+                .rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| !triage::is_generic(&r.rule))
+                .map(|(i, r)| (r.rule.clone(), i))
+                .unzip();
+            (Box::new(Engine::new(rules, self.options.clone())), index)
+        });
+        let scratch = scratch
+            .providers
+            .get_or_insert_with(|| Box::new(engine.scratch()));
+        let first = out.len();
+        let summary = engine.scan(hay, scratch, out);
+        for m in &mut out[first..] {
+            m.rule = index[m.rule];
+        }
+        summary
     }
 
     /// Like [`Engine::scan`] but only as written: no decoding.

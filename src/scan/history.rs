@@ -363,6 +363,9 @@ fn read_scannable(
         TextKind::Bytes => data,
         TextKind::Utf16Le => transcode_utf16(&data, true),
         TextKind::Utf16Be => transcode_utf16(&data, false),
+        TextKind::Binary if sink.wants_binary() => {
+            return Some(sink.scan_binary_now(&Origin::file(path), &data))
+        }
         TextKind::Binary => {
             sink.skipped(path, Skip::Binary);
             return None;

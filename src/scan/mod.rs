@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::config::{Config, FileConfig, Mode};
-use crate::engine::{triage, Engine, EngineOptions, GateUse, Scratch};
+use crate::engine::{triage, BlobSummary, Engine, EngineOptions, GateUse, Scratch};
 use crate::enrich::inventory::{self, Governance, Inventory};
 use crate::enrich::owners::{self, Codeowners, CODEOWNERS_LOCATIONS};
 use crate::enrich::validity;
@@ -21,6 +21,7 @@ use crate::finding::{
 use crate::rules::validate::ValidateSpec;
 use crate::rules::{self, Confidence, RuleError, RuleMeta};
 use crate::source::fs::{self, FsOptions, RootError};
+use crate::source::strings::Strings;
 use crate::source::{control, BlobSink, Origin, Skip};
 
 /// Counters of a run.
@@ -298,11 +299,12 @@ pub fn prepare(config: &Config) -> Result<(Engine, FileConfig), RuleError> {
         Some(p) => FileConfig::load(p)?,
         None => FileConfig::default(),
     };
-    let engine = build_engine(&file_config, config.inline_allow)?;
+    let engine = build_engine(&file_config, config)?;
     Ok((engine, file_config))
 }
 
-pub fn build_engine(file_config: &FileConfig, inline_allow: bool) -> Result<Engine, RuleError> {
+/// The engine for `file_config`'s rules, with `config`'s inline-allow and binary settings.
+pub fn build_engine(file_config: &FileConfig, config: &Config) -> Result<Engine, RuleError> {
     let mut all = rules::builtin_for_scan()?;
     let custom_ids: Vec<String> = file_config
         .rules
@@ -318,7 +320,8 @@ pub fn build_engine(file_config: &FileConfig, inline_allow: bool) -> Result<Engi
         EngineOptions {
             allow_values: file_config.allow_values.clone(),
             allow_regexes: file_config.allow_regexes.clone(),
-            inline_allow,
+            inline_allow: config.inline_allow,
+            binary: config.binary,
             gate: GateUse::from_env(),
             gate_cache: crate::engine::gate::cache_dir(),
             ..EngineOptions::default()
@@ -476,6 +479,8 @@ pub struct EngineSink<'a> {
     engine: &'a Engine,
     scratch: Scratch,
     matches: Vec<Match>,
+    /// The printable runs of the last binary scanned (reused).
+    strings: Strings,
     local: Collected,
     shared: &'a Mutex<Collected>,
 }
@@ -486,6 +491,7 @@ impl<'a> EngineSink<'a> {
             engine,
             scratch: engine.scratch(),
             matches: Vec::new(),
+            strings: Strings::default(),
             local: Collected::default(),
             shared,
         }
@@ -496,6 +502,17 @@ impl EngineSink<'_> {
     /// Scans a blob, counting it, and returns its matches instead of keeping them.
     pub fn scan_now(&mut self, origin: &Origin, data: &[u8]) -> Vec<Match> {
         self.blob(origin, data);
+        self.take_matches(origin)
+    }
+
+    /// [`EngineSink::scan_now`] for binary content ([`BlobSink::binary`]).
+    pub fn scan_binary_now(&mut self, origin: &Origin, data: &[u8]) -> Vec<Match> {
+        self.binary(origin, data);
+        self.take_matches(origin)
+    }
+
+    /// The matches just kept for `origin`, taken back.
+    fn take_matches(&mut self, origin: &Origin) -> Vec<Match> {
         match self.local.blobs.last() {
             Some(b) if b.origin == *origin => self.local.blobs.pop().map(|b| b.matches).unwrap(),
             _ => Vec::new(),
@@ -505,26 +522,32 @@ impl EngineSink<'_> {
 
 impl BlobSink for EngineSink<'_> {
     fn blob(&mut self, origin: &Origin, data: &[u8]) {
-        let stats = &mut self.local.stats;
-        match (origin.blob, origin.commit) {
-            (Some(_), _) => stats.blobs += 1,
-            (None, Some(_)) => {} // a commit or tag message
-            (None, None) => {
-                stats.files += 1;
-                stats.blobs += 1;
-            }
-        }
-        stats.bytes += data.len() as u64;
+        self.count(origin, data.len());
         self.matches.clear();
         let summary = self.engine.scan(data, &mut self.scratch, &mut self.matches);
-        self.local.stats.allowed_inline += summary.allowed_inline as u64;
-        self.local.stats.allowlisted += summary.allowlisted as u64;
-        if !self.matches.is_empty() {
-            self.local.blobs.push(BlobMatches {
-                origin: origin.clone(),
-                matches: std::mem::take(&mut self.matches),
-            });
+        self.keep(origin, summary);
+    }
+
+    fn wants_binary(&self) -> bool {
+        self.engine.scans_binary()
+    }
+
+    /// A binary's printable runs, scanned with the provider rules; a match is placed at its byte
+    /// offset in the binary: line 1, column offset + 1 (the binary is one line of bytes).
+    fn binary(&mut self, origin: &Origin, data: &[u8]) {
+        self.count(origin, data.len());
+        self.strings.extract(data);
+        self.matches.clear();
+        let summary =
+            self.engine
+                .scan_binary(&self.strings.text, &mut self.scratch, &mut self.matches);
+        for m in &mut self.matches {
+            let (start, end) = (self.strings.offset(m.start), self.strings.offset(m.end));
+            let column = |offset: u64| u32::try_from(offset + 1).unwrap_or(u32::MAX);
+            (m.line, m.column, m.end_line, m.end_column) = (1, column(start), 1, column(end));
+            (m.start, m.end) = (start as usize, end as usize);
         }
+        self.keep(origin, summary);
     }
 
     fn skipped(&mut self, path: &str, why: Skip) {
@@ -548,6 +571,34 @@ impl BlobSink for EngineSink<'_> {
             path: path.to_string(),
             message,
         });
+    }
+}
+
+impl EngineSink<'_> {
+    /// Counts a blob of `len` bytes from `origin`.
+    fn count(&mut self, origin: &Origin, len: usize) {
+        let stats = &mut self.local.stats;
+        match (origin.blob, origin.commit) {
+            (Some(_), _) => stats.blobs += 1,
+            (None, Some(_)) => {} // a commit or tag message
+            (None, None) => {
+                stats.files += 1;
+                stats.blobs += 1;
+            }
+        }
+        stats.bytes += len as u64;
+    }
+
+    /// Keeps the matches just found in the blob from `origin`.
+    fn keep(&mut self, origin: &Origin, summary: BlobSummary) {
+        self.local.stats.allowed_inline += summary.allowed_inline as u64;
+        self.local.stats.allowlisted += summary.allowlisted as u64;
+        if !self.matches.is_empty() {
+            self.local.blobs.push(BlobMatches {
+                origin: origin.clone(),
+                matches: std::mem::take(&mut self.matches),
+            });
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! What a file's bytes are before they reach a sink: plain text, UTF-16 text (transcoded to UTF-8), an
 //! archive (zip and its kin — jar, whl, nupkg, … —, tar, gzip: opened, and each member delivered the same
-//! way under the path `archive.zip!dir/file`), or binary (skipped).
+//! way under the path `archive.zip!dir/file`), or binary (delivered as such when the sink wants it,
+//! else skipped).
 //!
 //! Archives come from untrusted trees, so opening one is bounded ([`ArchiveLimits`]): nesting depth,
 //! members, total uncompressed bytes and compression ratio, per member and for the whole file (a small
@@ -237,7 +238,8 @@ impl Place {
 }
 
 /// Hands the content at `place` to `sink`: text as is, UTF-16 transcoded, archives opened (members
-/// delivered the same way at `path!member`), binary skipped.
+/// delivered the same way at `path!member`), binary delivered as binary if the sink wants it, else
+/// skipped.
 pub fn deliver<S: BlobSink + ?Sized>(
     place: &Place,
     data: &[u8],
@@ -293,6 +295,7 @@ fn deliver_at<S: BlobSink + ?Sized>(
         TextKind::Bytes => sink.blob(&place.origin, data),
         TextKind::Utf16Le => sink.blob(&place.origin, &transcode_utf16(data, true)),
         TextKind::Utf16Be => sink.blob(&place.origin, &transcode_utf16(data, false)),
+        TextKind::Binary if sink.wants_binary() => sink.binary(&place.origin, data),
         TextKind::Binary => sink.skipped(&place.label, Skip::Binary),
     }
 }

@@ -209,7 +209,8 @@ fn error_path(err: &ignore::Error) -> Option<String> {
     }
 }
 
-/// Reads `path` once into `buf` (probe first, so a binary file costs 8 KiB) and hands it to the sink.
+/// Reads `path` once into `buf` (probe first, so a binary file the sink does not want costs 8 KiB) and
+/// hands it to the sink.
 /// Only a regular file is read, opened without blocking and (unless `follow`: a path the user named)
 /// never through a symlink; anything else is a warning.
 fn read_and_scan<S: BlobSink>(
@@ -231,8 +232,8 @@ fn read_and_scan<S: BlobSink>(
         };
         buf.clear();
         (&mut file).take(BINARY_PROBE as u64).read_to_end(buf)?;
-        // Archives and UTF-16 text have NUL bytes but are read whole.
-        if !archive::worth_reading(buf) {
+        // Archives and UTF-16 text have NUL bytes but are read whole, and other binaries when wanted.
+        if !sink.wants_binary() && !archive::worth_reading(buf) {
             return Ok(Some(Skip::Binary));
         }
         if buf.len() < BINARY_PROBE {

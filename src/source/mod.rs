@@ -7,6 +7,7 @@ pub mod control;
 pub mod fs;
 pub mod git;
 pub mod loose;
+pub mod strings;
 
 /// Where a blob came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,7 +35,7 @@ impl Origin {
 /// Why a file was not scanned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Skip {
-    /// A NUL byte in the first 8 KiB.
+    /// A NUL byte in the first 8 KiB (and the sink does not want binary content, `--no-binary`).
     Binary,
     /// Larger than the size limit (its size in bytes).
     TooLarge(u64),
@@ -44,6 +45,16 @@ pub enum Skip {
 pub trait BlobSink: Send {
     /// A blob to scan. `data` is only valid during the call.
     fn blob(&mut self, origin: &Origin, data: &[u8]);
+    /// Whether binary content (neither text nor an archive) is wanted, through [`BlobSink::binary`].
+    /// When it is not, sources skip it ([`Skip::Binary`]) and read no more of a file than its probe.
+    fn wants_binary(&self) -> bool {
+        false
+    }
+    /// Binary content, delivered only when [`BlobSink::wants_binary`]. `data` is only valid during the
+    /// call.
+    fn binary(&mut self, origin: &Origin, data: &[u8]) {
+        let _ = (origin, data);
+    }
     /// A file that was deliberately not scanned.
     fn skipped(&mut self, path: &str, why: Skip);
     /// Something that could not be read; the walk goes on. `message` never contains file content.

@@ -223,13 +223,8 @@ fn archives_and_utf16_in_git_history() {
         );
     let first = repo.commit("add bundle", crate::git::ALICE, 1);
     let (_, r) = scan_json(repo.path(), &["--git", "."]);
-    let got: Vec<(String, u32, u32, Option<String>)> = r
-        .findings
-        .iter()
-        .map(|f| (f.path.clone(), f.line, f.column, f.commit.clone()))
-        .collect();
     assert_eq!(
-        got,
+        commit_locations(&r),
         vec![
             (
                 "dist/bundle.zip!config/app.env".into(),

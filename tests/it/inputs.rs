@@ -47,15 +47,21 @@ fn hidden_files_are_scanned_and_dot_git_is_never_walked() {
 }
 
 #[test]
-fn binary_files_are_skipped() {
+fn binary_files_are_skipped_with_no_binary() {
     let sb = Sandbox::new();
     let mut bin = vec![0x7f, b'E', b'L', b'F', 0, 0, 1];
     bin.extend_from_slice(GH1.as_bytes());
     sb.file("tool.bin", bin).file("ok.txt", "plain\n");
-    let (run, r) = scan_json(sb.path(), &["."]);
+    let (run, r) = scan_json(sb.path(), &["--no-binary", "."]);
     assert_eq!(run.code, 0);
     assert!(r.findings.is_empty());
     assert_eq!(r.stats.files, 1);
+    // By default their printable runs are scanned (tests/it/binary.rs): the token is at offset 7.
+    let (_, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(
+        locations(&r),
+        vec![("tool.bin".into(), 1, 8, "github.pat-classic".into())]
+    );
 }
 
 #[test]
@@ -146,18 +152,18 @@ fn huge_file_is_skipped_with_a_warning_unless_the_limit_allows_it() {
 }
 
 /// Runs as a user the file permissions apply to: as root, the child drops to `nobody`, running a copy
-/// of the binary placed in `dir` (which must be world-readable), so that where the build directory lives
-/// does not matter.
+/// of the binary placed in a world-readable temp dir of its own (not in `dir`: it would be scanned, and
+/// binaries are), so that where the build directory lives does not matter.
 fn run_unprivileged(dir: &std::path::Path, args: &[&str]) -> Run {
     use std::os::unix::process::CommandExt;
     if unsafe_geteuid() != 0 {
         return run_cmd(sprawl().current_dir(dir).args(args), None);
     }
-    let bin_dir = dir.join(".bin");
-    std::fs::create_dir_all(&bin_dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let bin_dir = tmp.path();
     let bin = bin_dir.join("sprawl");
     std::fs::copy(env!("CARGO_BIN_EXE_sprawl"), &bin).unwrap();
-    for p in [&bin_dir, &bin] {
+    for p in [bin_dir, &bin] {
         std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     let mut cmd = std::process::Command::new(&bin);

@@ -5,6 +5,7 @@ mod action;
 mod architecture;
 mod archives;
 mod baseline;
+mod binary;
 mod bulk;
 mod cli;
 mod config;

@@ -207,6 +207,14 @@ pub fn locations(r: &Report) -> Vec<(String, u32, u32, String)> {
         .collect()
 }
 
+/// (path, line, column, commit) of each finding, in report order (history scans).
+pub fn commit_locations(r: &Report) -> Vec<(String, u32, u32, Option<String>)> {
+    r.findings
+        .iter()
+        .map(|f| (f.path.clone(), f.line, f.column, f.commit.clone()))
+        .collect()
+}
+
 /// Standard base64 with padding (tests build encoded fixtures with it).
 pub fn b64(data: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
