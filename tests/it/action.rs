@@ -275,15 +275,10 @@ fn a_shallow_checkout_is_deepened_to_the_merge_base() {
     let clone = Sandbox::new();
     let url = format!("file://{}", origin.path().display());
     let ws = clone.join("ws");
-    let out = Command::new("git")
-        .args(["clone", "-q", "--depth", "1", "--branch", "feature", &url])
-        .arg(&ws)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeds(
+        Command::new("git")
+            .args(["clone", "-q", "--depth", "1", "--branch", "feature", &url])
+            .arg(&ws),
     );
     let run = run_action(&ws, &event(&new_base, &head), &[]);
     assert_eq!(run.code, 1, "{}", run.stdout);
@@ -367,16 +362,11 @@ impl Release {
         let version = env!("CARGO_PKG_VERSION");
         let name = format!("sprawl-{version}-{}", release_target());
         let tools = Sandbox::new();
-        let out = Command::new(manifest_dir().join("scripts/package-release.sh"))
-            .arg(env!("CARGO_BIN_EXE_sprawl"))
-            .arg(release_target())
-            .arg(tools.join("dist"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        succeeds(
+            Command::new(manifest_dir().join("scripts/package-release.sh"))
+                .arg(env!("CARGO_BIN_EXE_sprawl"))
+                .arg(release_target())
+                .arg(tools.join("dist")),
         );
         let archive = std::fs::read(tools.join(&format!("dist/{name}.tar.gz"))).unwrap();
         let checksum =

@@ -63,22 +63,17 @@ impl Repo {
     /// Runs `git ARGS` as `who` at `day` (2024-01-DD 12:00 UTC), without signing; asserts success.
     pub fn git_as(&self, who: (&str, &str), day: u32, args: &[&str]) {
         let date = format!("2024-01-{day:02}T12:00:00+00:00");
-        let out = Command::new("git")
-            .current_dir(self.path())
-            .args(["-c", "commit.gpgsign=false"])
-            .args(args)
-            .env("GIT_AUTHOR_NAME", who.0)
-            .env("GIT_AUTHOR_EMAIL", who.1)
-            .env("GIT_COMMITTER_NAME", who.0)
-            .env("GIT_COMMITTER_EMAIL", who.1)
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        succeeds(
+            Command::new("git")
+                .current_dir(self.path())
+                .args(["-c", "commit.gpgsign=false"])
+                .args(args)
+                .env("GIT_AUTHOR_NAME", who.0)
+                .env("GIT_AUTHOR_EMAIL", who.1)
+                .env("GIT_COMMITTER_NAME", who.0)
+                .env("GIT_COMMITTER_EMAIL", who.1)
+                .env("GIT_AUTHOR_DATE", &date)
+                .env("GIT_COMMITTER_DATE", &date),
         );
     }
 }

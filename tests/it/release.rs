@@ -196,21 +196,16 @@ fn files_under(dir: &str) -> Vec<String> {
 
 #[test]
 fn the_crate_package_holds_sources_rules_build_inputs_and_licences_and_nothing_else() {
-    let out = Command::new(env!("CARGO"))
-        .args([
-            "package",
-            "--list",
-            "--locked",
-            "--offline",
-            "--allow-dirty",
-        ])
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        Command::new(env!("CARGO"))
+            .args([
+                "package",
+                "--list",
+                "--locked",
+                "--offline",
+                "--allow-dirty",
+            ])
+            .current_dir(root()),
     );
     let listed: BTreeSet<String> = String::from_utf8(out.stdout)
         .unwrap()

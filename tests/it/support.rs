@@ -57,6 +57,17 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     run_cmd(sprawl().current_dir(dir).args(args), None)
 }
 
+/// Runs `cmd` to completion and asserts it succeeded (its stderr is the failure message).
+pub fn succeeds(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 pub fn run_cmd(cmd: &mut Command, stdin: Option<&[u8]>) -> Run {
     cmd.stdin(if stdin.is_some() {
         Stdio::piped()
