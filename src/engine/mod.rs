@@ -1058,6 +1058,25 @@ confidence = "low"
         );
     }
 
+    /// `GateUse::Auto` keeps to the keyword prefilter until `GATE_AFTER_BYTES` have been scanned, then
+    /// builds the gate once, and finds the same either way.
+    #[cfg(sprawl_vectorscan)]
+    #[test]
+    fn automatic_gate_is_built_only_after_enough_bytes() {
+        let e = engine(RULES);
+        let mut filler = "let token = ctx.key(); // secret handling\n".repeat(1 << 14);
+        filler.push_str("x tok_R7tZk2mQ9vXw4LpB8nHc\n");
+        let mut scanned = 0;
+        while scanned + filler.len() < GATE_AFTER_BYTES as usize {
+            assert_eq!(scan(&e, filler.as_bytes()).len(), 1);
+            scanned += filler.len();
+        }
+        assert!(e.gate.built.get().is_none(), "built after {scanned} bytes");
+        assert_eq!(scan(&e, filler.as_bytes()).len(), 1);
+        assert!(matches!(e.gate.built.get(), Some(Some(_))));
+        assert_eq!(scan(&e, filler.as_bytes()).len(), 1);
+    }
+
     /// The compiled gate is kept in the cache directory and read back; a damaged cache file is
     /// compiled again and replaced.
     #[cfg(sprawl_vectorscan)]
