@@ -98,6 +98,7 @@ fn shellcheck_passes_every_shell_script() {
         scripts,
         [
             "scripts/bench-peers.sh",
+            "scripts/fuzz.sh",
             "scripts/github-action.sh",
             "scripts/package-release.sh",
             "scripts/test-tools.sh",

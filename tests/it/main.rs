@@ -12,6 +12,7 @@ mod config;
 mod corpus;
 mod decode;
 mod engine;
+mod fuzz;
 mod git;
 mod hooks;
 mod hostile;
