@@ -104,14 +104,21 @@ pub fn engine(data: &[u8]) {
 
 /// [`engine`], returning how many matches the text and binary scans found.
 pub fn engine_matches(data: &[u8]) -> usize {
+    static SCRATCH: std::sync::Mutex<Option<[sprawl::engine::Scratch; 2]>> =
+        std::sync::Mutex::new(None);
     let (keyword, gated) = engines();
+    let mut scratch = SCRATCH.lock().unwrap_or_else(|e| e.into_inner());
+    let scratch = scratch.get_or_insert_with(|| [keyword.scratch(), gated.scratch()]);
     let mut found = [Vec::new(), Vec::new()];
-    for (engine, out) in [keyword, gated].into_iter().zip(found.iter_mut()) {
-        let mut scratch = engine.scratch();
-        engine.scan(data, &mut scratch, out);
+    for ((engine, out), scratch) in [keyword, gated]
+        .into_iter()
+        .zip(found.iter_mut())
+        .zip(scratch.iter_mut())
+    {
+        engine.scan(data, scratch, out);
         check_matches(data, out, "scan");
         let mut binary = Vec::new();
-        engine.scan_binary(data, &mut scratch, &mut binary);
+        engine.scan_binary(data, scratch, &mut binary);
         check_matches(data, &binary, "scan_binary");
         out.extend(binary);
     }
@@ -426,7 +433,7 @@ pub fn git_objects_in(dir: &Path, data: &[u8]) -> Walked {
             "an introduction of a blob that was not enumerated"
         );
     }
-    let all = git::introductions(&repo, &e.commits, &[], &[], None, &mut sink);
+    let all = git::introductions(&repo, &e.commits, &e.tips, &e.ref_objects, None, &mut sink);
     assert!(
         all.introductions.len() >= p.introductions.len(),
         "fewer introductions of every blob than of the wanted ones"

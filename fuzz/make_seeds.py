@@ -30,9 +30,9 @@ for f in sorted((ROOT / "rules").glob("*.toml")):
         examples += r.get("examples", [])[:1] + r.get("negative_examples", [])[:1]
 
 # engine: the rules' examples in groups, as written and encoded
-for i in range(0, len(examples), 40):
-    text = "\n".join(examples[i : i + 40]) + "\n"
-    put("engine", f"examples-{i // 40:02}", text)
+for i in range(0, len(examples), 8):
+    text = "\n".join(examples[i : i + 8]) + "\n"
+    put("engine", f"examples-{i // 8:03}", text)
 put("engine", "base64", "data: " + base64.b64encode("\n".join(examples[:20]).encode()).decode() + "\n")
 put("engine", "percent", "u=" + urllib.parse.quote("\n".join(examples[20:30])) + "\n")
 put("engine", "utf16", "\n".join(examples[30:40]).encode("utf-16"))

@@ -46,7 +46,8 @@ for f in pathlib.Path("rules").glob("*.toml"):
         words.update(rule.get("keywords", []))
 with open(sys.argv[1], "w") as out:
     for w in sorted(words):
-        out.write('"' + w.replace("\\", "\\\\").replace('"', '\\"') + '"\n')
+        esc = "".join(chr(b) if 32 <= b < 127 and b not in b'"\\' else "\\x%02x" % b for b in w.encode())
+        out.write('"' + esc + '"\n')
 PY
 
 cargo +nightly fuzz build -O
@@ -57,7 +58,7 @@ for t in "${targets[@]}"; do
     args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048
         -artifact_prefix="$work/artifacts/$t/" -print_final_stats=1)
     case $t in
-        engine) args+=(-dict="$work/engine.dict" -max_len=16384) ;;
+        engine) args+=(-dict="$work/engine.dict" -max_len=2048) ;;
         archive | git | loose) args+=(-max_len=65536) ;;
         *) args+=(-max_len=8192) ;;
     esac

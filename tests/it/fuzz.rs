@@ -70,7 +70,8 @@ fn seeds_exercise_their_targets() {
             "{name}"
         );
     }
-    assert!(harness::engine_matches(&seed("engine", "examples-00")) >= 20);
+    // four rules' examples and their negative examples
+    assert!(harness::engine_matches(&seed("engine", "examples-000")) >= 4);
     assert!(harness::engine_matches(&seed("engine", "base64")) >= 5);
 }
 
