@@ -240,19 +240,65 @@ pub struct LastSeen {
 }
 
 /// Whether a credential still works: what the provider said (only with `--validate`), what the
-/// offline checks found (always), and when the provider was asked.
+/// offline checks found (always), when the provider was asked, and what the credential can reach
+/// (only with `--blast-radius`, for live credentials).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Validity {
     pub live: Liveness,
     pub offline: Option<Offline>,
     /// RFC 3339 time of the provider check.
     pub checked_at: Option<String>,
+    pub reach: Option<Reach>,
 }
 
-impl Validity {
-    pub fn status(&self) -> &'static str {
-        self.live.status()
+/// How much harm a credential can do, from what its provider said. Ordered from the least: reports
+/// sort by it, the greatest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Severity {
+    /// Rejected or revoked: it reaches nothing.
+    None,
+    /// Not known: not checked, no answer, or live but what it reaches was not read.
+    #[default]
+    Unknown,
+    /// Live, and it can read but not change anything the provider showed.
+    Read,
+    /// Live, and it can change resources (push to repositories, publish packages, write data).
+    Write,
+    /// Live, with administrative rights (an admin user, admin on a repository or account, full
+    /// access policies, a live-mode secret key).
+    Admin,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Admin,
+        Severity::Write,
+        Severity::Read,
+        Severity::Unknown,
+        Severity::None,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::None => "none",
+            Severity::Unknown => "unknown",
+            Severity::Read => "read",
+            Severity::Write => "write",
+            Severity::Admin => "admin",
+        }
     }
+}
+
+/// What a live credential can reach, read from its provider with read-only requests (`--blast-radius`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Reach {
+    pub severity: Severity,
+    /// One line: why this severity (`admin: admin on 2 of 14 repositories it can push to`).
+    pub summary: String,
+    /// (what, value) in the order the rule declares them: `("organisations", "acme, acme-labs")`.
+    pub facts: Vec<(String, String)>,
+    /// What the credential was not allowed to read, and why: `attached policies (HTTP 403)`.
+    pub unreadable: Vec<String>,
 }
 
 /// The provider's answer. Network checks happen only with `--validate`.
@@ -271,6 +317,10 @@ pub enum Liveness {
     Unknown {
         reason: &'static str,
     },
+    /// Revoked by `sprawl revoke` through the provider's API (RFC 3339 time).
+    Revoked {
+        at: String,
+    },
 }
 
 impl Liveness {
@@ -280,6 +330,37 @@ impl Liveness {
             Liveness::Live { .. } => "live",
             Liveness::Invalid => "invalid",
             Liveness::Unknown { .. } => "unknown",
+            Liveness::Revoked { .. } => "revoked",
+        }
+    }
+}
+
+impl Validity {
+    pub fn status(&self) -> &'static str {
+        self.live.status()
+    }
+
+    /// How much harm the credential can do: none once rejected or revoked; what `--blast-radius` read
+    /// for a live one; unknown otherwise.
+    pub fn severity(&self) -> Severity {
+        match (&self.live, &self.reach) {
+            (Liveness::Invalid | Liveness::Revoked { .. }, _) => Severity::None,
+            (Liveness::Live { .. }, Some(r)) => r.severity,
+            _ => Severity::Unknown,
+        }
+    }
+
+    /// [`Validity::severity`] explained in one line.
+    pub fn severity_reason(&self) -> String {
+        match (&self.live, &self.reach) {
+            (Liveness::Invalid, _) => "rejected by the provider".into(),
+            (Liveness::Revoked { at }, _) => format!("revoked at {at}"),
+            (Liveness::Live { .. }, Some(r)) => r.summary.clone(),
+            (Liveness::Live { .. }, None) => {
+                "live; what it can reach was not read (--blast-radius)".into()
+            }
+            (Liveness::Unknown { reason }, _) => format!("liveness unknown ({reason})"),
+            (Liveness::NotChecked, _) => "not checked (--validate --blast-radius)".into(),
         }
     }
 }

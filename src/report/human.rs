@@ -295,6 +295,7 @@ fn validity_text(v: &Validity) -> Option<String> {
         }
         Liveness::Invalid => parts.push("invalid (rejected by the provider)".to_string()),
         Liveness::Unknown { reason } => parts.push(format!("unknown ({reason})")),
+        Liveness::Revoked { at } => parts.push(format!("revoked at {at}")),
     }
     // A passing offline check is the normal case; only a failing one is worth a word.
     if let Some(o @ (Offline::ChecksumFailed | Offline::Malformed | Offline::Expired)) = v.offline {

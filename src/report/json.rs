@@ -66,7 +66,25 @@ struct JsonCredential<'a> {
     removed: Option<bool>,
     owners: &'a [String],
     governance: &'a str,
+    /// `admin`, `write`, `read`, `unknown` or `none` ([`crate::finding::Severity`]).
+    severity: &'static str,
+    /// Why, in one line.
+    severity_reason: String,
     validity: JsonValidity<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonReach<'a> {
+    severity: &'static str,
+    summary: &'a str,
+    facts: Vec<JsonFact<'a>>,
+    unreadable: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonFact<'a> {
+    what: &'a str,
+    value: &'a str,
 }
 
 #[derive(Serialize)]
@@ -82,6 +100,11 @@ struct JsonValidity<'a> {
     reason: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     checked_at: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revoked_at: Option<&'a str>,
+    /// What a live credential can reach (`--blast-radius`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reach: Option<JsonReach<'a>>,
 }
 
 #[derive(Serialize)]
@@ -119,6 +142,17 @@ fn validity(v: &Validity) -> JsonValidity<'_> {
         scopes: None,
         reason: None,
         checked_at: v.checked_at.as_deref(),
+        revoked_at: None,
+        reach: v.reach.as_ref().map(|r| JsonReach {
+            severity: r.severity.as_str(),
+            summary: &r.summary,
+            facts: r
+                .facts
+                .iter()
+                .map(|(what, value)| JsonFact { what, value })
+                .collect(),
+            unreadable: &r.unreadable,
+        }),
     };
     match &v.live {
         Liveness::Live { identity, scopes } => {
@@ -126,6 +160,7 @@ fn validity(v: &Validity) -> JsonValidity<'_> {
             out.scopes = Some(scopes);
         }
         Liveness::Unknown { reason } => out.reason = Some(reason),
+        Liveness::Revoked { at } => out.revoked_at = Some(at),
         Liveness::NotChecked | Liveness::Invalid => {}
     }
     out
@@ -169,6 +204,8 @@ fn credential(c: &Credential) -> JsonCredential<'_> {
         removed: c.removed,
         governance: c.governance,
         owners: &c.owners,
+        severity: c.validity.severity().as_str(),
+        severity_reason: c.validity.severity_reason(),
         validity: validity(&c.validity),
     }
 }

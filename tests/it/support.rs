@@ -156,6 +156,26 @@ pub struct Validity {
     pub reason: Option<String>,
     #[serde(default)]
     pub checked_at: Option<String>,
+    #[serde(default)]
+    pub revoked_at: Option<String>,
+    #[serde(default)]
+    pub reach: Option<Reach>,
+}
+
+#[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Reach {
+    pub severity: String,
+    pub summary: String,
+    pub facts: Vec<Fact>,
+    pub unreadable: Vec<String>,
+}
+
+#[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Fact {
+    pub what: String,
+    pub value: String,
 }
 
 #[derive(Deserialize, Debug)]
@@ -171,6 +191,8 @@ pub struct Credential {
     pub removed: Option<bool>,
     pub owners: Vec<String>,
     pub governance: String,
+    pub severity: String,
+    pub severity_reason: String,
     pub validity: Validity,
 }
 
