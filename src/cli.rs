@@ -327,6 +327,10 @@ struct ReportArgs {
     /// JSONL audit trail of validation requests (time, rule, host, fingerprint, outcome).
     #[arg(long, value_name = "FILE", requires = "validate")]
     validation_log: Option<PathBuf>,
+    /// For each live credential, ask its provider (read-only requests) what it can reach: identity,
+    /// organisations, repositories, policies, scopes; gives each credential a severity.
+    #[arg(long, requires = "validate")]
+    blast_radius: bool,
     /// What makes the exit status non-zero: anything reported, only live credentials, or nothing.
     #[arg(long, value_enum, default_value_t = FailOnArg::Any, requires_if("live", "validate"))]
     fail_on: FailOnArg,
@@ -565,6 +569,7 @@ fn report_config(a: ReportArgs, base: Config) -> Config {
         validate: a.validate,
         validate_timeout: a.validate_timeout,
         validation_log: a.validation_log,
+        blast_radius: a.blast_radius,
         fail_on: match a.fail_on {
             FailOnArg::Any => FailOn::Any,
             FailOnArg::Live => FailOn::Live,

@@ -81,6 +81,8 @@ pub struct Config {
     pub validate: bool,
     /// Per-request timeout of `--validate`.
     pub validate_timeout: Duration,
+    /// `--blast-radius`: what each live credential can reach.
+    pub blast_radius: bool,
     /// JSONL audit trail of validation requests (never the secret).
     pub validation_log: Option<PathBuf>,
     pub fail_on: FailOn,
@@ -110,6 +112,7 @@ impl Default for Config {
             color: false,
             validate: false,
             validate_timeout: Duration::from_secs(10),
+            blast_radius: false,
             validation_log: None,
             fail_on: FailOn::Any,
             min_confidence: None,

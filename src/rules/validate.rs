@@ -77,6 +77,106 @@ pub struct RawValidate {
     /// The request needs a user-configured endpoint (the host is per customer, e.g. a Shopify shop).
     #[serde(default)]
     pub requires_endpoint: bool,
+    /// Read-only requests that tell what a live credential can reach (`--blast-radius`), in order.
+    #[serde(default)]
+    pub reach: Vec<RawReach>,
+    /// The requests that revoke the credential (`sprawl revoke`), in order: lookups (GET) whose
+    /// answers fill placeholders of the later steps, then the revoking request.
+    #[serde(default)]
+    pub revoke: Vec<RawRevoke>,
+    /// Values taken from the secret itself for revocation requests: name -> a regex whose first
+    /// group is the value (`key_id = '^SG\.([^.]+)\.'`).
+    #[serde(default)]
+    pub from_secret: BTreeMap<String, String>,
+}
+
+/// `[[rules.validate.reach]]`: one read-only request and what its answer tells. Unless it names its
+/// own `headers`, it is sent with the validation request's headers, basic authentication, signer and
+/// pair.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RawReach {
+    /// `https://host/path?query`, the host one of `validate.hosts`; placeholders `{secret}`, `{pair}`
+    /// and the `name` of an earlier fact.
+    pub url: String,
+    /// `GET` (default) or `HEAD`: nothing else can be sent, so nothing can change.
+    #[serde(default)]
+    pub method: Option<String>,
+    #[serde(default)]
+    pub headers: Option<BTreeMap<String, String>>,
+    /// The AWS service the request is signed for (`iam`; default `sts`).
+    #[serde(default)]
+    pub service: Option<String>,
+    pub facts: Vec<RawFact>,
+}
+
+/// One fact read from a reach answer. Exactly one of `value`, `header`, `xml` or `list` says where.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RawFact {
+    /// What it is, as shown: `organisations`, `repositories it can push to`.
+    pub what: String,
+    /// A name for its first value, usable as `{name}` in later requests of the same credential.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A JSON pointer to a value or to a list (of strings, or objects with `name`).
+    #[serde(default)]
+    pub value: Option<String>,
+    /// A response header, a comma-separated list.
+    #[serde(default)]
+    pub header: Option<String>,
+    /// An XML element name: the texts of every such element.
+    #[serde(default)]
+    pub xml: Option<String>,
+    /// A JSON pointer to an array (`""` is the whole answer); each item named by `item`.
+    #[serde(default)]
+    pub list: Option<String>,
+    /// A JSON pointer inside each `list` item to its name (default: the item itself, or its `name`).
+    #[serde(default)]
+    pub item: Option<String>,
+    /// A JSON pointer inside each `list` item: only items where it is `true` (or `equals`) count
+    /// (`N of M`).
+    #[serde(default)]
+    pub count_if: Option<String>,
+    #[serde(default)]
+    pub equals: Option<String>,
+    /// A regex applied to each value: its first group is kept (`:user/(?:.*/)?([^/]+)$`).
+    #[serde(default)]
+    pub capture: Option<String>,
+    /// The severity (`read`, `write`, `admin`) this fact proves when it holds: a count above zero, or
+    /// any value that is not `false`, `0` or empty.
+    #[serde(default)]
+    pub grants: Option<String>,
+    /// Severity -> globs (`*`, case-insensitive): the fact proves the severity when one of its values
+    /// matches (`levels = { admin = ["admin:*"], write = ["repo", "write:*"] }`).
+    #[serde(default)]
+    pub levels: BTreeMap<String, Vec<String>>,
+}
+
+/// `[[rules.validate.revoke]]`: one request of a revocation. Placeholders: `{secret}`, `{pair}`, the
+/// names of `from_secret` and of earlier steps' `capture`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RawRevoke {
+    /// `https://host/path?query`, the host one of `validate.hosts`.
+    pub url: String,
+    /// `GET` for a lookup; the last step `DELETE`, `POST`, `PUT` or `PATCH`.
+    pub method: String,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub basic_auth: Option<[String; 2]>,
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Name -> JSON pointer into this step's answer, for later steps.
+    #[serde(default)]
+    pub capture: BTreeMap<String, String>,
+    /// Statuses that mean success (default 200, 201, 202 and 204).
+    #[serde(default)]
+    pub done: Option<Vec<u16>>,
+    /// A JSON pointer that must be `true` in the answer (Slack answers 200 with `"ok": false`).
+    #[serde(default)]
+    pub ok: Option<String>,
 }
 
 /// A checked validation request.
@@ -103,6 +203,78 @@ pub struct ValidateSpec {
     pub pair: Option<String>,
     pub signer: Option<Signer>,
     pub requires_endpoint: bool,
+    pub reach: Vec<ReachStep>,
+    pub revoke: Vec<RevokeStep>,
+    /// (name, regex with one group) for revocation placeholders taken from the secret.
+    pub from_secret: Vec<(String, Pattern)>,
+}
+
+/// A regex compared by its pattern (specs are compared in tests and when rules are merged).
+#[derive(Clone, Debug)]
+pub struct Pattern(pub regex::Regex);
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Pattern) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
+}
+
+impl Eq for Pattern {}
+
+/// A checked reach request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReachStep {
+    /// Scheme and host (`https://iam.amazonaws.com`).
+    pub origin: String,
+    /// Path and query, placeholders included.
+    pub path: String,
+    pub method: String,
+    /// `None`: the validation request's headers and basic authentication.
+    pub headers: Option<Vec<(String, String)>>,
+    /// The AWS service signed for, when the validation request is signed.
+    pub service: String,
+    pub facts: Vec<FactSpec>,
+}
+
+/// Where a fact is in an answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FactSource {
+    Value(String),
+    Header(String),
+    Xml(String),
+    /// An array, or an object read as entries `{"name": key, "value": value}`.
+    List {
+        list: String,
+        item: Option<String>,
+        count_if: Option<String>,
+        equals: Option<String>,
+    },
+}
+
+/// A checked fact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactSpec {
+    pub what: String,
+    pub name: Option<String>,
+    pub source: FactSource,
+    pub capture: Option<Pattern>,
+    pub grants: Option<crate::finding::Severity>,
+    /// Greatest severity first; globs lowercased.
+    pub levels: Vec<(crate::finding::Severity, Vec<String>)>,
+}
+
+/// A checked revocation request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevokeStep {
+    pub origin: String,
+    pub path: String,
+    pub method: String,
+    pub headers: Vec<(String, String)>,
+    pub basic_auth: Option<(String, String)>,
+    pub body: Option<String>,
+    pub capture: Vec<(String, String)>,
+    pub done: Vec<u16>,
+    pub ok: Option<String>,
 }
 
 /// `live_if = { pointer = "/result/status", equals = "active" }`: a live answer must hold this value;
@@ -143,19 +315,39 @@ pub fn split_url(url: &str) -> Option<(&str, &str, &str)> {
 
 /// A placeholder is `{name}` with a lowercase name; other braces (a JSON body) are literal text.
 fn check_placeholders(what: &str, text: &str) -> Result<(), String> {
+    check_names(what, text, &[])
+}
+
+/// The placeholders of `text`, in order.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut found = Vec::new();
     let mut rest = text;
     while let Some(i) = rest.find('{') {
         let after = &rest[i + 1..];
         let len = after
             .find(|c: char| !(c.is_ascii_lowercase() || c == '_'))
             .unwrap_or(after.len());
-        let name = &after[..len];
-        if !name.is_empty() && after[len..].starts_with('}') && name != "secret" && name != "pair" {
-            return Err(format!(
-                "{what}: unknown placeholder `{{{name}}}` (use {{secret}} or {{pair}})"
-            ));
+        if len > 0 && after[len..].starts_with('}') {
+            found.push(&after[..len]);
         }
         rest = after;
+    }
+    found
+}
+
+/// Like [`check_placeholders`], also allowing the names in `more` (facts and captures defined before).
+fn check_names(what: &str, text: &str, more: &[String]) -> Result<(), String> {
+    for name in placeholders(text) {
+        if name != "secret" && name != "pair" && !more.iter().any(|m| m == name) {
+            return Err(if more.is_empty() {
+                format!("{what}: unknown placeholder `{{{name}}}` (use {{secret}} or {{pair}})")
+            } else {
+                format!(
+                    "{what}: unknown placeholder `{{{name}}}` (use {{secret}}, {{pair}} or one of {})",
+                    more.join(", ")
+                )
+            });
+        }
     }
     Ok(())
 }
@@ -226,7 +418,26 @@ pub fn check(raw: RawValidate) -> Result<ValidateSpec, String> {
             "validate.method {method:?} must be GET, POST or HEAD"
         ));
     }
+    let reach = check_reach(&raw.reach, &raw.hosts)?;
+    let from_secret = raw
+        .from_secret
+        .iter()
+        .map(|(name, pattern)| {
+            let re = regex::Regex::new(pattern)
+                .map_err(|e| format!("validate.from_secret.{name}: {}", super::regex_error(&e)))?;
+            if re.captures_len() < 2 {
+                return Err(format!(
+                    "validate.from_secret.{name}: the regex needs a group"
+                ));
+            }
+            Ok((name.clone(), Pattern(re)))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let revoke = check_revoke(&raw.revoke, &raw.hosts, &from_secret)?;
     Ok(ValidateSpec {
+        reach,
+        revoke,
+        from_secret,
         hosts: raw.hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
         origin: origin.to_string(),
         path: path.to_string(),
@@ -247,6 +458,200 @@ pub fn check(raw: RawValidate) -> Result<ValidateSpec, String> {
         signer,
         requires_endpoint: raw.requires_endpoint,
     })
+}
+
+/// Splits a reach or revoke `url`: `https://`, a host of `hosts`, no placeholder in the host.
+fn step_url<'a>(what: &str, url: &'a str, hosts: &[String]) -> Result<(&'a str, &'a str), String> {
+    if !url.starts_with("https://") {
+        return Err(format!("{what}.url must start with https://"));
+    }
+    let (origin, host, path) = split_url(url).ok_or_else(|| format!("{what}.url has no host"))?;
+    if origin.contains('{') {
+        return Err(format!("{what}.url: the host cannot contain a placeholder"));
+    }
+    if !hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+        return Err(format!("{what}.url host {host:?} is not in validate.hosts"));
+    }
+    Ok((origin, path))
+}
+
+fn severity(what: &str, name: &str) -> Result<crate::finding::Severity, String> {
+    use crate::finding::Severity;
+    match name {
+        "read" => Ok(Severity::Read),
+        "write" => Ok(Severity::Write),
+        "admin" => Ok(Severity::Admin),
+        other => Err(format!(
+            "{what}: grants {other:?} must be read, write or admin"
+        )),
+    }
+}
+
+fn check_reach(raw: &[RawReach], hosts: &[String]) -> Result<Vec<ReachStep>, String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut steps = Vec::new();
+    for (n, r) in raw.iter().enumerate() {
+        let what = format!("validate.reach[{n}]");
+        let (origin, path) = step_url(&what, &r.url, hosts)?;
+        check_names(&format!("{what}.url"), path, &names)?;
+        let method = r.method.as_deref().unwrap_or("GET").to_ascii_uppercase();
+        if method != "GET" && method != "HEAD" {
+            return Err(format!(
+                "{what}.method {method:?}: reach requests are read-only (GET or HEAD)"
+            ));
+        }
+        for (h, v) in r.headers.iter().flatten() {
+            check_names(&format!("{what}.headers.{h}"), v, &names)?;
+        }
+        if r.facts.is_empty() {
+            return Err(format!("{what}: no facts"));
+        }
+        let mut facts = Vec::new();
+        for (k, f) in r.facts.iter().enumerate() {
+            let fwhat = format!("{what}.facts[{k}]");
+            let source = match (&f.value, &f.header, &f.xml, &f.list) {
+                (Some(p), None, None, None) => FactSource::Value(p.clone()),
+                (None, Some(h), None, None) => FactSource::Header(h.to_ascii_lowercase()),
+                (None, None, Some(x), None) => FactSource::Xml(x.clone()),
+                (None, None, None, Some(l)) => FactSource::List {
+                    list: l.clone(),
+                    item: f.item.clone(),
+                    count_if: f.count_if.clone(),
+                    equals: f.equals.clone(),
+                },
+                _ => {
+                    return Err(format!(
+                        "{fwhat}: exactly one of value, header, xml or list says where it is"
+                    ))
+                }
+            };
+            if f.list.is_none() && (f.item.is_some() || f.count_if.is_some()) {
+                return Err(format!("{fwhat}: item and count_if need list"));
+            }
+            if f.equals.is_some() && f.count_if.is_none() {
+                return Err(format!("{fwhat}: equals needs count_if"));
+            }
+            for p in [&f.value, &f.item, &f.count_if].into_iter().flatten() {
+                if !p.is_empty() && !p.starts_with('/') {
+                    return Err(format!("JSON pointer {p:?} must start with `/`"));
+                }
+            }
+            if let Some(l) = f
+                .list
+                .as_ref()
+                .filter(|l| !l.is_empty() && !l.starts_with('/'))
+            {
+                return Err(format!("JSON pointer {l:?} must start with `/`"));
+            }
+            let capture = match &f.capture {
+                Some(c) => {
+                    let re = regex::Regex::new(c)
+                        .map_err(|e| format!("{fwhat}.capture: {}", super::regex_error(&e)))?;
+                    if re.captures_len() < 2 {
+                        return Err(format!("{fwhat}.capture: the regex needs a group"));
+                    }
+                    Some(Pattern(re))
+                }
+                None => None,
+            };
+            let grants = f
+                .grants
+                .as_deref()
+                .map(|g| severity(&fwhat, g))
+                .transpose()?;
+            let mut levels = f
+                .levels
+                .iter()
+                .map(|(level, globs)| {
+                    for g in globs {
+                        globset::Glob::new(g)
+                            .map_err(|e| format!("{fwhat}.levels.{level}: {}", e.kind()))?;
+                    }
+                    Ok((
+                        severity(&format!("{fwhat}.levels"), level)?,
+                        globs.iter().map(|g| g.to_ascii_lowercase()).collect(),
+                    ))
+                })
+                .collect::<Result<Vec<(crate::finding::Severity, Vec<String>)>, String>>()?;
+            levels.sort_by(|a, b| b.0.cmp(&a.0));
+            facts.push(FactSpec {
+                what: f.what.clone(),
+                name: f.name.clone(),
+                source,
+                capture,
+                grants,
+                levels,
+            });
+        }
+        names.extend(facts.iter().filter_map(|f| f.name.clone()));
+        steps.push(ReachStep {
+            origin: origin.to_string(),
+            path: path.to_string(),
+            method,
+            headers: r.headers.clone().map(|h| h.into_iter().collect()),
+            service: r.service.clone().unwrap_or_else(|| "sts".into()),
+            facts,
+        });
+    }
+    Ok(steps)
+}
+
+fn check_revoke(
+    raw: &[RawRevoke],
+    hosts: &[String],
+    from_secret: &[(String, Pattern)],
+) -> Result<Vec<RevokeStep>, String> {
+    let mut names: Vec<String> = from_secret.iter().map(|(n, _)| n.clone()).collect();
+    let mut steps = Vec::new();
+    for (n, r) in raw.iter().enumerate() {
+        let what = format!("validate.revoke[{n}]");
+        let (origin, path) = step_url(&what, &r.url, hosts)?;
+        let method = r.method.to_ascii_uppercase();
+        let last = n + 1 == raw.len();
+        let allowed: &[&str] = if last {
+            &["DELETE", "POST", "PUT", "PATCH"]
+        } else {
+            &["GET"]
+        };
+        if !allowed.contains(&method.as_str()) {
+            return Err(format!(
+                "{what}.method {method:?}: {}",
+                if last {
+                    "the revoking request is DELETE, POST, PUT or PATCH"
+                } else {
+                    "a lookup before the revoking request is GET"
+                }
+            ));
+        }
+        check_names(&format!("{what}.url"), path, &names)?;
+        for (h, v) in &r.headers {
+            check_names(&format!("{what}.headers.{h}"), v, &names)?;
+        }
+        for v in r.basic_auth.iter().flatten().chain(&r.body) {
+            check_names(&format!("{what}.body"), v, &names)?;
+        }
+        for p in r.capture.values().chain(&r.ok) {
+            if !p.starts_with('/') {
+                return Err(format!("JSON pointer {p:?} must start with `/`"));
+            }
+        }
+        if last && !r.capture.is_empty() {
+            return Err(format!("{what}: the revoking request captures nothing"));
+        }
+        names.extend(r.capture.keys().cloned());
+        steps.push(RevokeStep {
+            origin: origin.to_string(),
+            path: path.to_string(),
+            method,
+            headers: r.headers.clone().into_iter().collect(),
+            basic_auth: r.basic_auth.clone().map(|[u, p]| (u, p)),
+            body: r.body.clone(),
+            capture: r.capture.clone().into_iter().collect(),
+            done: r.done.clone().unwrap_or_else(|| vec![200, 201, 202, 204]),
+            ok: r.ok.clone(),
+        });
+    }
+    Ok(steps)
 }
 
 /// Parses a `validate` table kept as TOML text (built-in rules keep it so start-up parses nothing).

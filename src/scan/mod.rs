@@ -287,6 +287,7 @@ fn validator(config: &Config, file_config: &FileConfig) -> Result<validity::Vali
         timeout: config.validate_timeout,
         endpoints: file_config.endpoints.clone(),
         audit_log: config.validation_log.clone(),
+        blast_radius: config.blast_radius,
         ..validity::Settings::default()
     };
     validity::Validator::new(specs, &settings).map_err(RunError::Validation)

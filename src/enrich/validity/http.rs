@@ -200,8 +200,175 @@ fn url_encode(s: &str) -> String {
     utf8_percent_encode(s, KEPT).to_string()
 }
 
-fn fill(template: &str, secret: &str, pair: &str) -> String {
-    template.replace("{secret}", secret).replace("{pair}", pair)
+/// `template` with each `{name}` of `vars` replaced by its value, passed through `encode`, in one pass
+/// (a value is never read as a template: a secret or a provider's answer holding `{pair}` stays as it is).
+fn fill(template: &str, vars: &[(&str, &str)], encode: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let hit = after.find('}').and_then(|end| {
+            let name = &after[..end];
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (end, encode(v)))
+        });
+        match hit {
+            Some((end, value)) => {
+                out.push_str(&value);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One request, as rules describe it: method, path and query (with placeholders) on the target's
+/// base, headers, basic authentication, body, and AWS signing.
+pub struct Request<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub headers: &'a [(String, String)],
+    pub basic_auth: Option<&'a (String, String)>,
+    pub body: Option<&'a str>,
+    /// Signed with AWS SigV4 for this service: the access key id is `{secret}`, the secret key
+    /// `{pair}`.
+    pub sign_for: Option<&'a str>,
+    /// The hosts the rule allows (a target that is not the user's must be one of them).
+    pub hosts: &'a [String],
+}
+
+impl ValidateSpec {
+    /// The validation request.
+    pub fn request(&self) -> Request<'_> {
+        Request {
+            method: &self.method,
+            path: &self.path,
+            headers: &self.headers,
+            basic_auth: self.basic_auth.as_ref(),
+            body: self.body.as_deref(),
+            sign_for: (self.signer == Some(Signer::AwsSigV4)).then_some("sts"),
+            hosts: &self.hosts,
+        }
+    }
+}
+
+/// Where a request of a rule goes: the user's endpoint for the provider, else `origin` (a rule's own
+/// `https://host`).
+pub fn target(endpoint: Option<&Target>, origin: &str) -> Target {
+    match endpoint {
+        Some(t) => t.clone(),
+        None => Target {
+            base: origin.to_string(),
+            host: split_url(origin)
+                .map(|(_, h, _)| h.to_ascii_lowercase())
+                .unwrap_or_default(),
+            configured: false,
+        },
+    }
+}
+
+/// Sends `req` to `target` with `vars` filled in (`secret`, `pair` and any others), behind every
+/// guard: values that cannot travel unchanged are not sent (`not_sendable`), the final URL must be on
+/// the target's host and that host allowed (`refused_address`). The answer, whatever its status; or
+/// why there is none.
+pub fn send(
+    agent: &ureq::Agent,
+    req: &Request,
+    target: &Target,
+    vars: &[(&str, &str)],
+    amz_date: &str,
+) -> Result<ureq::Response, &'static str> {
+    // A value that cannot travel in a header unchanged is not sent at all.
+    if vars.iter().any(|(_, v)| v.chars().any(char::is_control)) {
+        return Err("not_sendable");
+    }
+    let path = fill(req.path, vars, url_encode);
+    let url = format!("{}{}", target.base.trim_end_matches('/'), path);
+    let host_ok = split_url(&url).is_some_and(|(_, host, _)| {
+        host.eq_ignore_ascii_case(&target.host)
+            && (target.configured || req.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)))
+    });
+    let scheme_ok =
+        url.starts_with("https://") || (target.configured && url.starts_with("http://"));
+    if !host_ok || !scheme_ok {
+        return Err("refused_address");
+    }
+    let plain = |v: &str| v.to_string();
+    let mut r = agent.request(req.method, &url);
+    for (name, value) in req.headers {
+        r = r.set(name, &fill(value, vars, plain));
+    }
+    if let Some((user, password)) = req.basic_auth {
+        let raw = format!(
+            "{}:{}",
+            fill(user, vars, plain),
+            fill(password, vars, plain)
+        );
+        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
+        r = r.set("Authorization", &format!("Basic {encoded}"));
+    }
+    // In a JSON body, values are JSON-escaped so they cannot change its structure.
+    let body = req.body.map(|b| {
+        if b.trim_start().starts_with(['{', '[']) {
+            fill(b, vars, |v| {
+                let quoted = serde_json::Value::String(v.to_string()).to_string();
+                quoted[1..quoted.len() - 1].to_string()
+            })
+        } else {
+            fill(b, vars, plain)
+        }
+    });
+    if let Some(service) = req.sign_for {
+        let var = |name: &str| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map_or("", |(_, v)| *v)
+        };
+        // Sign what is sent: the endpoint's host and the full path (a configured base may add a prefix).
+        let (origin, _, full_path) = split_url(&url).unwrap_or_default();
+        let authority = origin.split("://").nth(1).unwrap_or_default();
+        let content_type = "application/x-www-form-urlencoded; charset=utf-8";
+        let (url_path, query) = full_path.split_once('?').unwrap_or((full_path, ""));
+        let authorization = sigv4::authorization(
+            &sigv4::Request {
+                method: req.method,
+                path: url_path,
+                query,
+                headers: &[
+                    ("content-type", content_type),
+                    ("host", authority),
+                    ("x-amz-date", amz_date),
+                ],
+                payload: body.as_deref().unwrap_or_default().as_bytes(),
+            },
+            &sigv4::Signing {
+                access_key_id: var("secret"),
+                secret_access_key: var("pair"),
+                amz_date,
+                region: "us-east-1",
+                service,
+            },
+        );
+        r = r
+            .set("Content-Type", content_type)
+            .set("X-Amz-Date", amz_date)
+            .set("Authorization", &authorization);
+    }
+    let result = match &body {
+        Some(b) => r.send_string(b),
+        None => r.call(),
+    };
+    match result {
+        Ok(resp) | Err(ureq::Error::Status(_, resp)) => Ok(resp),
+        Err(ureq::Error::Transport(t)) => Err(transport_reason(&t)),
+    }
 }
 
 /// Sends the rule's request for `secret` (and its `pair`) to `target` and reads the answer.
@@ -216,85 +383,21 @@ pub fn check(
     let paired = pair.is_some();
     let secret = secret.expose_lossy();
     let pair = pair.map(Secret::expose_lossy).unwrap_or_default();
-    // A value that cannot travel in a header unchanged is not sent at all.
-    if secret.chars().chain(pair.chars()).any(char::is_control) {
-        return Outcome::unknown("not_sendable", None);
+    let vars = [("secret", secret.as_str()), ("pair", pair.as_str())];
+    match send(agent, &spec.request(), target, &vars, amz_date) {
+        Ok(resp) => read(spec, resp, paired),
+        Err(reason) => Outcome::unknown(reason, None),
     }
-    let path = fill(&spec.path, &url_encode(&secret), &url_encode(&pair));
-    let url = format!("{}{}", target.base.trim_end_matches('/'), path);
-    let host_ok = split_url(&url).is_some_and(|(_, host, _)| {
-        host.eq_ignore_ascii_case(&target.host)
-            && (target.configured || spec.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)))
-    });
-    let scheme_ok =
-        url.starts_with("https://") || (target.configured && url.starts_with("http://"));
-    if !host_ok || !scheme_ok {
-        return Outcome::unknown("refused_address", None);
-    }
-    let mut req = agent.request(&spec.method, &url);
-    for (name, value) in &spec.headers {
-        req = req.set(name, &fill(value, &secret, &pair));
-    }
-    if let Some((user, password)) = &spec.basic_auth {
-        let raw = format!(
-            "{}:{}",
-            fill(user, &secret, &pair),
-            fill(password, &secret, &pair)
-        );
-        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-        req = req.set("Authorization", &format!("Basic {encoded}"));
-    }
-    // In a JSON body, values are JSON-escaped so they cannot change its structure.
-    let body = spec.body.as_deref().map(|b| {
-        if b.trim_start().starts_with(['{', '[']) {
-            let json = |v: &str| {
-                let quoted = serde_json::Value::String(v.to_string()).to_string();
-                quoted[1..quoted.len() - 1].to_string()
-            };
-            fill(b, &json(&secret), &json(&pair))
-        } else {
-            fill(b, &secret, &pair)
-        }
-    });
-    if spec.signer == Some(Signer::AwsSigV4) {
-        // Sign what is sent: the endpoint's host and the full path (a configured base may add a prefix).
-        let (origin, _, full_path) = split_url(&url).unwrap_or_default();
-        let authority = origin.split("://").nth(1).unwrap_or_default();
-        let content_type = "application/x-www-form-urlencoded; charset=utf-8";
-        let (url_path, query) = full_path.split_once('?').unwrap_or((full_path, ""));
-        let authorization = sigv4::authorization(
-            &sigv4::Request {
-                method: &spec.method,
-                path: url_path,
-                query,
-                headers: &[
-                    ("content-type", content_type),
-                    ("host", authority),
-                    ("x-amz-date", amz_date),
-                ],
-                payload: body.as_deref().unwrap_or_default().as_bytes(),
-            },
-            &sigv4::Signing {
-                access_key_id: &secret,
-                secret_access_key: &pair,
-                amz_date,
-                region: "us-east-1",
-                service: "sts",
-            },
-        );
-        req = req
-            .set("Content-Type", content_type)
-            .set("X-Amz-Date", amz_date)
-            .set("Authorization", &authorization);
-    }
-    let result = match &body {
-        Some(b) => req.send_string(b),
-        None => req.call(),
-    };
-    match result {
-        Ok(resp) | Err(ureq::Error::Status(_, resp)) => read(spec, resp, paired),
-        Err(ureq::Error::Transport(t)) => Outcome::unknown(transport_reason(&t), None),
-    }
+}
+
+/// The current time as AWS SigV4 wants it (`20260102T030405Z`), from the real clock: `SPRAWL_NOW` is
+/// for reports, and AWS refuses a stale date.
+pub fn amz_date() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap_or_default()
 }
 
 fn transport_reason(t: &ureq::Transport) -> &'static str {
@@ -313,7 +416,15 @@ fn transport_reason(t: &ureq::Transport) -> &'static str {
 }
 
 /// Reads at most this much of a response body.
-const MAX_BODY: u64 = 1 << 20;
+pub const MAX_BODY: u64 = 1 << 20;
+
+/// The body of `resp` as text (at most [`MAX_BODY`]); `None` when it cannot be read.
+pub fn body_text(resp: ureq::Response) -> Option<String> {
+    let mut text = String::new();
+    io::Read::read_to_string(&mut io::Read::take(resp.into_reader(), MAX_BODY), &mut text)
+        .ok()
+        .map(|_| text)
+}
 
 /// Reads an answer. `paired`: the request used a second value found next to the credential (a
 /// secret key, a username), so a rejection may be the pair's fault, not the credential's: it is
@@ -410,11 +521,11 @@ fn read(spec: &ValidateSpec, resp: ureq::Response, paired: bool) -> Outcome {
 }
 
 /// Provider text shown in reports: control characters dropped, length bounded.
-fn printable(s: &str) -> String {
+pub fn printable(s: &str) -> String {
     s.chars().filter(|c| !c.is_control()).take(200).collect()
 }
 
-fn split_list(s: &str) -> Vec<String> {
+pub fn split_list(s: &str) -> Vec<String> {
     s.split([',', ' '])
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -422,7 +533,7 @@ fn split_list(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn scalar(v: &serde_json::Value) -> Option<String> {
+pub fn scalar(v: &serde_json::Value) -> Option<String> {
     match v {
         serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
@@ -431,7 +542,7 @@ fn scalar(v: &serde_json::Value) -> Option<String> {
     }
 }
 
-fn list(v: &serde_json::Value) -> Vec<String> {
+pub fn list(v: &serde_json::Value) -> Vec<String> {
     match v {
         serde_json::Value::Array(items) => items
             .iter()
@@ -444,10 +555,24 @@ fn list(v: &serde_json::Value) -> Vec<String> {
 
 /// The text of the first `<tag>…</tag>` in `xml`.
 fn xml_text(xml: &str, tag: &str) -> Option<String> {
-    let start = xml.find(&format!("<{tag}>"))? + tag.len() + 2;
-    let end = start + xml[start..].find(&format!("</{tag}>"))?;
-    let v = xml[start..end].trim();
-    (!v.is_empty()).then(|| v.to_string())
+    xml_texts(xml, tag).into_iter().next()
+}
+
+/// The texts of every `<tag>…</tag>` in `xml`, in order (empty ones skipped).
+pub fn xml_texts(xml: &str, tag: &str) -> Vec<String> {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let mut found = Vec::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find(&open) {
+        let after = &rest[i + open.len()..];
+        let Some(end) = after.find(&close) else { break };
+        let v = after[..end].trim();
+        if !v.is_empty() {
+            found.push(v.to_string());
+        }
+        rest = &after[end + close.len()..];
+    }
+    found
 }
 
 #[cfg(test)]
@@ -537,6 +662,20 @@ mod tests {
         assert_eq!(
             resolve("api.github.com:443", &[], Duration::from_secs(5), quick).unwrap(),
             vec!["140.82.112.5:443".parse().unwrap()]
+        );
+    }
+
+    #[test]
+    fn placeholders_are_filled_once() {
+        let vars = [("secret", "a{pair}"), ("pair", "b"), ("login", "{secret}")];
+        assert_eq!(
+            fill("/{secret}/{pair}/{login}/{other}/{", &vars, |v| v
+                .to_string()),
+            "/a{pair}/b/{secret}/{other}/{"
+        );
+        assert_eq!(
+            fill("{\"k\": \"{pair}\"}", &vars, |v| v.to_string()),
+            "{\"k\": \"b\"}"
         );
     }
 

@@ -9,6 +9,7 @@
 
 pub mod http;
 pub mod offline;
+pub mod reach;
 pub mod sigv4;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -75,6 +76,8 @@ pub struct Settings {
     pub endpoints: BTreeMap<String, String>,
     /// JSONL audit trail.
     pub audit_log: Option<PathBuf>,
+    /// `--blast-radius`: for each live credential, the rule's read-only reach requests.
+    pub blast_radius: bool,
 }
 
 impl Default for Settings {
@@ -85,6 +88,7 @@ impl Default for Settings {
             min_interval: Duration::from_millis(100),
             endpoints: BTreeMap::new(),
             audit_log: None,
+            blast_radius: false,
         }
     }
 }
@@ -101,11 +105,12 @@ struct Job {
     pairs: Vec<(Option<usize>, Secret)>,
 }
 
-/// A finished check: the outcome, the pair value that made it live, when.
+/// A finished check: the outcome, the pair value that made it live, what it can reach, when.
 #[derive(Clone)]
 struct Done {
     live: Liveness,
     paired: Option<Secret>,
+    reach: Option<crate::finding::Reach>,
     at: OffsetDateTime,
 }
 
@@ -137,6 +142,7 @@ pub struct Validator {
     audit: Option<Mutex<std::fs::File>>,
     /// The first audit write that failed, reported by the next [`Validator::validate`].
     audit_error: Mutex<Option<io::Error>>,
+    blast_radius: bool,
 }
 
 impl Validator {
@@ -187,6 +193,7 @@ impl Validator {
             cache: Mutex::new(HashMap::new()),
             audit,
             audit_error: Mutex::new(None),
+            blast_radius: settings.blast_radius,
         })
     }
 
@@ -241,12 +248,14 @@ impl Validator {
             let c = &mut credentials[index];
             c.validity.live = done.live.clone();
             c.validity.checked_at = checked_at.clone();
+            c.validity.reach = done.reach.clone();
             by_fp.insert(c.fingerprint.clone(), c.validity.clone());
-            // A live pair proves the companion secret live too (same identity).
+            // A live pair proves the companion secret live too (same identity, same reach).
             if let (Some(p), Liveness::Live { .. }) = (paired, &done.live) {
                 let pc = &mut credentials[p];
                 pc.validity.live = done.live;
                 pc.validity.checked_at = checked_at;
+                pc.validity.reach = done.reach;
                 by_fp.insert(pc.fingerprint.clone(), pc.validity.clone());
             }
         }
@@ -254,6 +263,7 @@ impl Validator {
             if let Some(v) = by_fp.get(&f.fingerprint) {
                 f.validity.live = v.live.clone();
                 f.validity.checked_at = v.checked_at.clone();
+                f.validity.reach = v.reach.clone();
             }
         }
         Ok(())
@@ -261,11 +271,48 @@ impl Validator {
 
     fn run_job(&self, job: &Job) -> Done {
         let (live, paired) = self.check(job);
+        let at = now();
+        let reach = (self.blast_radius
+            && matches!(live, Liveness::Live { .. })
+            && !job.spec.reach.is_empty())
+        .then(|| self.reach(job, paired.as_ref()));
         Done {
             live,
             paired,
-            at: now(),
+            reach,
+            at,
         }
+    }
+
+    /// `--blast-radius` for a live credential: the rule's reach requests, paced like checks, each
+    /// one an audit line.
+    fn reach(&self, job: &Job, pair: Option<&Secret>) -> crate::finding::Reach {
+        let provider = job.rule.provider.as_str();
+        // One request in flight per provider, and each counts against the global cap.
+        let lane = self.limiter.lane(provider);
+        let _turn = lane.lock().unwrap_or_else(|e| e.into_inner());
+        let _slot = self.slots.acquire();
+        reach::run(
+            &self.agent,
+            &job.spec,
+            self.endpoints.get(provider),
+            &job.secret,
+            pair,
+            || self.limiter.wait(provider),
+            |sent| {
+                self.audit_line(serde_json::json!({
+                    "time": rfc3339(now()),
+                    "kind": "reach",
+                    "rule": job.rule.id,
+                    "provider": job.rule.provider,
+                    "host": sent.host,
+                    "fingerprint": job.fingerprint.0,
+                    "step": sent.step,
+                    "outcome": sent.outcome,
+                    "http_status": sent.http_status,
+                }));
+            },
+        )
     }
 
     /// Checks one credential (trying its pair candidates in order until one is live). Returns the
@@ -315,12 +362,7 @@ impl Validator {
                 self.audit(job, Some(&target.host), &live, None);
                 return (live, None);
             }
-            // Signed with the real clock: `SPRAWL_NOW` is for reports, and AWS refuses a stale date.
-            let amz_date = OffsetDateTime::now_utc()
-                .format(time::macros::format_description!(
-                    "[year][month][day]T[hour][minute][second]Z"
-                ))
-                .unwrap_or_default();
+            let amz_date = http::amz_date();
             let outcome = {
                 let _slot = self.slots.acquire();
                 http::check(
@@ -361,12 +403,11 @@ impl Validator {
     /// the check finishes, in one write of a whole line, so concurrent lines never interleave and a
     /// crash loses at most the checks in flight.
     fn audit(&self, job: &Job, host: Option<&str>, live: &Liveness, http_status: Option<u16>) {
-        let Some(file) = &self.audit else { return };
         let reason = match live {
             Liveness::Unknown { reason } => Some(*reason),
             _ => None,
         };
-        let mut line = serde_json::json!({
+        self.audit_line(serde_json::json!({
             "time": rfc3339(now()),
             "rule": job.rule.id,
             "provider": job.rule.provider,
@@ -375,8 +416,13 @@ impl Validator {
             "outcome": live.status(),
             "reason": reason,
             "http_status": http_status,
-        })
-        .to_string();
+        }));
+    }
+
+    /// Appends one line to the audit log (when there is one).
+    fn audit_line(&self, value: serde_json::Value) {
+        let Some(file) = &self.audit else { return };
+        let mut line = value.to_string();
         line.push('\n');
         let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
         if let Err(e) = file.write_all(line.as_bytes()) {
