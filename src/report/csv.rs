@@ -10,7 +10,7 @@ use super::RenderOptions;
 use crate::finding::Liveness;
 use crate::scan::ScanResult;
 
-const HEADER: [&str; 20] = [
+const HEADER: [&str; 22] = [
     "rule_id",
     "provider",
     "confidence",
@@ -31,6 +31,8 @@ const HEADER: [&str; 20] = [
     "validity_identity",
     "checked_at",
     "decoded",
+    "severity",
+    "severity_reason",
 ];
 
 /// A field as written: control characters escaped, a formula neutralised.
@@ -77,6 +79,8 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             identity,
             f.validity.checked_at.as_deref().unwrap_or(""),
             &f.decoded.join("+"),
+            f.validity.severity().as_str(),
+            &f.validity.severity_reason(),
         ];
         w.write_record(record.map(cell))?;
     }

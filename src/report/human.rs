@@ -200,11 +200,13 @@ fn printable(s: &str) -> String {
     crate::diag::escape_control(s).into_owned()
 }
 
-/// Risk order: live first, then present in HEAD, then wider sprawl, then older exposure.
+/// Risk order: live first, then by severity (what it can reach), then present in HEAD, then wider
+/// sprawl, then older exposure.
 pub fn by_risk(a: &Credential, b: &Credential) -> std::cmp::Ordering {
     let live = |c: &Credential| matches!(c.validity.live, Liveness::Live { .. });
     live(b)
         .cmp(&live(a))
+        .then(b.validity.severity().cmp(&a.validity.severity()))
         .then(b.in_head.unwrap_or(false).cmp(&a.in_head.unwrap_or(false)))
         .then(b.locations.cmp(&a.locations))
         .then_with(|| match (&a.first_seen, &b.first_seen) {
@@ -296,6 +298,9 @@ fn validity_text(v: &Validity) -> Option<String> {
         Liveness::Invalid => parts.push("invalid (rejected by the provider)".to_string()),
         Liveness::Unknown { reason } => parts.push(format!("unknown ({reason})")),
         Liveness::Revoked { at } => parts.push(format!("revoked at {at}")),
+    }
+    if let Some(r) = &v.reach {
+        parts.push(format!("reach {}", printable(&r.summary)));
     }
     // A passing offline check is the normal case; only a failing one is worth a word.
     if let Some(o @ (Offline::ChecksumFailed | Offline::Malformed | Offline::Expired)) = v.offline {

@@ -137,6 +137,25 @@ fn sarif_result(f: &Finding, rule_index: usize, opts: RenderOptions) -> SarifRes
         props.insert("held".to_string(), json!(h.as_str()));
     }
     props.insert("validity".to_string(), json!(f.validity.status()));
+    props.insert(
+        "severity".to_string(),
+        json!(f.validity.severity().as_str()),
+    );
+    props.insert(
+        "severity_reason".to_string(),
+        json!(f.validity.severity_reason()),
+    );
+    if let Some(r) = &f.validity.reach {
+        let facts: BTreeMap<&str, &str> = r
+            .facts
+            .iter()
+            .map(|(what, value)| (what.as_str(), value.as_str()))
+            .collect();
+        props.insert("reach".to_string(), json!(facts));
+        if !r.unreadable.is_empty() {
+            props.insert("reach_unreadable".to_string(), json!(r.unreadable));
+        }
+    }
     if let Some(o) = f.validity.offline {
         props.insert("validity_offline".to_string(), json!(o.as_str()));
     }

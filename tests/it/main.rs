@@ -21,6 +21,7 @@ mod inventory;
 mod lint;
 mod mock;
 mod owners;
+mod reach;
 mod release;
 mod report;
 mod rules;

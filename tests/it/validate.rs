@@ -245,7 +245,7 @@ fn providers() -> Vec<Provider> {
 }
 
 /// The first example of a built-in rule.
-fn example(rule: &str) -> String {
+pub fn example(rule: &str) -> String {
     sprawl::rules::builtin()
         .unwrap()
         .into_iter()
@@ -1168,8 +1168,11 @@ fn human_and_csv_reports_show_the_outcome() {
     let csv = run("csv");
     let row = csv.stdout.lines().nth(1).unwrap();
     assert!(
-        // … validity, offline, identity, checked_at, decoded (empty: found as written).
-        row.ends_with(&format!(",live,checksum_ok,octocat,{NOW},")),
+        // … validity, offline, identity, checked_at, decoded (empty: found as written), severity and
+        // why.
+        row.ends_with(&format!(
+            ",live,checksum_ok,octocat,{NOW},,unknown,live; what it can reach was not read (--blast-radius)"
+        )),
         "{row}"
     );
     // The audit log is appended to: two runs, two lines.
