@@ -43,6 +43,9 @@ enum Command {
         #[command(subcommand)]
         command: HookCommand,
     },
+    /// Revoke credentials of a saved JSON report through their providers' revocation APIs: a dry run
+    /// that prints every request unless --yes. Providers without an API get the way to revoke by hand.
+    Revoke(RevokeArgs),
     /// Accept the credentials found now, so that later scans report only new ones.
     Baseline {
         #[command(subcommand)]
@@ -201,6 +204,41 @@ struct InventoryArgs {
     /// One row per owner: how many credentials, how many live, the oldest exposure.
     #[arg(long, value_enum, value_name = "GROUP")]
     by: Option<GroupArg>,
+}
+
+#[derive(Args, Debug)]
+struct RevokeArgs {
+    /// The JSON report (`sprawl scan --format json`); rewritten with `revoked` statuses after --yes.
+    #[arg(long, value_name = "REPORT")]
+    from: PathBuf,
+    /// Only this credential (its fingerprint, or a prefix of at least 8 characters); repeatable.
+    #[arg(long = "fingerprint", value_name = "FINGERPRINT")]
+    fingerprints: Vec<String>,
+    /// Only credentials of this owner (`@team`).
+    #[arg(long, value_name = "OWNER")]
+    owner: Option<String>,
+    /// Only credentials the report says are live (`scan --validate`).
+    #[arg(long)]
+    only_live: bool,
+    /// With --yes and no other filter: revoke every credential of the report.
+    #[arg(long)]
+    all: bool,
+    /// Send the revocation requests (without it, nothing is sent).
+    #[arg(long)]
+    yes: bool,
+    /// The directory (or repository) that was scanned, where a redacted report's secrets are read
+    /// again.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Config file: custom rules and `[validation.endpoints]`.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Per-request timeout (e.g. 10s, 500ms).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    timeout: std::time::Duration,
+    /// JSONL audit trail of revocation requests (time, rule, host, fingerprint, outcome).
+    #[arg(long, value_name = "FILE")]
+    audit_log: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -424,6 +462,12 @@ pub enum Action {
         by_owner: bool,
         output: Option<PathBuf>,
     },
+    Revoke {
+        options: sprawl::revoke::Options,
+        config: Option<PathBuf>,
+        /// --all was given (needed for --yes without a filter).
+        all: bool,
+    },
     BaselineCreate {
         config: Config,
         output: PathBuf,
@@ -506,6 +550,20 @@ impl Cli {
             } => Action::BaselinePrune {
                 config: target_config(target),
                 file,
+            },
+            Command::Revoke(a) => Action::Revoke {
+                options: sprawl::revoke::Options {
+                    report: a.from,
+                    fingerprints: a.fingerprints,
+                    owner: a.owner,
+                    only_live: a.only_live,
+                    yes: a.yes,
+                    root: a.root,
+                    timeout: a.timeout,
+                    audit_log: a.audit_log,
+                },
+                config: a.config,
+                all: a.all,
             },
             Command::Completions { shell } => Action::Generate(Generated::Completions(shell)),
             Command::Man { dir } => Action::Generate(Generated::Man(dir)),

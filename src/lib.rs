@@ -14,6 +14,7 @@ pub mod enrich;
 pub mod finding;
 pub mod hook;
 pub mod report;
+pub mod revoke;
 pub mod rules;
 pub mod scan;
 pub mod source;

@@ -70,6 +70,11 @@ fn main() -> ExitCode {
             from,
         } => baseline_create(&config, &output, reason.as_deref(), from.as_deref()),
         cli::Action::BaselinePrune { config, file } => baseline_prune(&config, &file),
+        cli::Action::Revoke {
+            options,
+            config,
+            all,
+        } => revoke(&options, config.as_deref(), all),
         cli::Action::Generate(what) => generate(&what),
     };
     match exit {
@@ -79,6 +84,75 @@ fn main() -> ExitCode {
             Exit::Error.into()
         }
     }
+}
+
+/// `sprawl revoke`: one line per selected credential (what would be sent, revoked, by hand, or why
+/// not); errors for the failures; exit 1 when any failed.
+fn revoke(
+    options: &sprawl::revoke::Options,
+    config: Option<&Path>,
+    all: bool,
+) -> anyhow::Result<Exit> {
+    use sprawl::revoke::Outcome;
+    let filtered = !options.fingerprints.is_empty() || options.owner.is_some() || options.only_live;
+    if options.yes && !filtered && !all {
+        anyhow::bail!(
+            "--yes without --fingerprint, --owner or --only-live revokes every credential of the report: add --all to confirm"
+        );
+    }
+    let file_config = match config {
+        Some(p) => FileConfig::load(p)?,
+        None => FileConfig::default(),
+    };
+    let engine = scan::build_engine(&file_config, &Config::default())?;
+    let specs = scan::validate_specs(&file_config)?;
+    let done = sprawl::revoke::run(options, &engine, &specs, &file_config)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut failed = 0;
+    for d in &done {
+        let who = format!(
+            "{} {}",
+            d.rule_id,
+            &d.fingerprint[..d.fingerprint.len().min(12)]
+        );
+        match &d.outcome {
+            Outcome::WouldSend(requests) => {
+                writeln!(out, "would revoke {who}:")?;
+                for r in requests {
+                    writeln!(out, "    {}", diag::escape_control(r))?;
+                }
+            }
+            Outcome::Revoked => writeln!(out, "revoked {who}")?,
+            Outcome::ByHand(how) => writeln!(
+                out,
+                "{who}: no revocation API; by hand: {}",
+                diag::escape_control(how)
+            )?,
+            Outcome::Failed(why) => {
+                failed += 1;
+                diag::error(&format!("{who}: not revoked: {why}"));
+            }
+        }
+    }
+    if done.is_empty() {
+        writeln!(out, "no credential of the report matches")?;
+    } else if !options.yes
+        && done
+            .iter()
+            .any(|d| matches!(d.outcome, Outcome::WouldSend(_)))
+    {
+        writeln!(
+            out,
+            "dry run: nothing was sent; add --yes to send these requests"
+        )?;
+    }
+    out.flush()?;
+    Ok(if failed > 0 {
+        Exit::Found(1)
+    } else {
+        Exit::Clean
+    })
 }
 
 /// Completions or man pages, generated from the clap definitions.

@@ -168,15 +168,49 @@ pub struct RawRevoke {
     pub basic_auth: Option<[String; 2]>,
     #[serde(default)]
     pub body: Option<String>,
-    /// Name -> JSON pointer into this step's answer, for later steps.
+    /// Name -> where in this step's answer its value is, for later steps: a JSON pointer, or
+    /// `{ list = "/ptr", where = "/ptr", equals = "{secret}", take = "/id" }`, the item of a list whose
+    /// field equals a value (Heroku lists authorizations; the one whose token is the secret).
     #[serde(default)]
-    pub capture: BTreeMap<String, String>,
+    pub capture: BTreeMap<String, RawCapture>,
     /// Statuses that mean success (default 200, 201, 202 and 204).
     #[serde(default)]
     pub done: Option<Vec<u16>>,
     /// A JSON pointer that must be `true` in the answer (Slack answers 200 with `"ok": false`).
     #[serde(default)]
     pub ok: Option<String>,
+}
+
+/// Where a revocation lookup's value is.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum RawCapture {
+    Pointer(String),
+    Find(RawFind),
+}
+
+/// `{ list, where, equals, take }` of a [`RawCapture`].
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RawFind {
+    pub list: String,
+    #[serde(rename = "where")]
+    pub field: String,
+    pub equals: String,
+    pub take: String,
+}
+
+/// A checked [`RawCapture`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Capture {
+    Pointer(String),
+    /// The `take` of the first item of `list` whose `field` equals `equals` (placeholders filled).
+    Find {
+        list: String,
+        field: String,
+        equals: String,
+        take: String,
+    },
 }
 
 /// A checked validation request.
@@ -272,7 +306,7 @@ pub struct RevokeStep {
     pub headers: Vec<(String, String)>,
     pub basic_auth: Option<(String, String)>,
     pub body: Option<String>,
-    pub capture: Vec<(String, String)>,
+    pub capture: Vec<(String, Capture)>,
     pub done: Vec<u16>,
     pub ok: Option<String>,
 }
@@ -573,7 +607,7 @@ fn check_reach(raw: &[RawReach], hosts: &[String]) -> Result<Vec<ReachStep>, Str
                     ))
                 })
                 .collect::<Result<Vec<(crate::finding::Severity, Vec<String>)>, String>>()?;
-            levels.sort_by(|a, b| b.0.cmp(&a.0));
+            levels.sort_by_key(|l| std::cmp::Reverse(l.0));
             facts.push(FactSpec {
                 what: f.what.clone(),
                 name: f.name.clone(),
@@ -630,10 +664,42 @@ fn check_revoke(
         for v in r.basic_auth.iter().flatten().chain(&r.body) {
             check_names(&format!("{what}.body"), v, &names)?;
         }
-        for p in r.capture.values().chain(&r.ok) {
-            if !p.starts_with('/') {
-                return Err(format!("JSON pointer {p:?} must start with `/`"));
+        let mut capture = Vec::new();
+        for (name, c) in &r.capture {
+            let checked = match c {
+                RawCapture::Pointer(p) => Capture::Pointer(p.clone()),
+                RawCapture::Find(RawFind {
+                    list,
+                    field,
+                    equals,
+                    take,
+                }) => {
+                    check_names(&format!("{what}.capture.{name}.equals"), equals, &names)?;
+                    if !list.is_empty() && !list.starts_with('/') {
+                        return Err(format!("JSON pointer {list:?} must start with `/`"));
+                    }
+                    for p in [field, take] {
+                        if !p.starts_with('/') {
+                            return Err(format!("JSON pointer {p:?} must start with `/`"));
+                        }
+                    }
+                    Capture::Find {
+                        list: list.clone(),
+                        field: field.clone(),
+                        equals: equals.clone(),
+                        take: take.clone(),
+                    }
+                }
+            };
+            if let Capture::Pointer(p) = &checked {
+                if !p.starts_with('/') {
+                    return Err(format!("JSON pointer {p:?} must start with `/`"));
+                }
             }
+            capture.push((name.clone(), checked));
+        }
+        if let Some(p) = r.ok.as_ref().filter(|p| !p.starts_with('/')) {
+            return Err(format!("JSON pointer {p:?} must start with `/`"));
         }
         if last && !r.capture.is_empty() {
             return Err(format!("{what}: the revoking request captures nothing"));
@@ -646,7 +712,7 @@ fn check_revoke(
             headers: r.headers.clone().into_iter().collect(),
             basic_auth: r.basic_auth.clone().map(|[u, p]| (u, p)),
             body: r.body.clone(),
-            capture: r.capture.clone().into_iter().collect(),
+            capture,
             done: r.done.clone().unwrap_or_else(|| vec![200, 201, 202, 204]),
             ok: r.ok.clone(),
         });

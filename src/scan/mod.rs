@@ -274,6 +274,21 @@ fn mask_secrets_in_names(engine: &Engine, result: &mut ScanResult) {
 /// `--validate`: the run's validator, for every rule with a request (built-in or custom); opens the
 /// audit log, so one that cannot be written is an error before anything is scanned.
 fn validator(config: &Config, file_config: &FileConfig) -> Result<validity::Validator, RunError> {
+    let specs = validate_specs(file_config)?;
+    let settings = validity::Settings {
+        timeout: config.validate_timeout,
+        endpoints: file_config.endpoints.clone(),
+        audit_log: config.validation_log.clone(),
+        blast_radius: config.blast_radius,
+        ..validity::Settings::default()
+    };
+    validity::Validator::new(specs, &settings).map_err(RunError::Validation)
+}
+
+/// Every rule's `validate` table (built-in and `file_config`'s custom rules), by rule id.
+pub fn validate_specs(
+    file_config: &FileConfig,
+) -> Result<HashMap<String, Arc<ValidateSpec>>, RuleError> {
     let mut specs: HashMap<String, Arc<ValidateSpec>> = rules::builtin_validate_specs()?
         .into_iter()
         .map(|(id, spec)| (id.to_string(), Arc::new(spec)))
@@ -283,14 +298,7 @@ fn validator(config: &Config, file_config: &FileConfig) -> Result<validity::Vali
             specs.insert(r.meta.id.clone(), v.clone());
         }
     }
-    let settings = validity::Settings {
-        timeout: config.validate_timeout,
-        endpoints: file_config.endpoints.clone(),
-        audit_log: config.validation_log.clone(),
-        blast_radius: config.blast_radius,
-        ..validity::Settings::default()
-    };
-    validity::Validator::new(specs, &settings).map_err(RunError::Validation)
+    Ok(specs)
 }
 
 /// Loads the config file named in `config` (or none) and builds the engine: built-in rules minus disabled

@@ -24,6 +24,7 @@ mod owners;
 mod reach;
 mod release;
 mod report;
+mod revoke;
 mod rules;
 mod sarif;
 mod support;

@@ -229,6 +229,11 @@ fn fill(template: &str, vars: &[(&str, &str)], encode: impl Fn(&str) -> String) 
     out
 }
 
+/// `template` with `vars` filled in as they are (no encoding).
+pub fn fill_plain(template: &str, vars: &[(&str, &str)]) -> String {
+    fill(template, vars, |v| v.to_string())
+}
+
 /// One request, as rules describe it: method, path and query (with placeholders) on the target's
 /// base, headers, basic authentication, body, and AWS signing.
 pub struct Request<'a> {
@@ -257,6 +262,26 @@ impl ValidateSpec {
             hosts: &self.hosts,
         }
     }
+}
+
+/// The user's endpoints (`[validation.endpoints]`, provider -> base URL, already checked) as targets.
+pub fn configured(
+    endpoints: &std::collections::BTreeMap<String, String>,
+) -> std::collections::BTreeMap<String, Target> {
+    endpoints
+        .iter()
+        .filter_map(|(provider, base)| {
+            let (_, host, _) = split_url(base)?;
+            Some((
+                provider.clone(),
+                Target {
+                    base: base.trim_end_matches('/').to_string(),
+                    host: host.to_ascii_lowercase(),
+                    configured: true,
+                },
+            ))
+        })
+        .collect()
 }
 
 /// Where a request of a rule goes: the user's endpoint for the provider, else `origin` (a rule's own

@@ -34,6 +34,11 @@ pub fn now() -> OffsetDateTime {
         .unwrap_or_else(OffsetDateTime::now_utc)
 }
 
+/// [`now`] as RFC 3339 (UTC, whole seconds).
+pub fn now_rfc3339() -> String {
+    rfc3339(now())
+}
+
 fn rfc3339(t: OffsetDateTime) -> String {
     t.to_offset(time::UtcOffset::UTC)
         .replace_nanosecond(0)
@@ -163,21 +168,7 @@ impl Validator {
             )),
             None => None,
         };
-        let endpoints: BTreeMap<String, http::Target> = settings
-            .endpoints
-            .iter()
-            .filter_map(|(provider, base)| {
-                let (_, host, _) = crate::rules::validate::split_url(base)?;
-                Some((
-                    provider.clone(),
-                    http::Target {
-                        base: base.trim_end_matches('/').to_string(),
-                        host: host.to_ascii_lowercase(),
-                        configured: true,
-                    },
-                ))
-            })
-            .collect();
+        let endpoints = http::configured(&settings.endpoints);
         let agent = http::agent(
             settings.timeout,
             endpoints.values().map(|t| t.host.clone()).collect(),

@@ -1,0 +1,542 @@
+//! `sprawl revoke`: kills credentials found by a scan through their providers' own revocation APIs
+//! (`[[rules.validate.revoke]]` in the rule files), from a saved JSON report.
+//!
+//! - A dry run by default: each request is printed (method, URL, header names, body) with the secret
+//!   and every value derived from it redacted, and nothing is sent. `--yes` sends.
+//! - The secret comes from the report when it was written with `--no-redact` (checked against the
+//!   fingerprint), else it is read again at its recorded locations: the file under `--root` (default
+//!   `.`, the directory that was scanned), or the blob at `commit:path` in the repository at `--root`
+//!   for a history finding. A redacted report whose locations cannot be read is refused, saying what
+//!   to do.
+//! - Requests go through the validation guards ([`http::send`]): HTTPS, the rule's hosts (or the
+//!   provider's configured endpoint), no redirects, a timeout. Each is an audit line (time, rule,
+//!   fingerprint, host, step, outcome, HTTP status), never the secret.
+//! - A failed revocation is an error for that credential; the others go on. Each revoked credential's
+//!   `validity.status` becomes `revoked` (with `revoked_at`) in the report, rewritten in place.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::config::FileConfig;
+use crate::engine::Engine;
+use crate::enrich::validity::http::{self, Target};
+use crate::finding::{Fingerprint, Secret};
+use crate::rules::validate::{Capture, RevokeStep, ValidateSpec};
+
+/// What to revoke and how.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub report: PathBuf,
+    /// Full fingerprints or prefixes of at least 8 characters; empty: no filter.
+    pub fingerprints: Vec<String>,
+    /// Only credentials with this owner.
+    pub owner: Option<String>,
+    /// Only credentials the report says are live.
+    pub only_live: bool,
+    /// Send the requests (otherwise: print them).
+    pub yes: bool,
+    /// Where the scanned tree (or repository) is, to read secrets a redacted report does not hold.
+    pub root: PathBuf,
+    pub timeout: Duration,
+    pub audit_log: Option<PathBuf>,
+}
+
+/// What happened to one credential.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Dry run: these requests would be sent.
+    WouldSend(Vec<String>),
+    Revoked,
+    /// The provider has no revocation API in the rules: how to revoke it by hand.
+    ByHand(String),
+    /// The revocation was tried and failed, or could not be tried (no secret).
+    Failed(String),
+}
+
+/// One selected credential and its outcome.
+#[derive(Clone, Debug)]
+pub struct Done {
+    pub fingerprint: String,
+    pub rule_id: String,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RevokeError {
+    #[error("{path}: {message}")]
+    Report { path: String, message: String },
+    #[error("cannot write the audit log {path}: {source}")]
+    Audit {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// A credential of the report, with what is needed to find its secret.
+struct Selected {
+    fingerprint: String,
+    rule_id: String,
+    /// (path, commit, the report's secret text) of each finding.
+    locations: Vec<(String, Option<String>, String)>,
+}
+
+/// Runs `sprawl revoke`. `engine` finds secrets again at their locations (its rules give each
+/// credential's provider and remediation text); `specs` are the rules' validation tables by rule id.
+pub fn run(
+    options: &Options,
+    engine: &Engine,
+    specs: &HashMap<String, Arc<ValidateSpec>>,
+    file_config: &FileConfig,
+) -> Result<Vec<Done>, RevokeError> {
+    let metas: HashMap<&str, &crate::rules::RuleMeta> = engine
+        .rules()
+        .map(|r| (r.meta.id.as_str(), r.meta.as_ref()))
+        .collect();
+    let bad = |message: String| RevokeError::Report {
+        path: options.report.display().to_string(),
+        message,
+    };
+    let text = std::fs::read_to_string(&options.report).map_err(|e| bad(e.to_string()))?;
+    let mut report: Value =
+        serde_json::from_str(&text).map_err(|e| bad(format!("not a JSON report: {e}")))?;
+    if report.get("schema_version").and_then(Value::as_u64) != Some(1) {
+        return Err(bad(
+            "not a sprawl JSON report (schema_version 1): write one with `sprawl scan --format json`"
+                .into(),
+        ));
+    }
+    let selected = select(&report, options);
+    let mut audit = match &options.audit_log {
+        Some(p) => Some(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .map_err(|source| RevokeError::Audit {
+                    path: p.display().to_string(),
+                    source,
+                })?,
+        ),
+        None => None,
+    };
+    let endpoints = http::configured(&file_config.endpoints);
+    let agent = http::agent(
+        options.timeout,
+        endpoints.values().map(|t| t.host.clone()).collect(),
+    );
+    let mut done = Vec::new();
+    for s in selected {
+        let meta = metas.get(s.rule_id.as_str());
+        let by_hand = || {
+            meta.map(|m| m.fix.clone())
+                .filter(|f| !f.is_empty())
+                .unwrap_or_else(|| "revoke it where it was issued".into())
+        };
+        let spec = match specs.get(&s.rule_id) {
+            Some(spec) if !spec.revoke.is_empty() => spec,
+            _ => {
+                done.push(Done {
+                    outcome: Outcome::ByHand(by_hand()),
+                    fingerprint: s.fingerprint,
+                    rule_id: s.rule_id,
+                });
+                continue;
+            }
+        };
+        let outcome = match find_secret(&s, engine, spec, &options.root) {
+            Err(why) => Outcome::Failed(why),
+            Ok(_) if !options.yes => Outcome::WouldSend(describe(spec)),
+            Ok((secret, pair)) => {
+                let provider = meta.map_or("", |m| m.provider.as_str());
+                let mut log = |line: Value| -> Result<(), RevokeError> {
+                    if let (Some(f), Some(p)) = (audit.as_mut(), &options.audit_log) {
+                        let mut text = line.to_string();
+                        text.push('\n');
+                        f.write_all(text.as_bytes())
+                            .map_err(|source| RevokeError::Audit {
+                                path: p.display().to_string(),
+                                source,
+                            })?;
+                    }
+                    Ok(())
+                };
+                send(
+                    &agent,
+                    spec,
+                    endpoints.get(provider),
+                    &secret,
+                    pair.as_ref(),
+                    &s,
+                    &mut log,
+                )?
+            }
+        };
+        done.push(Done {
+            fingerprint: s.fingerprint,
+            rule_id: s.rule_id,
+            outcome,
+        });
+    }
+    let revoked: Vec<&str> = done
+        .iter()
+        .filter(|d| d.outcome == Outcome::Revoked)
+        .map(|d| d.fingerprint.as_str())
+        .collect();
+    if !revoked.is_empty() {
+        mark_revoked(
+            &mut report,
+            &revoked,
+            &crate::enrich::validity::now_rfc3339(),
+        );
+        let mut text = serde_json::to_string_pretty(&report).map_err(|e| bad(e.to_string()))?;
+        text.push('\n');
+        let tmp = options.report.with_extension("json.sprawl-tmp");
+        std::fs::write(&tmp, text)
+            .and_then(|_| std::fs::rename(&tmp, &options.report))
+            .map_err(|e| bad(format!("cannot rewrite the report: {e}")))?;
+    }
+    Ok(done)
+}
+
+/// The report's credentials that pass the filters, with their findings' locations.
+fn select(report: &Value, options: &Options) -> Vec<Selected> {
+    let empty = Vec::new();
+    let findings = report
+        .get("findings")
+        .and_then(Value::as_array)
+        .unwrap_or(&empty);
+    let credentials = report
+        .get("credentials")
+        .and_then(Value::as_array)
+        .unwrap_or(&empty);
+    let str_of = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    credentials
+        .iter()
+        .filter_map(|c| {
+            let fingerprint = str_of(c, "fingerprint")?;
+            let rule_id = str_of(c, "rule_id")?;
+            let owners: Vec<&str> = c
+                .get("owners")
+                .and_then(Value::as_array)
+                .map(|o| o.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let status = c
+                .pointer("/validity/status")
+                .and_then(Value::as_str)
+                .unwrap_or("not_checked");
+            let wanted = options.fingerprints.is_empty()
+                || options
+                    .fingerprints
+                    .iter()
+                    .any(|f| f == &fingerprint || (f.len() >= 8 && fingerprint.starts_with(f)));
+            let owned = options
+                .owner
+                .as_ref()
+                .is_none_or(|o| owners.iter().any(|x| x == o));
+            let live = !options.only_live || status == "live";
+            let already = status == "revoked";
+            (wanted && owned && live && !already).then(|| Selected {
+                locations: findings
+                    .iter()
+                    .filter(|f| str_of(f, "fingerprint").as_deref() == Some(&fingerprint))
+                    .filter_map(|f| {
+                        Some((
+                            str_of(f, "path")?,
+                            str_of(f, "commit"),
+                            str_of(f, "secret").unwrap_or_default(),
+                        ))
+                    })
+                    .collect(),
+                fingerprint,
+                rule_id,
+            })
+        })
+        .collect()
+}
+
+/// The credential's secret (and the pair the rule needs, found at the same place): from the report
+/// when it holds it unredacted, else read again at a location.
+fn find_secret(
+    s: &Selected,
+    engine: &Engine,
+    spec: &ValidateSpec,
+    root: &Path,
+) -> Result<(Secret, Option<Secret>), String> {
+    let fp = Fingerprint(s.fingerprint.clone());
+    let needs_pair = spec.revoke.iter().any(|step| {
+        crate::rules::validate::placeholders(&step.path)
+            .into_iter()
+            .chain(
+                step.body
+                    .iter()
+                    .flat_map(|b| crate::rules::validate::placeholders(b)),
+            )
+            .chain(
+                step.headers
+                    .iter()
+                    .flat_map(|(_, v)| crate::rules::validate::placeholders(v)),
+            )
+            .chain(
+                step.basic_auth
+                    .iter()
+                    .flat_map(|(u, p)| [u.as_str(), p.as_str()])
+                    .flat_map(crate::rules::validate::placeholders),
+            )
+            .any(|p| p == "pair")
+    });
+    if !needs_pair {
+        if let Some((_, _, shown)) = s
+            .locations
+            .iter()
+            .find(|(_, _, shown)| Fingerprint::new(&s.rule_id, shown.as_bytes()) == fp)
+        {
+            return Ok((Secret::new(shown.as_bytes().to_vec()), None));
+        }
+    }
+    if s.locations.is_empty() {
+        return Err(
+            "the report has no finding for it and no unredacted secret: write the report with `sprawl scan --format json --no-redact`, or re-scan, then revoke from that report"
+                .into(),
+        );
+    }
+    let mut tried = Vec::new();
+    for (path, commit, _) in &s.locations {
+        if path.starts_with('<') || path.contains('!') {
+            tried.push(format!("{path} (not a file)"));
+            continue;
+        }
+        let data = match commit {
+            Some(c) => read_blob(root, c, path),
+            None => std::fs::read(root.join(path)).map_err(|e| e.kind().to_string()),
+        };
+        let data = match data {
+            Ok(d) => d,
+            Err(why) => {
+                tried.push(format!("{path} ({why})"));
+                continue;
+            }
+        };
+        let mut scratch = engine.scratch();
+        let mut found = Vec::new();
+        engine.scan(&data, &mut scratch, &mut found);
+        let Some(m) = found
+            .iter()
+            .find(|m| Fingerprint::new(&engine.rule(m.rule).meta.id, m.secret.expose()) == fp)
+        else {
+            tried.push(format!("{path} (not there any more)"));
+            continue;
+        };
+        let pair = spec.pair.as_ref().and_then(|pair_rule| {
+            found
+                .iter()
+                .find(|p| &engine.rule(p.rule).meta.id == pair_rule)
+                .map(|p| p.secret.clone())
+        });
+        if needs_pair && pair.is_none() {
+            tried.push(format!("{path} (no pair value next to it)"));
+            continue;
+        }
+        return Ok((m.secret.clone(), pair));
+    }
+    Err(format!(
+        "the report is redacted and the secret could not be read again at {} under {}: run from the scanned directory or pass --root, or revoke from a report written with --no-redact",
+        tried.join(", "),
+        root.display()
+    ))
+}
+
+/// The blob at `commit:path` in the repository at `root` (nothing in it is run: no filters, hooks
+/// or configuration commands are read by a blob lookup).
+fn read_blob(root: &Path, commit: &str, path: &str) -> Result<Vec<u8>, String> {
+    let repo =
+        crate::source::git::open(root, true).map_err(|_| "not in a git repository".to_string())?;
+    let id = git2::Oid::from_str(commit).map_err(|_| "bad commit id".to_string())?;
+    let tree = repo
+        .find_commit(id)
+        .and_then(|c| c.tree())
+        .map_err(|_| format!("commit {commit} not in the repository"))?;
+    let entry = tree
+        .get_path(Path::new(path))
+        .map_err(|_| "not in that commit".to_string())?;
+    match crate::source::git::read_blob(&repo, entry.id(), 64 << 20) {
+        Ok(Ok(data)) => Ok(data),
+        Ok(Err(size)) => Err(format!("{size} bytes, too large")),
+        Err(_) => Err("blob unreadable".into()),
+    }
+}
+
+/// Placeholder values of a revocation: the secret, its pair, and `from_secret` captures.
+fn vars(spec: &ValidateSpec, secret: &str, pair: &str) -> Vec<(String, String)> {
+    let mut vars = vec![
+        ("secret".to_string(), secret.to_string()),
+        ("pair".to_string(), pair.to_string()),
+    ];
+    for (name, re) in &spec.from_secret {
+        if let Some(v) = re.0.captures(secret).and_then(|c| c.get(1)) {
+            vars.push((name.clone(), v.as_str().to_string()));
+        }
+    }
+    vars
+}
+
+/// What a dry run prints for each step: method, URL, header names, body; every value from the secret
+/// (or a lookup) shown as its placeholder.
+fn describe(spec: &ValidateSpec) -> Vec<String> {
+    spec.revoke
+        .iter()
+        .map(|step| {
+            let mut line = format!("{} {}{}", step.method, step.origin, step.path);
+            let mut headers: Vec<&str> = step.headers.iter().map(|(k, _)| k.as_str()).collect();
+            if step.basic_auth.is_some() {
+                headers.push("Authorization (basic)");
+            }
+            if !headers.is_empty() {
+                line.push_str(&format!("  headers: {}", headers.join(", ")));
+            }
+            if let Some(b) = &step.body {
+                line.push_str(&format!("  body: {b}"));
+            }
+            line
+        })
+        .collect()
+}
+
+/// Sends the revocation's steps in order; the outcome, or a [`RevokeError`] only when the audit log
+/// cannot be written.
+fn send(
+    agent: &ureq::Agent,
+    spec: &ValidateSpec,
+    endpoint: Option<&Target>,
+    secret: &Secret,
+    pair: Option<&Secret>,
+    s: &Selected,
+    log: &mut dyn FnMut(Value) -> Result<(), RevokeError>,
+) -> Result<Outcome, RevokeError> {
+    let secret = secret.expose_lossy();
+    let pair = pair.map(Secret::expose_lossy).unwrap_or_default();
+    let mut values = vars(spec, &secret, &pair);
+    for (n, step) in spec.revoke.iter().enumerate() {
+        let target = http::target(endpoint, &step.origin);
+        let borrowed: Vec<(&str, &str)> = values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let request = http::Request {
+            method: &step.method,
+            path: &step.path,
+            headers: &step.headers,
+            basic_auth: step.basic_auth.as_ref(),
+            body: step.body.as_deref(),
+            sign_for: None,
+            hosts: &spec.hosts,
+        };
+        let answer = http::send(agent, &request, &target, &borrowed, &http::amz_date());
+        let last = n + 1 == spec.revoke.len();
+        let (status, outcome) = match answer {
+            Err(reason) => (None, Err(reason.replace('_', " "))),
+            Ok(resp) => {
+                let status = resp.status();
+                let body = http::body_text(resp).unwrap_or_default();
+                (Some(status), step_result(step, status, &body, &borrowed))
+            }
+        };
+        log(serde_json::json!({
+            "time": crate::enrich::validity::now_rfc3339(),
+            "kind": "revoke",
+            "rule": s.rule_id,
+            "fingerprint": s.fingerprint,
+            "host": target.host,
+            "step": n,
+            "outcome": match (&outcome, last) {
+                (Ok(_), true) => "revoked",
+                (Ok(_), false) => "looked_up",
+                (Err(_), _) => "failed",
+            },
+            "http_status": status,
+        }))?;
+        match outcome {
+            Err(why) => {
+                return Ok(Outcome::Failed(format!(
+                    "{} {}: {why}",
+                    step.method, target.host
+                )))
+            }
+            Ok(captured) => values.extend(captured),
+        }
+    }
+    Ok(Outcome::Revoked)
+}
+
+/// A step's answer: what it captured for later steps, or why it failed.
+fn step_result(
+    step: &RevokeStep,
+    status: u16,
+    body: &str,
+    vars: &[(&str, &str)],
+) -> Result<Vec<(String, String)>, String> {
+    if !step.done.contains(&status) {
+        return Err(format!("HTTP {status}"));
+    }
+    let json: Option<Value> = serde_json::from_str(body).ok();
+    if let Some(ok) = &step.ok {
+        if json.as_ref().and_then(|j| j.pointer(ok)) != Some(&Value::Bool(true)) {
+            return Err(format!("HTTP {status}, {ok} is not true"));
+        }
+    }
+    step.capture
+        .iter()
+        .map(|(name, capture)| {
+            let value = json.as_ref().and_then(|j| match capture {
+                Capture::Pointer(p) => j.pointer(p).and_then(http::scalar),
+                Capture::Find {
+                    list,
+                    field,
+                    equals,
+                    take,
+                } => {
+                    let wanted = http::fill_plain(equals, vars);
+                    j.pointer(list)?
+                        .as_array()?
+                        .iter()
+                        .find(|item| {
+                            item.pointer(field).and_then(http::scalar).as_deref()
+                                == Some(wanted.as_str())
+                        })
+                        .and_then(|item| item.pointer(take))
+                        .and_then(http::scalar)
+                }
+            });
+            value
+                .map(|v| (name.clone(), v))
+                .ok_or_else(|| format!("HTTP {status}, no {name} in the answer"))
+        })
+        .collect()
+}
+
+/// Sets `validity` to revoked (and severity to none) for the credentials and findings of `revoked`.
+fn mark_revoked(report: &mut Value, revoked: &[&str], at: &str) {
+    for key in ["credentials", "findings"] {
+        let Some(items) = report.get_mut(key).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for item in items {
+            let fp = item
+                .get("fingerprint")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            if !revoked.contains(&fp) {
+                continue;
+            }
+            item["validity"] = serde_json::json!({"status": "revoked", "revoked_at": at});
+            if key == "credentials" {
+                item["severity"] = Value::from("none");
+                item["severity_reason"] = Value::from(format!("revoked at {at}"));
+            }
+        }
+    }
+}
