@@ -51,6 +51,7 @@ with open(sys.argv[1], "w") as out:
 PY
 
 cargo +nightly fuzz build -O
+triple=$(rustc -vV | sed -n 's/^host: //p')
 
 failed=()
 for t in "${targets[@]}"; do
@@ -63,7 +64,9 @@ for t in "${targets[@]}"; do
         *) args+=(-max_len=8192) ;;
     esac
     echo "== $t: $seconds s"
-    if ! cargo +nightly fuzz run -O "$t" "$work/corpus/$t" "fuzz/seeds/$t" -- "${args[@]}" \
+    # The binaries built above, run directly: `cargo fuzz run` would rebuild when a source changed
+    # during the run, and each target would test different code.
+    if ! "fuzz/target/$triple/release/$t" "${args[@]}" "$work/corpus/$t" "fuzz/seeds/$t" \
         2>"$work/$t.log"; then
         failed+=("$t")
         tail -n 40 "$work/$t.log" >&2
