@@ -83,6 +83,8 @@ struct Selected {
     rule_id: String,
     /// (path, commit, the report's secret text) of each finding.
     locations: Vec<(String, Option<String>, String)>,
+    /// Unredacted values the report holds at those locations: (path, commit, rule id, value).
+    beside: Vec<(String, Option<String>, String, String)>,
 }
 
 /// Runs `sprawl revoke`. `engine` finds secrets again at their locations (its rules give each
@@ -215,6 +217,16 @@ fn select(report: &Value, options: &Options) -> Vec<Selected> {
         .and_then(Value::as_array)
         .unwrap_or(&empty);
     let str_of = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    // Every value the report holds unredacted (its fingerprint matches it), by location.
+    let shown: Vec<(String, Option<String>, String, String)> = findings
+        .iter()
+        .filter_map(|f| {
+            let (rule, secret) = (str_of(f, "rule_id")?, str_of(f, "secret")?);
+            let path = str_of(f, "path")?;
+            (Fingerprint::new(&rule, secret.as_bytes()).0 == str_of(f, "fingerprint")?)
+                .then(|| (path, str_of(f, "commit"), rule, secret))
+        })
+        .collect();
     credentials
         .iter()
         .filter_map(|c| {
@@ -240,8 +252,8 @@ fn select(report: &Value, options: &Options) -> Vec<Selected> {
                 .is_none_or(|o| owners.iter().any(|x| x == o));
             let live = !options.only_live || status == "live";
             let already = status == "revoked";
-            (wanted && owned && live && !already).then(|| Selected {
-                locations: findings
+            (wanted && owned && live && !already).then(|| {
+                let locations: Vec<(String, Option<String>, String)> = findings
                     .iter()
                     .filter(|f| str_of(f, "fingerprint").as_deref() == Some(&fingerprint))
                     .filter_map(|f| {
@@ -251,9 +263,18 @@ fn select(report: &Value, options: &Options) -> Vec<Selected> {
                             str_of(f, "secret").unwrap_or_default(),
                         ))
                     })
-                    .collect(),
-                fingerprint,
-                rule_id,
+                    .collect();
+                let beside = shown
+                    .iter()
+                    .filter(|(p, c, _, _)| locations.iter().any(|(lp, lc, _)| lp == p && lc == c))
+                    .cloned()
+                    .collect();
+                Selected {
+                    locations,
+                    beside,
+                    fingerprint,
+                    rule_id,
+                }
             })
         })
         .collect()
@@ -289,13 +310,22 @@ fn find_secret(
             )
             .any(|p| p == "pair")
     });
-    if !needs_pair {
-        if let Some((_, _, shown)) = s
-            .locations
-            .iter()
-            .find(|(_, _, shown)| Fingerprint::new(&s.rule_id, shown.as_bytes()) == fp)
-        {
-            return Ok((Secret::new(shown.as_bytes().to_vec()), None));
+    // From the report: the value, and its pair found at the same place.
+    for (path, commit, _) in &s.locations {
+        let here = |rule: &str| {
+            s.beside
+                .iter()
+                .find(|(p, c, r, _)| p == path && c == commit && r == rule)
+                .map(|(_, _, _, v)| Secret::new(v.as_bytes().to_vec()))
+        };
+        let Some(secret) =
+            here(&s.rule_id).filter(|v| Fingerprint::new(&s.rule_id, v.expose()) == fp)
+        else {
+            continue;
+        };
+        let pair = spec.pair.as_deref().and_then(here);
+        if !needs_pair || pair.is_some() {
+            return Ok((secret, pair));
         }
     }
     if s.locations.is_empty() {

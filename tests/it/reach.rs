@@ -273,3 +273,133 @@ fn without_blast_radius_only_validation_requests_are_sent() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--validate"), "{}", run.stderr);
 }
+
+/// The other providers' reach tables against answers shaped like their APIs': the severity and why.
+#[test]
+fn every_provider_reach_table_reads_its_answers() {
+    let server = Server::start(|r| {
+        let json = |body: &str| Reply::new(200, body).header("Content-Type", "application/json");
+        match r.path.as_str() {
+            // Validation requests.
+            "/gitlab/api/v4/user" => json(r#"{"username":"dev","is_admin":false}"#),
+            "/slack/api/auth.test" => {
+                json(r#"{"ok":true,"team":"Acme","user":"deploy-bot","bot_id":"B01"}"#)
+                    .header("X-OAuth-Scopes", "chat:write,channels:read")
+            }
+            "/stripe/v1/account" => {
+                json(r#"{"id":"acct_1","business_profile":{"name":"Acme"},"charges_enabled":true}"#)
+            }
+            "/openai/v1/models" => {
+                json(r#"{"object":"list","data":[{"id":"gpt-4o"},{"id":"o3"}]}"#)
+                    .header("openai-organization", "org-acme")
+                    .header("openai-project", "proj_1")
+            }
+            "/anthropic/v1/models" => json(r#"{"data":[{"id":"claude-sonnet-4"}]}"#)
+                .header("anthropic-organization-id", "org-9"),
+            "/huggingface/api/whoami-v2" => json(
+                r#"{"name":"ml","orgs":[{"name":"acme","roleInOrg":"admin"},{"name":"lab","roleInOrg":"read"}],"auth":{"accessToken":{"role":"write"}}}"#,
+            ),
+            "/cloudflare/client/v4/user/tokens/verify" => json(
+                r#"{"success":true,"result":{"id":"tok1","status":"active","expires_on":"2027-01-01T00:00:00Z"}}"#,
+            ),
+            "/digitalocean/v2/account" => json(
+                r#"{"account":{"email":"ops@acme.example","status":"active","team":{"name":"Acme"}}}"#,
+            ),
+            // Reach requests.
+            "/gitlab/api/v4/personal_access_tokens/self" => {
+                json(r#"{"scopes":["read_api","read_repository"],"expires_at":"2027-01-01"}"#)
+            }
+            "/gitlab/api/v4/projects?min_access_level=40&per_page=100&simple=true" => json("[]"),
+            "/gitlab/api/v4/projects?min_access_level=30&per_page=100&simple=true" => json("[]"),
+            "/cloudflare/client/v4/user/tokens/tok1" => Reply::new(403, "{}"),
+            "/cloudflare/client/v4/accounts?per_page=50" => json(r#"{"result":[{"name":"Acme"}]}"#),
+            "/cloudflare/client/v4/zones?per_page=50" => {
+                json(r#"{"result":[{"name":"acme.example"},{"name":"acme.dev"}]}"#)
+            }
+            "/digitalocean/v2/droplets?per_page=50" => json(r#"{"droplets":[{"name":"web-1"}]}"#),
+            _ => Reply::new(404, "{}"),
+        }
+    });
+    let cases = [
+        (
+            "gitlab",
+            "gitlab.pat",
+            "read",
+            "read: no write or admin rights found",
+        ),
+        (
+            "slack",
+            "slack.bot-token",
+            "write",
+            "write: scopes: chat:write, channels:read",
+        ),
+        (
+            "stripe",
+            "stripe.secret-key-live",
+            "admin",
+            "admin: live charges enabled: true",
+        ),
+        (
+            "openai",
+            "openai.project-key",
+            "write",
+            "write: models it can call (billed to the owner): gpt-4o, o3",
+        ),
+        (
+            "anthropic",
+            "anthropic.api-key",
+            "write",
+            "write: models it can call (billed to the owner): claude-sonnet-4",
+        ),
+        (
+            "huggingface",
+            "huggingface.access-token",
+            "admin",
+            "admin: organisations it administers: 1 of 2: acme",
+        ),
+        (
+            "cloudflare",
+            "cloudflare.api-token",
+            "read",
+            "read: no write or admin rights found; could not read 1",
+        ),
+        (
+            "digitalocean",
+            "digitalocean.personal-access-token",
+            "read",
+            "read: no write or admin rights found",
+        ),
+    ];
+    let sb = Sandbox::new();
+    let mut config = String::from("[validation.endpoints]\n");
+    for (provider, rule, _, _) in cases {
+        sb.file(&format!("src/{rule}.env"), example(rule) + "\n");
+        config.push_str(&format!("{provider} = \"{}/{provider}\"\n", server.base()));
+    }
+    sb.file("sprawl.toml", config);
+    let (_, report) = scan(&sb, &["--blast-radius"]);
+    for (_, rule, severity, reason) in cases {
+        let c = credential(&report, rule);
+        assert_eq!(
+            (
+                c.validity.status.as_str(),
+                c.severity.as_str(),
+                c.severity_reason.as_str()
+            ),
+            ("live", severity, reason),
+            "{rule}: {:?}",
+            c.validity.reach
+        );
+    }
+    let cloudflare = credential(&report, "cloudflare.api-token");
+    assert_eq!(
+        cloudflare.validity.reach.as_ref().unwrap().unreadable,
+        vec!["permissions (HTTP 403)".to_string()]
+    );
+    // Only GET requests: 8 validations, then 4 for GitLab and Cloudflare, 2 for DigitalOcean and one
+    // for each other provider (the same path as its validation).
+    for r in server.requests() {
+        assert_eq!(r.method, "GET", "{}", r.path);
+    }
+    assert_eq!(server.requests().len(), 8 + 4 + 4 + 2 + 5);
+}

@@ -406,3 +406,105 @@ fn a_history_finding_is_read_again_from_its_commit() {
         (0, "no credential of the report matches\n")
     );
 }
+
+/// The other providers' revocation tables: each revocation arrives as declared (method, path, its
+/// lookups first) and the report marks every one revoked.
+#[test]
+fn every_provider_revocation_table_sends_what_it_declares() {
+    let server = Server::start(|r| {
+        let json = |body: &str| Reply::new(200, body).header("Content-Type", "application/json");
+        match (r.method.as_str(), r.path.as_str()) {
+            ("GET", "/twilio/2010-04-01/Accounts.json") => {
+                json(r#"{"accounts":[{"sid":"AC123"}]}"#)
+            }
+            ("GET", p) if p.starts_with("/mapbox/tokens/v2?access_token=") => {
+                json(r#"{"code":"TokenValid","token":{"user":"acme","authorization":"ck1"}}"#)
+            }
+            ("DELETE" | "POST", _) => Reply::new(204, ""),
+            _ => Reply::new(404, "{}"),
+        }
+    });
+    let rules = [
+        ("npm", "npm.access-token"),
+        ("digitalocean", "digitalocean.personal-access-token"),
+        ("vercel", "vercel.token"),
+        ("sendgrid", "sendgrid.api-key"),
+        ("doppler", "doppler.personal-token"),
+        ("mapbox", "mapbox.secret-token"),
+        ("twilio", "twilio.api-key-sid"),
+    ];
+    let sb = Sandbox::new();
+    let mut config = String::from("[validation.endpoints]\n");
+    for (provider, rule) in rules {
+        let mut text = example(rule) + "\n";
+        if provider == "twilio" {
+            text.push_str(&(example("twilio.api-key-secret") + "\n"));
+        }
+        sb.file(&format!("src/{rule}.env"), text);
+        config.push_str(&format!("{provider} = \"{}/{provider}\"\n", server.base()));
+    }
+    sb.file("sprawl.toml", config);
+    let report = scan_report(&sb, true);
+    let secret_of = |rule: &str| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.rule_id == rule)
+            .unwrap()
+            .secret
+            .clone()
+    };
+    let chosen: Vec<String> = rules
+        .iter()
+        .flat_map(|(_, rule)| ["--fingerprint".to_string(), fingerprint(&report, rule)])
+        .collect();
+    let mut args: Vec<&str> = chosen.iter().map(String::as_str).collect();
+    args.push("--yes");
+    let run = revoke(&sb, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), rules.len(), "{}", run.stdout);
+    let sendgrid_id = secret_of("sendgrid.api-key")
+        .split('.')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let mut sent: Vec<(String, String)> = server
+        .requests()
+        .into_iter()
+        .map(|r| (r.method, r.path))
+        .collect();
+    sent.sort();
+    let req = |m: &str, p: String| (m.to_string(), p);
+    let npm = secret_of("npm.access-token");
+    let mapbox = secret_of("mapbox.secret-token");
+    let sid = secret_of("twilio.api-key-sid");
+    let mut expected = vec![
+        req(
+            "DELETE",
+            format!("/mapbox/tokens/v2/acme/ck1?access_token={mapbox}"),
+        ),
+        req("DELETE", format!("/npm/-/npm/v1/tokens/token/{npm}")),
+        req("DELETE", format!("/sendgrid/v3/api_keys/{sendgrid_id}")),
+        req(
+            "DELETE",
+            format!("/twilio/2010-04-01/Accounts/AC123/Keys/{sid}.json"),
+        ),
+        req("DELETE", "/vercel/v3/user/tokens/current".into()),
+        req("GET", format!("/mapbox/tokens/v2?access_token={mapbox}")),
+        req("GET", "/twilio/2010-04-01/Accounts.json".into()),
+        req("POST", "/digitalocean/v1/oauth/revoke".into()),
+        req("POST", "/doppler/v3/auth/revoke".into()),
+    ];
+    expected.sort();
+    assert_eq!(sent, expected);
+    let after: Report =
+        serde_json::from_str(&std::fs::read_to_string(sb.join("report.json")).unwrap()).unwrap();
+    for (_, rule) in rules {
+        let c = after
+            .credentials
+            .iter()
+            .find(|c| c.rule_id == rule)
+            .unwrap();
+        assert_eq!(c.validity.status, "revoked", "{rule}");
+    }
+}
