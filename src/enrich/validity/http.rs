@@ -316,12 +316,19 @@ pub fn send(
     }
     let path = fill(req.path, vars, url_encode);
     let url = format!("{}{}", target.base.trim_end_matches('/'), path);
-    let host_ok = split_url(&url).is_some_and(|(_, host, _)| {
-        host.eq_ignore_ascii_case(&target.host)
+    // Checked as the client will read it: ureq parses the URL with the `url` crate, so does this.
+    let parsed = url::Url::parse(&url).ok();
+    let host_ok = parsed.as_ref().is_some_and(|u| {
+        let host = u.host_str().unwrap_or_default();
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        u.username().is_empty()
+            && u.password().is_none()
+            && host.eq_ignore_ascii_case(&target.host)
             && (target.configured || req.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)))
     });
-    let scheme_ok =
-        url.starts_with("https://") || (target.configured && url.starts_with("http://"));
+    let scheme_ok = parsed
+        .as_ref()
+        .is_some_and(|u| u.scheme() == "https" || (target.configured && u.scheme() == "http"));
     if !host_ok || !scheme_ok {
         return Err("refused_address");
     }
@@ -687,6 +694,50 @@ mod tests {
         assert_eq!(
             resolve("api.github.com:443", &[], Duration::from_secs(5), quick).unwrap(),
             vec!["140.82.112.5:443".parse().unwrap()]
+        );
+    }
+
+    #[test]
+    fn the_sent_url_is_checked_as_the_client_parses_it() {
+        let agent = agent(Duration::from_secs(1), Vec::new());
+        let target = Target {
+            base: "https://api.github.com".into(),
+            host: "api.github.com".into(),
+            configured: false,
+        };
+        let hosts = ["api.github.com".to_string()];
+        let request = |path: &'static str| Request {
+            method: "GET",
+            path,
+            headers: &[],
+            basic_auth: None,
+            body: None,
+            sign_for: None,
+            hosts: &hosts,
+        };
+        // A base that parses to another host than it seems to have, or with userinfo, is refused
+        // before any connection.
+        for base in [
+            "https://api.github.com:443@evil.example",
+            "https://evil.example#@api.github.com",
+        ] {
+            let t = Target {
+                base: base.into(),
+                ..target.clone()
+            };
+            assert_eq!(
+                send(&agent, &request("/user"), &t, &[], "").err(),
+                Some("refused_address"),
+                "{base}"
+            );
+        }
+        let plain = Target {
+            base: "http://api.github.com".into(),
+            ..target.clone()
+        };
+        assert_eq!(
+            send(&agent, &request("/user"), &plain, &[], "").err(),
+            Some("refused_address")
         );
     }
 

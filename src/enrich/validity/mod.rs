@@ -319,13 +319,7 @@ impl Validator {
                 self.audit(job, None, &live, None);
                 return (live, None);
             }
-            None => http::Target {
-                base: job.spec.origin.clone(),
-                host: crate::rules::validate::split_url(&job.spec.origin)
-                    .map(|(_, h, _)| h.to_ascii_lowercase())
-                    .unwrap_or_default(),
-                configured: false,
-            },
+            None => http::target(None, &job.spec.origin),
         };
         if job.spec.pair.is_some() && job.pairs.is_empty() {
             let live = Liveness::Unknown {
