@@ -722,7 +722,15 @@ fn check_revoke(
 
 /// Parses a `validate` table kept as TOML text (built-in rules keep it so start-up parses nothing).
 pub fn parse_text(text: &str) -> Result<ValidateSpec, String> {
-    let raw: RawValidate = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    let raw: RawValidate = toml::from_str(text).map_err(|e| {
+        // The toml crate leaves the message empty for some inputs (control characters).
+        let m = e.message().trim();
+        if m.is_empty() {
+            "the validate table is not valid TOML".to_string()
+        } else {
+            m.to_string()
+        }
+    })?;
     check(raw)
 }
 
