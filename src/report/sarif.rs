@@ -143,6 +143,9 @@ fn sarif_result(f: &Finding, rule_index: usize, opts: RenderOptions) -> SarifRes
     if !f.decoded.is_empty() {
         props.insert("decoded".to_string(), json!(f.decoded));
     }
+    if let Some(p) = &f.provenance {
+        props.insert("provenance".to_string(), json!(p));
+    }
     if let Some(c) = &f.commit {
         props.insert("commit".to_string(), json!(c.id));
         props.insert("author_name".to_string(), json!(c.author_name));

@@ -68,7 +68,7 @@ impl Stats {
 }
 
 /// Something that could not be scanned. The message never contains scanned content.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ScanError {
     pub path: String,
     pub message: String,
@@ -453,6 +453,7 @@ pub fn to_finding(engine: &Engine, m: Match, path: &str) -> Finding {
         end_column: m.end_column,
         decoded: m.decoded,
         commit: None,
+        provenance: None,
         in_head: None,
         last_seen: None,
         owners: Vec::new(),

@@ -137,6 +137,8 @@ pub struct Finding {
     pub author_email: Option<String>,
     pub commit_date: Option<String>,
     pub commit_summary: Option<String>,
+    #[serde(default)]
+    pub provenance: Option<String>,
     pub owners: Vec<String>,
     pub owner_source: Option<String>,
     pub validity: Validity,

@@ -7,6 +7,8 @@ use std::io::Write;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
+mod repos;
+
 use crate::archives::{gz_bytes, zip_bytes};
 use crate::git::{Repo, ALICE};
 use crate::support::*;
