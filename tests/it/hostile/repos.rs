@@ -184,3 +184,176 @@ fn a_partial_clone_without_old_trees_warns_once_per_tree_and_introduces_nothing_
     assert_eq!(errors(&r), want);
     assert_eq!(run.stderr.lines().count(), 2, "{}", run.stderr);
 }
+
+/// `git hash-object -w --literally -t KIND` of `data` in `repo` (no checks: any tree git could be sent).
+fn write_object(repo: &Repo, kind: &str, data: &[u8]) -> String {
+    let mut child = std::process::Command::new("git")
+        .current_dir(repo.path())
+        .args(["hash-object", "-w", "--literally", "--stdin", "-t", kind])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(data).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// A tree object of (mode, name, id) entries, sorted as git sorts blob names.
+fn tree_bytes(entries: &[(&str, &[u8], &str)]) -> Vec<u8> {
+    let mut sorted = entries.to_vec();
+    sorted.sort_by(|a, b| a.1.cmp(b.1));
+    let mut out = Vec::new();
+    for (mode, name, id) in sorted {
+        out.extend_from_slice(format!("{mode} ").as_bytes());
+        out.extend_from_slice(name);
+        out.push(0);
+        let raw: Vec<u8> = (0..20)
+            .map(|i| u8::from_str_radix(&id[2 * i..2 * i + 2], 16).unwrap())
+            .collect();
+        out.extend_from_slice(&raw);
+    }
+    out
+}
+
+/// Tree entry names a hostile pusher can write (git itself would refuse to check most of them out).
+fn hostile_names() -> Vec<Vec<u8>> {
+    let mut names: Vec<Vec<u8>> = [
+        &b"../x"[..],
+        b".git/config",
+        b".git",
+        b"/etc/passwd",
+        b"line\nbreak.env",
+        b"carriage\rreturn.env",
+        b"tab\there.env",
+        b"\x1b[31mred\x1b]0;title\x07.env",
+        b"::error file=x::INJECTED%0A,y:z.env",
+        b"%25%0A%3A.env",
+        b"c1 \xc2\x9b2J \xc2\x85 bidi \xe2\x80\xae.env",
+        b"invalid \xff\xfe utf8.env",
+    ]
+    .iter()
+    .map(|n| n.to_vec())
+    .collect();
+    names.push(vec![b'n'; 4096]);
+    names
+}
+
+/// Every line of `text` is free of control characters (each line is one line as printed).
+fn no_control_characters(what: &str, text: &str) {
+    for line in text.lines() {
+        assert!(
+            !line.chars().any(|c| c.is_control()),
+            "{what}: a control character in {line:?}"
+        );
+    }
+}
+
+#[test]
+fn hostile_tree_entry_names_messages_and_authors_keep_every_format_well_formed() {
+    let repo = Repo::init();
+    let blob = write_object(&repo, "blob", env_with(GH1).as_bytes());
+    let names = hostile_names();
+    let entries: Vec<(&str, &[u8], &str)> = names
+        .iter()
+        .map(|n| ("100644", &n[..], blob.as_str()))
+        .collect();
+    let tree = write_object(&repo, "tree", &tree_bytes(&entries));
+    let message =
+        format!("fix\n\n::error file=x::INJECTED%0A\x1b[2J\x1b]0;pwn\x07\r\nGITHUB_TOKEN={GH2}\n");
+    let evil_name = "Eve \x1b]0;pwn\x07 ::warning::%0A";
+    let evil_email = "eve\x1b[5m%3A@example.org";
+    let out = std::process::Command::new("git")
+        .current_dir(repo.path())
+        .args(["commit-tree", &tree, "-m", &message])
+        .env("GIT_AUTHOR_NAME", evil_name)
+        .env("GIT_AUTHOR_EMAIL", evil_email)
+        .env("GIT_COMMITTER_NAME", evil_name)
+        .env("GIT_COMMITTER_EMAIL", evil_email)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let commit = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    repo.git(&["update-ref", "refs/heads/main", &commit]);
+    repo.git_as(ALICE, 4, &["tag", "-a", "v1", "-m", &message, &commit]);
+
+    let (run, r) = scan_json(repo.path(), &["--git", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let mut want: Vec<String> = names
+        .iter()
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .chain(["<commit-message>".into(), "<tag-message:v1>".into()])
+        .collect();
+    want.sort();
+    let mut paths: Vec<String> = r.findings.iter().map(|f| f.path.clone()).collect();
+    paths.sort();
+    assert_eq!(paths, want);
+    let f = r.findings.iter().find(|f| f.path == "../x").unwrap();
+    assert_eq!(
+        (f.author_name.as_deref(), f.author_email.as_deref()),
+        (Some(evil_name), Some(evil_email)),
+        "JSON carries names as they are, escaped by JSON"
+    );
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let n = want.len();
+
+    // --format github: one well-formed command per finding; nothing can start a second command.
+    let github = run_in(repo.path(), &["scan", "--git", "--format", "github", "."]);
+    assert_eq!(github.code, 1);
+    assert_eq!(github.stdout.lines().count(), n, "{}", github.stdout);
+    no_control_characters("github", &github.stdout);
+    for line in github.stdout.lines() {
+        let (command, message) = line.split_once("::").unwrap().1.split_once("::").unwrap();
+        assert!(command.starts_with("error file="), "{line}");
+        // Properties are split on `,` and `:` by the runner: none may hide in a value.
+        let props: Vec<&str> = command["error ".len()..].split(',').collect();
+        assert_eq!(props.len(), 6, "{line}");
+        assert!(props.iter().all(|p| !p.contains(':')), "{line}");
+        assert!(!message.contains(['\r', '\n']), "{line}");
+        // `%` is always an escape: `%25`, `%0D`, `%0A`, `%3A` or `%2C`.
+        for part in line.split('%').skip(1) {
+            assert!(
+                ["25", "0D", "0A", "3A", "2C"]
+                    .iter()
+                    .any(|e| part.starts_with(e)),
+                "{line}"
+            );
+        }
+    }
+    assert!(github
+        .stdout
+        .contains("file=%3A%3Aerror file=x%3A%3AINJECTED%250A%2Cy%3Az.env,"));
+    // The human report and stderr: control characters made visible.
+    let human = run_in(repo.path(), &["scan", "--git", "."]);
+    assert_eq!(human.code, 1);
+    no_control_characters("human", &human.stdout);
+    no_control_characters("stderr", &human.stderr);
+    assert!(
+        human.stdout.contains("line\\nbreak.env:2:14"),
+        "{}",
+        human.stdout
+    );
+    // CSV: one record per finding, every field without control characters.
+    let csv = run_in(repo.path(), &["scan", "--git", "--format", "csv", "."]);
+    let records: Vec<::csv::StringRecord> = ::csv::Reader::from_reader(csv.stdout.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(records.len(), n);
+    no_control_characters("csv", &csv.stdout);
+    // SARIF validates against the schema, one result per finding.
+    let (_, log) = crate::sarif::sarif(repo.path(), &["--git", "."]);
+    assert_eq!(crate::sarif::results(&log).len(), n);
+    // JSON lines: one object per line.
+    let jsonl = run_in(repo.path(), &["scan", "--git", "--format", "jsonl", "."]);
+    assert_eq!(jsonl.stdout.lines().count(), n);
+    for line in jsonl.stdout.lines() {
+        serde_json::from_str::<Finding>(line).unwrap();
+    }
+}
