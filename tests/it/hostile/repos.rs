@@ -5,8 +5,10 @@ use super::{env_with, errors};
 use crate::git::{git_in, Repo, ALICE, BOB};
 use crate::support::*;
 
-/// (path, commit, provenance, owners) of each finding.
-fn provenance(r: &Report) -> Vec<(String, Option<String>, Option<String>, Vec<String>)> {
+/// (path, commit, provenance, owners) of a finding.
+type Provenance = (String, Option<String>, Option<String>, Vec<String>);
+
+fn provenance(r: &Report) -> Vec<Provenance> {
     r.findings
         .iter()
         .map(|f| {
