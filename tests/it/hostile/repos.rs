@@ -359,3 +359,174 @@ fn hostile_tree_entry_names_messages_and_authors_keep_every_format_well_formed()
         serde_json::from_str::<Finding>(line).unwrap();
     }
 }
+
+/// Every hook git knows (any of them would run a planted script).
+const HOOKS: [&str; 26] = [
+    "applypatch-msg",
+    "pre-applypatch",
+    "post-applypatch",
+    "pre-commit",
+    "pre-merge-commit",
+    "prepare-commit-msg",
+    "commit-msg",
+    "post-commit",
+    "pre-rebase",
+    "post-checkout",
+    "post-merge",
+    "pre-push",
+    "pre-receive",
+    "update",
+    "proc-receive",
+    "post-receive",
+    "post-update",
+    "reference-transaction",
+    "push-to-checkout",
+    "pre-auto-gc",
+    "post-rewrite",
+    "sendemail-validate",
+    "fsmonitor-watchman",
+    "post-index-change",
+    "p4-pre-submit",
+    "p4-changelist",
+];
+
+fn executable(path: &std::path::Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn nothing_planted_in_a_scanned_repository_runs_in_any_mode() {
+    // The planted commands log to a file outside the repository (so the directory scan does not see
+    // them): `evil.sh WHAT` appends WHAT, then passes its input through (as a filter would).
+    let outside = Sandbox::new();
+    let log = outside.join("ran.log");
+    let evil = outside.join("evil.sh");
+    executable(
+        &evil,
+        &format!("#!/bin/sh\necho \"$1\" >> {}\ncat\n", log.display()),
+    );
+    let run_evil = |what: &str| format!("{} {what}", evil.display());
+
+    let repo = Repo::init();
+    repo.write(".gitattributes", "* filter=evil diff=evil merge=evil\n")
+        .write(
+            ".gitmodules",
+            &format!(
+                "[submodule \"a\"]\n\tpath = sub/a\n\turl = ext::{}\n\
+                 [submodule \"b\"]\n\tpath = sub/b\n\turl = --upload-pack={}\n\
+                 [submodule \"c\"]\n\tpath = sub/c\n\turl = file:///nonexistent\n\tupdate = !{}\n",
+                run_evil("ext-submodule %S"),
+                run_evil("upload-pack-option"),
+                run_evil("submodule-update"),
+            ),
+        )
+        .write("a.env", &env_with(GH1));
+    // Gitlinks: to a commit that exists nowhere, and to this repository's own first commit.
+    repo.git(&["add", "-A"]);
+    let nowhere = "0123456789abcdef0123456789abcdef01234567";
+    repo.git(&[
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        &format!("160000,{nowhere},sub/a"),
+    ]);
+    let c1 = repo.commit_staged("one", ALICE, 1);
+    repo.git(&[
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        &format!("160000,{c1},sub/b"),
+    ]);
+    repo.git(&[
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        &format!("160000,{c1},sub/c"),
+    ]);
+    repo.write("c.env", &env_with(GH2));
+    let c2 = repo.commit("two", BOB, 2);
+    repo.write("b.env", &env_with(GH2));
+    repo.git(&["add", "b.env"]);
+
+    // Now make it hostile (git itself is not run in it again until the end).
+    for hook in HOOKS {
+        let body = format!("#!/bin/sh\n{}\n", run_evil(&format!("hook-{hook}")));
+        executable(&repo.path().join(".git/hooks").join(hook), &body);
+        executable(&outside.join("hooks").join(hook), &body);
+    }
+    let hooks_path = outside.join("hooks");
+    let mut config = std::fs::read_to_string(repo.path().join(".git/config")).unwrap();
+    config.push_str(&format!(
+        "[core]\n\tfsmonitor = {}\n\tsshCommand = {}\n\thooksPath = {}\n\tpager = {}\n\taskPass = {}\n\teditor = {}\n\
+         [filter \"evil\"]\n\tclean = {}\n\tsmudge = {}\n\tprocess = {}\n\trequired = true\n\
+         [diff \"evil\"]\n\ttextconv = {}\n\tcommand = {}\n[merge \"evil\"]\n\tdriver = {}\n\
+         [credential]\n\thelper = !{}\n[protocol]\n\tallow = always\n\
+         [remote \"origin\"]\n\turl = ext::{}\n\tuploadpack = {}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n\
+         [uploadpack]\n\tpackObjectsHook = {}\n",
+        run_evil("fsmonitor"),
+        run_evil("ssh-command"),
+        hooks_path.display(),
+        run_evil("pager"),
+        run_evil("askpass"),
+        run_evil("editor"),
+        run_evil("filter-clean"),
+        run_evil("filter-smudge"),
+        run_evil("filter-process"),
+        run_evil("textconv"),
+        run_evil("diff-command"),
+        run_evil("merge-driver"),
+        run_evil("credential-helper"),
+        run_evil("ext-remote %S"),
+        run_evil("remote-uploadpack"),
+        run_evil("pack-objects-hook"),
+    ));
+    std::fs::write(repo.path().join(".git/config"), config).unwrap();
+
+    let ran = || std::fs::read_to_string(&log).unwrap_or_default();
+    let check = |what: &str, args: &[&str], want: &[&str]| {
+        let (run, r) = scan_json(repo.path(), args);
+        assert_eq!(run.code, 1, "{what}: {}", run.stderr);
+        let mut paths: Vec<&str> = r.findings.iter().map(|f| f.path.as_str()).collect();
+        paths.sort();
+        assert_eq!(paths, want, "{what}");
+        assert_eq!(ran(), "", "{what} ran a command planted in the repository");
+    };
+    check("--git", &["--git", "."], &["a.env", "c.env"]);
+    check("--staged", &["--staged"], &["b.env"]);
+    check(
+        "--range",
+        &["--git", "--range", &format!("{c1}..{c2}"), "."],
+        &["c.env"],
+    );
+    check("a directory scan", &["."], &["a.env", "b.env", "c.env"]);
+    // A bulk scan mirrors the repository from its file:// URL (git runs upload-pack in it).
+    let list = outside.join("repos.txt");
+    std::fs::write(&list, format!("file://{}\n", repo.path().display())).unwrap();
+    let mut cmd = sprawl();
+    cmd.current_dir(outside.path())
+        .env("SPRAWL_TEST_FILE_CLONES", "1")
+        .args(["scan", "--format", "json", "--git", "--repos"])
+        .arg(&list)
+        .args(["--clone-dir"])
+        .arg(outside.join("cache"));
+    let bulk = run_cmd(&mut cmd, None);
+    assert_eq!(bulk.code, 1, "{}", bulk.stderr);
+    let r: Report = serde_json::from_str(&bulk.stdout).unwrap();
+    let mut paths: Vec<&str> = r.findings.iter().map(|f| f.path.as_str()).collect();
+    paths.sort();
+    assert_eq!(paths, ["a.env", "c.env"]);
+    assert_eq!(
+        ran(),
+        "",
+        "a bulk clone ran a command planted in the repository"
+    );
+
+    // The plants are live: git itself runs them.
+    let _ = std::process::Command::new("git")
+        .current_dir(repo.path())
+        .args(["status", "--short"])
+        .output();
+    assert!(ran().contains("fsmonitor"), "{}", ran());
+}
