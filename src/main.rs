@@ -365,8 +365,7 @@ fn rules_check(files: &[PathBuf]) -> anyhow::Result<Exit> {
     let mut total = 0;
     let mut failed = 0;
     for file in files {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        let text = rules::read_config_file(file)?;
         let name = file.display().to_string();
         let rules = rules::parse_rule_file(&name, &text)?;
         rules::check_unique_ids(&rules)?;

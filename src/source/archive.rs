@@ -605,6 +605,15 @@ impl Opener<'_> {
             }
             let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
             let member = self.place.member(&name);
+            // A declared size over the member limit is refused unread (a header can claim 1 TB).
+            if entry.size() > self.limits.max_member_bytes {
+                self.refused(
+                    &member,
+                    Refusal::MemberSize(self.limits.max_member_bytes),
+                    sink,
+                );
+                continue;
+            }
             let (data, mut damage) = self.read_member(&mut entry, None);
             if let Ok(bytes) = &data {
                 self.budget

@@ -7,32 +7,33 @@ use std::io::Write;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
+mod files;
 mod repos;
 
 use crate::archives::{gz_bytes, zip_bytes};
 use crate::git::{Repo, ALICE};
 use crate::support::*;
 
-fn env_with(token: &str) -> String {
+pub(super) fn env_with(token: &str) -> String {
     format!("# deploy settings\nGITHUB_TOKEN={token}\n")
 }
 
 /// (path, message) of each error entry.
-fn errors(r: &Report) -> Vec<(String, String)> {
+pub(super) fn errors(r: &Report) -> Vec<(String, String)> {
     r.errors
         .iter()
         .map(|e| (e.path.clone(), e.message.clone()))
         .collect()
 }
 
-fn secrets(r: &Report) -> Vec<(String, String)> {
+pub(super) fn secrets(r: &Report) -> Vec<(String, String)> {
     r.findings
         .iter()
         .map(|f| (f.path.clone(), f.secret.clone()))
         .collect()
 }
 
-fn redacted(token: &str) -> String {
+pub(super) fn redacted(token: &str) -> String {
     format!("{}…", &token[..6])
 }
 
@@ -210,7 +211,7 @@ fn an_oversized_codeowners_is_ignored_with_a_warning_and_the_next_location_used(
     );
 }
 
-fn mkfifo(path: &Path) {
+pub(super) fn mkfifo(path: &Path) {
     let out = std::process::Command::new("mkfifo")
         .arg(path)
         .output()
@@ -482,7 +483,7 @@ fn incompressible(len: usize) -> Vec<u8> {
 }
 
 /// `gzip -1` of `data` (the system tool: fast on large inputs in a debug test build).
-fn gzip_fast(data: &[u8]) -> Vec<u8> {
+pub(super) fn gzip_fast(data: &[u8]) -> Vec<u8> {
     let mut child = std::process::Command::new("gzip")
         .arg("-1")
         .stdin(std::process::Stdio::piped())
