@@ -38,7 +38,7 @@ pub(super) fn redacted(token: &str) -> String {
 }
 
 /// Halves the loose object file of `id` (git writes them read-only).
-fn truncate_loose(repo: &Repo, id: &str) {
+pub(super) fn truncate_loose(repo: &Repo, id: &str) {
     let file = repo
         .path()
         .join(".git/objects")
@@ -53,7 +53,7 @@ fn truncate_loose(repo: &Repo, id: &str) {
 }
 
 /// Three commits: GH1 in `a.env`, filler in `b.txt`, GH2 in `c.env`.
-fn three_commits() -> (Repo, [String; 3]) {
+pub(super) fn three_commits() -> (Repo, [String; 3]) {
     let repo = Repo::init();
     repo.write("a.env", &env_with(GH1));
     let c1 = repo.commit("one", ALICE, 1);
@@ -469,7 +469,7 @@ fn standard_input_is_read_up_to_the_size_limit_then_cut_with_a_warning() {
 }
 
 /// `len` bytes of a pseudo-random 64 KiB block repeated: deflate (32 KiB window) cannot shrink it.
-fn incompressible(len: usize) -> Vec<u8> {
+pub(super) fn incompressible(len: usize) -> Vec<u8> {
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
     let block: Vec<u8> = (0..64 << 10)
         .map(|_| {

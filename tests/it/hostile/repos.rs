@@ -530,3 +530,235 @@ fn nothing_planted_in_a_scanned_repository_runs_in_any_mode() {
         .output();
     assert!(ran().contains("fsmonitor"), "{}", ran());
 }
+
+/// Runs `git fast-import` in `repo` on `stream`.
+fn fast_import(repo: &Repo, stream: &str) {
+    let mut child = std::process::Command::new("git")
+        .current_dir(repo.path())
+        .args(["fast-import", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stream.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+/// A fast-import `data` command.
+fn data(s: &str) -> String {
+    format!("data {}\n{s}\n", s.len())
+}
+
+#[test]
+fn ten_thousand_merges_are_walked_once_each() {
+    let repo = Repo::init();
+    let mut s = String::new();
+    s.push_str(&format!(
+        "commit refs/heads/main\nmark :1\ncommitter A <a@x> 1700000000 +0000\n{}M 100644 inline a.env\n{}",
+        data("root"),
+        data(&env_with(GH1))
+    ));
+    let (mut main, mut mark) = (1, 2);
+    for i in 0..10_000 {
+        let t = 1_700_000_001 + 2 * i;
+        s.push_str(&format!(
+            "commit refs/heads/side\nmark :{mark}\ncommitter A <a@x> {t} +0000\n{}from :{main}\nM 100644 inline s.txt\n{}",
+            data("side"),
+            data(&format!("{i}\n"))
+        ));
+        s.push_str(&format!(
+            "commit refs/heads/main\nmark :{}\ncommitter A <a@x> {} +0000\n{}from :{main}\nmerge :{mark}\nM 100644 inline m.txt\n{}",
+            mark + 1,
+            t + 1,
+            data("merge"),
+            data(&format!("{i}\n"))
+        ));
+        main = mark + 1;
+        mark += 2;
+    }
+    fast_import(&repo, &s);
+    let root = repo.git(&["rev-list", "--max-parents=0", "main"]);
+    let (run, r) = scan_json_bounded(repo.path(), &["--git", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(r.stats.commits, 20_001);
+    assert_eq!(
+        provenance(&r),
+        vec![("a.env".into(), Some(root), None, vec!["a@x".into()])]
+    );
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+}
+
+#[test]
+fn twenty_thousand_refs_to_one_commit_are_read_as_one_tip() {
+    // The cheap version of 1,000,000 refs (scripts/hostile-bench.sh measures that one).
+    let (repo, [_, _, head]) = super::three_commits();
+    let mut packed = String::from("# pack-refs with: peeled fully-peeled sorted \n");
+    for i in 0..20_000 {
+        packed.push_str(&format!("{head} refs/tags/t{i:06}\n"));
+    }
+    std::fs::write(repo.path().join(".git/packed-refs"), packed).unwrap();
+    let (run, r) = scan_json_bounded(repo.path(), &["--git", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(r.findings.len(), 2);
+    assert_eq!(r.stats.commits, 3);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+}
+
+/// Alice commits GH1 in a.env, then a 256 KiB incompressible file; everything packed by `git gc`.
+/// Returns the repository, the big blob's id and the pack file.
+fn packed_repo() -> (Repo, String, std::path::PathBuf) {
+    let repo = Repo::init();
+    repo.write("a.env", &env_with(GH1));
+    repo.commit("one", ALICE, 1);
+    let big = super::incompressible(256 << 10);
+    repo.sb
+        .file("big.bin.txt", super::super::support::b64(&big));
+    repo.commit("two", ALICE, 2);
+    repo.git(&["gc", "-q"]);
+    let blob = repo.git(&["rev-parse", "HEAD:big.bin.txt"]);
+    let pack = std::fs::read_dir(repo.path().join(".git/objects/pack"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "pack"))
+        .unwrap();
+    let mut perms = std::fs::metadata(&pack).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&pack, perms).unwrap();
+    (repo, blob, pack)
+}
+
+#[test]
+fn a_pack_damaged_in_the_middle_is_one_warning_for_the_broken_blob() {
+    let (repo, blob, pack) = packed_repo();
+    let mut data = std::fs::read(&pack).unwrap();
+    let mid = data.len() / 2;
+    for b in &mut data[mid..mid + 64] {
+        *b ^= 0x55;
+    }
+    std::fs::write(&pack, data).unwrap();
+    let (run, r) = scan_json_bounded(repo.path(), &["--git", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        super::secrets(&r),
+        vec![("a.env".into(), super::redacted(GH1))]
+    );
+    let errs = errors(&r);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].0, format!("blob {blob}"));
+}
+
+#[test]
+fn a_pack_cut_in_half_is_a_warning_per_unreadable_object_and_the_scan_ends() {
+    let (repo, big, pack) = packed_repo();
+    // A third commit after the pack, loose.
+    repo.write("c.env", &env_with(GH2));
+    repo.commit("three", BOB, 3);
+    let a_env = repo.git(&["rev-parse", "HEAD:a.env"]);
+    let c2 = repo.git(&["rev-parse", "HEAD~1"]);
+    let data = std::fs::read(&pack).unwrap();
+    std::fs::write(&pack, &data[..data.len() / 2]).unwrap();
+    let (run, r) = scan_json_bounded(repo.path(), &["--git", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // libgit2 refuses the cut pack whole: what is loose is scanned, and each object it cannot
+    // reach is one warning naming it.
+    assert_eq!(
+        super::secrets(&r),
+        vec![("c.env".into(), super::redacted(GH2))]
+    );
+    let missing = |what: &str, id: &str, how: &str| {
+        (
+            format!("{what} {id}"),
+            format!("object not found - {how} ({id})"),
+        )
+    };
+    let mut want = vec![
+        missing("blob", &a_env, "cannot read header for"),
+        missing("blob", &big, "cannot read header for"),
+        missing("commit", &c2, "no match for id"),
+    ];
+    want.sort();
+    assert_eq!(errors(&r), want);
+}
+
+/// Replaces the loose object file of `id` in `repo` with `kind` object `body` (its id no longer matches).
+fn forge_loose(repo: &Repo, id: &str, kind: &str, body: &[u8]) {
+    use std::io::Write;
+    let file = repo
+        .path()
+        .join(".git/objects")
+        .join(&id[..2])
+        .join(&id[2..]);
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    write!(z, "{kind} {}\0", body.len()).unwrap();
+    z.write_all(body).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    std::fs::write(&file, z.finish().unwrap()).unwrap();
+}
+
+#[test]
+fn a_loose_object_of_the_wrong_type_is_a_warning_and_the_rest_is_scanned() {
+    let (repo, [c1, _, c3]) = super::three_commits();
+    let tree = repo.git(&["rev-parse", "HEAD~1^{tree}"]);
+    // The second commit's tree is a blob now.
+    forge_loose(&repo, &tree, "blob", b"not a tree\n");
+    let (run, r) = scan_json_bounded(repo.path(), &["--git", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // The third commit's parent tree cannot be read: what it holds has no known introduction.
+    let unknown = Some(format!("unknown (objects missing before {c3})"));
+    assert_eq!(
+        provenance(&r),
+        vec![
+            ("a.env".into(), None, unknown.clone(), vec![]),
+            ("a.env".into(), Some(c1), None, vec![ALICE.1.into()]),
+            ("c.env".into(), None, unknown, vec![]),
+        ]
+    );
+    assert_eq!(
+        errors(&r),
+        vec![
+            (
+                format!("object {tree}"),
+                "content does not match the object id (1 loose object in this repository): the repository is damaged or was tampered with; the content is scanned as it is".into()
+            ),
+            (
+                format!("tree {tree}"),
+                "the requested type does not match the type in the ODB".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_tree_that_contains_itself_ends_with_the_rest_scanned() {
+    let repo = Repo::init();
+    repo.write("a.env", &env_with(GH1))
+        .write("sub/b.txt", "filler\n");
+    repo.commit("one", ALICE, 1);
+    let sub = repo.git(&["rev-parse", "HEAD:sub"]);
+    // `sub` now holds `loop/`, which is `sub` itself.
+    let raw: Vec<u8> = (0..20)
+        .map(|i| u8::from_str_radix(&sub[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    let mut body = b"40000 loop\0".to_vec();
+    body.extend_from_slice(&raw);
+    forge_loose(&repo, &sub, "tree", &body);
+    let (run, r) = scan_json_bounded(repo.path(), &["--git", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        super::secrets(&r),
+        vec![("a.env".into(), super::redacted(GH1))]
+    );
+    assert_eq!(
+        errors(&r),
+        vec![(
+            format!("object {sub}"),
+            "content does not match the object id (1 loose object in this repository): the repository is damaged or was tampered with; the content is scanned as it is".into()
+        )]
+    );
+}
