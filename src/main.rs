@@ -41,11 +41,25 @@ impl From<Exit> for ExitCode {
 }
 
 fn main() -> ExitCode {
+    diag::install_panic_hook();
     let action = cli::Cli::parse().into_action();
     if let cli::Action::Scan(c) | cli::Action::Bulk { config: c, .. } = &action {
         diag::set_github_annotations(c.format == Format::Github);
     }
-    let exit = match action {
+    // A panic (a bug, reported by the hook) is an error exit, not a crash.
+    match std::panic::catch_unwind(move || dispatch(action)) {
+        Ok(Ok(e)) => e.into(),
+        Ok(Err(e)) => {
+            // The message may quote a config value or a server's answer: mask what looks like a secret.
+            diag::error(&scan::mask_detected_secrets(&format!("{e:#}")));
+            Exit::Error.into()
+        }
+        Err(_) => Exit::Error.into(),
+    }
+}
+
+fn dispatch(action: cli::Action) -> anyhow::Result<Exit> {
+    match action {
         cli::Action::Scan(config) => run_scan(&config),
         cli::Action::Bulk {
             config,
@@ -71,13 +85,6 @@ fn main() -> ExitCode {
         } => baseline_create(&config, &output, reason.as_deref(), from.as_deref()),
         cli::Action::BaselinePrune { config, file } => baseline_prune(&config, &file),
         cli::Action::Generate(what) => generate(&what),
-    };
-    match exit {
-        Ok(e) => e.into(),
-        Err(e) => {
-            diag::error(&format!("{e:#}"));
-            Exit::Error.into()
-        }
     }
 }
 

@@ -8,6 +8,7 @@ use std::os::unix::fs::symlink;
 use std::path::Path;
 
 mod files;
+mod leaks;
 mod repos;
 
 use crate::archives::{gz_bytes, zip_bytes};
