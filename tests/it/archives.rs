@@ -39,6 +39,14 @@ fn env_with_token(token: &str) -> Vec<u8> {
     format!("# deploy settings\nGITHUB_TOKEN={token}\n").into_bytes()
 }
 
+/// (path, message) of each error entry.
+fn error_pairs(r: &Report) -> Vec<(&str, &str)> {
+    r.errors
+        .iter()
+        .map(|e| (e.path.as_str(), e.message.as_str()))
+        .collect()
+}
+
 fn gh(path: &str) -> (String, u32, u32, String) {
     (path.into(), 2, 14, "github.pat-classic".into())
 }
@@ -133,11 +141,7 @@ fn a_zip_bomb_is_refused_by_its_compression_ratio() {
     let (run, r) = scan_json(sb.path(), &["."]);
     assert_eq!(run.code, 1);
     assert_eq!(locations(&r), vec![gh("bomb.zip!real.env")]);
-    let errors: Vec<(&str, &str)> = r
-        .errors
-        .iter()
-        .map(|e| (e.path.as_str(), e.message.as_str()))
-        .collect();
+    let errors = error_pairs(&r);
     assert_eq!(
         errors,
         vec![(
@@ -158,11 +162,7 @@ fn archives_nested_too_deep_are_not_opened() {
     let (run, r) = scan_json(sb.path(), &["."]);
     assert_eq!(run.code, 0);
     assert!(r.findings.is_empty());
-    let errors: Vec<(&str, &str)> = r
-        .errors
-        .iter()
-        .map(|e| (e.path.as_str(), e.message.as_str()))
-        .collect();
+    let errors = error_pairs(&r);
     assert_eq!(
         errors,
         vec![(
@@ -186,11 +186,7 @@ fn many_archives_nested_too_deep_are_one_warning_for_the_outer_archive() {
     let (run, r) = scan_json(sb.path(), &["."]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(locations(&r), vec![gh("app.env")]);
-    let errors: Vec<(&str, &str)> = r
-        .errors
-        .iter()
-        .map(|e| (e.path.as_str(), e.message.as_str()))
-        .collect();
+    let errors = error_pairs(&r);
     assert_eq!(
         errors,
         vec![(
