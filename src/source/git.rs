@@ -225,6 +225,9 @@ pub fn select_commits(
     match selection {
         Selection::AllRefs => {
             let refs = repo.references().map_err(other)?;
+            // Many refs point at the same object (a million tags on one commit cost a million
+            // reads of it, with libgit2's object cache off): each target is peeled once.
+            let mut peeled: HashMap<Oid, Option<Peeled>> = HashMap::new();
             for r in refs {
                 let r = match r {
                     Ok(r) => r,
@@ -234,39 +237,22 @@ pub fn select_commits(
                     }
                 };
                 let name = r.name().unwrap_or("<non-UTF-8 ref>").to_string();
-                let Some(mut id) = r.resolve().ok().and_then(|r| r.target()) else {
+                // A direct ref is its own resolution (resolving looks it up again by name).
+                let target = match r.target() {
+                    Some(id) => Some(id),
+                    None => r.resolve().ok().and_then(|r| r.target()),
+                };
+                let Some(id) = target else {
                     sink.warning(&name, "reference cannot be resolved".into());
                     continue;
                 };
-                // Peel annotated tags (scanning their messages) down to a commit.
-                loop {
-                    match repo.find_object(id, None) {
-                        Ok(obj) => match obj.kind() {
-                            Some(ObjectType::Tag) => {
-                                let tag = obj.into_tag().expect("kind is tag");
-                                let origin = Origin {
-                                    path: format!("<tag-message:{}>", tag.name().unwrap_or(&name)),
-                                    blob: None,
-                                    commit: Some(tag.id()),
-                                };
-                                sink.blob(&origin, tag.message_bytes().unwrap_or_default());
-                                id = tag.target_id();
-                            }
-                            Some(ObjectType::Commit) => {
-                                tips.push(id);
-                                break;
-                            }
-                            Some(ObjectType::Tree | ObjectType::Blob) => {
-                                ref_objects.push((name.clone(), id));
-                                break;
-                            }
-                            _ => break,
-                        },
-                        Err(e) => {
-                            warn_obj(sink, &format!("{name}: object"), id, &e);
-                            break;
-                        }
-                    }
+                let outcome = *peeled
+                    .entry(id)
+                    .or_insert_with(|| peel(repo, id, &name, sink));
+                match outcome {
+                    Some(Peeled::Commit(c)) => tips.push(c),
+                    Some(Peeled::Object(o)) => ref_objects.push((name, o)),
+                    None => {}
                 }
             }
         }
@@ -308,6 +294,42 @@ pub fn select_commits(
         ref_objects,
         tips,
     })
+}
+
+/// What a ref's target peels to.
+#[derive(Clone, Copy)]
+enum Peeled {
+    Commit(Oid),
+    /// A tree or blob, outside any commit.
+    Object(Oid),
+}
+
+/// Peels `id` (the target of ref `name`) through annotated tags, handing each tag's message to `sink`
+/// (path `<tag-message:NAME>`); `None`, after a warning, when an object cannot be read.
+fn peel(repo: &Repository, mut id: Oid, name: &str, sink: &mut impl BlobSink) -> Option<Peeled> {
+    loop {
+        match repo.find_object(id, None) {
+            Ok(obj) => match obj.kind() {
+                Some(ObjectType::Tag) => {
+                    let tag = obj.into_tag().expect("kind is tag");
+                    let origin = Origin {
+                        path: format!("<tag-message:{}>", tag.name().unwrap_or(name)),
+                        blob: None,
+                        commit: Some(tag.id()),
+                    };
+                    sink.blob(&origin, tag.message_bytes().unwrap_or_default());
+                    id = tag.target_id();
+                }
+                Some(ObjectType::Commit) => return Some(Peeled::Commit(id)),
+                Some(ObjectType::Tree | ObjectType::Blob) => return Some(Peeled::Object(id)),
+                _ => return None,
+            },
+            Err(e) => {
+                warn_obj(sink, &format!("{name}: object"), id, &e);
+                return None;
+            }
+        }
+    }
 }
 
 /// Every commit reachable from `tips`, parents before children (post-order depth-first walk). A commit

@@ -480,15 +480,25 @@ fn regression_missing_parent_on_one_ref_does_not_empty_the_scan() {
     repo.git(&["update-ref", "refs/heads/broken", &broken]);
     let (run, r) = scan_json(repo.path(), &["--git", "."]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    // The orphaned commit has the same tree; with its parent unknown it counts as introducing the file.
+    // The orphaned commit has the same tree; with its parent missing, whether it introduced the file
+    // is unknown: no commit, author or date, and the provenance says why.
     let mut found = prov(&r);
     found.sort_by(|a, b| a.2.cmp(&b.2));
     assert_eq!(
         found,
         vec![
+            ("main.env".into(), String::new(), String::new(), 1),
             ("main.env".into(), main, ALICE.1.into(), 1),
-            ("main.env".into(), broken, "b@x".into(), 1)
         ]
+    );
+    let unknown: Vec<_> = r
+        .findings
+        .iter()
+        .filter_map(|f| f.provenance.clone())
+        .collect();
+    assert_eq!(
+        unknown,
+        vec![format!("unknown (objects missing before {broken})")]
     );
     assert_eq!(r.credentials.len(), 1);
     assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
