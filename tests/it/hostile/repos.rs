@@ -22,6 +22,14 @@ fn provenance(r: &Report) -> Vec<Provenance> {
         .collect()
 }
 
+const SHALLOW: &str = "shallow history";
+const MISSING: &str = "objects missing";
+
+/// The provenance of a finding whose introducing commit cannot be known: history stops at `commit`.
+fn unknown(why: &str, commit: &str) -> Option<String> {
+    Some(format!("unknown ({why} before {commit})"))
+}
+
 /// Alice adds GH1 in a.env (day 1); Bob adds filler (day 2), then GH2 in c.env (day 3). Returns the
 /// repository and the three commits.
 fn history() -> (Repo, [String; 3]) {
@@ -57,12 +65,7 @@ fn a_shallow_clone_does_not_credit_its_boundary_commit_with_what_came_before() {
     assert_eq!(
         provenance(&r),
         vec![
-            (
-                "a.env".into(),
-                None,
-                Some(format!("unknown (shallow history before {c2})")),
-                vec![]
-            ),
+            ("a.env".into(), None, unknown(SHALLOW, &c2), vec![]),
             ("c.env".into(), Some(c3), None, vec![BOB.1.to_string()]),
         ]
     );
@@ -134,7 +137,7 @@ fn a_depth_one_clone_names_no_introducer_owner_or_age() {
     let sb = clone(&origin, &["--depth", "1"]);
     let (run, r) = scan_json(sb.path(), &["--git", "clone"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    let unknown = Some(format!("unknown (shallow history before {c3})"));
+    let unknown = unknown(SHALLOW, &c3);
     assert_eq!(
         provenance(&r),
         vec![
@@ -164,7 +167,7 @@ fn a_partial_clone_without_old_trees_warns_once_per_tree_and_introduces_nothing_
     assert_eq!(run.code, 1, "{}", run.stderr);
     // Only HEAD's trees were fetched (by the checkout): c3 is diffed against a parent tree that is
     // missing, so neither of its secrets is credited to it.
-    let unknown = Some(format!("unknown (objects missing before {c3})"));
+    let unknown = unknown(MISSING, &c3);
     assert_eq!(
         provenance(&r),
         vec![
@@ -710,7 +713,7 @@ fn a_loose_object_of_the_wrong_type_is_a_warning_and_the_rest_is_scanned() {
     let (run, r) = scan_json_bounded(repo.path(), &["--git", "."]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     // The third commit's parent tree cannot be read: what it holds has no known introduction.
-    let unknown = Some(format!("unknown (objects missing before {c3})"));
+    let unknown = unknown(MISSING, &c3);
     assert_eq!(
         provenance(&r),
         vec![
