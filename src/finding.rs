@@ -343,9 +343,13 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// The deterministic report order: path, position, rule, commit.
+    /// The deterministic report order: path, position, rule, commit (or, when it is unknown, why).
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
-        let commit = self.commit.as_ref().map(|c| c.id.as_str()).unwrap_or("");
+        let commit = match (&self.commit, &self.provenance) {
+            (Some(c), _) => c.id.as_str(),
+            (None, Some(p)) => p.as_str(),
+            (None, None) => "",
+        };
         (&self.path, self.line, self.column, &self.rule.id, commit)
     }
 }

@@ -717,8 +717,8 @@ fn a_loose_object_of_the_wrong_type_is_a_warning_and_the_rest_is_scanned() {
     assert_eq!(
         provenance(&r),
         vec![
-            ("a.env".into(), None, unknown.clone(), vec![]),
             ("a.env".into(), Some(c1), None, vec![ALICE.1.into()]),
+            ("a.env".into(), None, unknown.clone(), vec![]),
             ("c.env".into(), None, unknown, vec![]),
         ]
     );
