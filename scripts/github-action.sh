@@ -94,26 +94,47 @@ event() {
         "${GITHUB_EVENT_PATH:?}" "$1" 2>/dev/null || true
 }
 
+# git in the workspace, with its hooks and fsmonitor off: the checkout's git directory is the runner's,
+# but nothing a scanned repository could have configured is ever run.
+wsgit() {
+    git -c core.hooksPath=/dev/null -c core.fsmonitor=false -C "$workspace" "$@"
+}
+
 have_commit() {
-    git -C "$workspace" cat-file -e "$1^{commit}" 2>/dev/null
+    wsgit cat-file -e "$1^{commit}" 2>/dev/null
+}
+
+is_shallow() {
+    [[ "$(wsgit rev-parse --is-shallow-repository 2>/dev/null)" == true ]]
+}
+
+# Mode full reads every commit: a shallow checkout (actions/checkout fetches one commit by default) is
+# deepened first, or refused. Scanned shallow, every credential would look introduced by its boundary.
+ensure_full_history() {
+    is_shallow || return 0
+    echo "sprawl: the checkout is shallow; fetching the whole history (git fetch --unshallow)"
+    wsgit fetch --quiet --unshallow --tags origin 2>/dev/null || true
+    if is_shallow; then
+        die "mode full scans every commit, but this checkout is shallow and 'git fetch --unshallow' failed. Check out with actions/checkout and 'fetch-depth: 0', or use mode: working-tree."
+    fi
 }
 
 # Makes base..head walkable in a shallow checkout: fetch both tips deep enough to reach their merge base.
 ensure_range() {
     local base="$1" head="$2" commits="$3"
-    if have_commit "$base" && have_commit "$head" && git -C "$workspace" merge-base "$base" "$head" >/dev/null 2>&1; then
+    if have_commit "$base" && have_commit "$head" && wsgit merge-base "$base" "$head" >/dev/null 2>&1; then
         return
     fi
     local depth=$((${commits:-1} + 1))
-    git -C "$workspace" fetch --no-tags --quiet --depth="$depth" origin "$head" "$base" 2>/dev/null || true
+    wsgit fetch --no-tags --quiet --depth="$depth" origin "$head" "$base" 2>/dev/null || true
     local i
     for i in 1 2 3 4 5 6; do
-        if have_commit "$base" && have_commit "$head" && git -C "$workspace" merge-base "$base" "$head" >/dev/null 2>&1; then
+        if have_commit "$base" && have_commit "$head" && wsgit merge-base "$base" "$head" >/dev/null 2>&1; then
             return
         fi
-        git -C "$workspace" fetch --no-tags --quiet --deepen=$((50 * i)) origin "$head" "$base" 2>/dev/null || break
+        wsgit fetch --no-tags --quiet --deepen=$((50 * i)) origin "$head" "$base" 2>/dev/null || break
     done
-    if ! { have_commit "$base" && have_commit "$head" && git -C "$workspace" merge-base "$base" "$head" >/dev/null 2>&1; }; then
+    if ! { have_commit "$base" && have_commit "$head" && wsgit merge-base "$base" "$head" >/dev/null 2>&1; }; then
         die "cannot read the pull request's commits $base..$head (a shallow checkout that could not be deepened). Check out with actions/checkout and 'fetch-depth: 0'."
     fi
 }
@@ -127,8 +148,8 @@ trusted_file() {
         echo "$workspace/$rel"
         return
     fi
-    if git -C "$workspace" cat-file -e "$base:$rel" 2>/dev/null; then
-        git -C "$workspace" show "$base:$rel" >"$out"
+    if wsgit cat-file -e "$base:$rel" 2>/dev/null; then
+        wsgit show "$base:$rel" >"$out"
         echo "$out"
     else
         echo "sprawl: $rel is not on the base branch; not used for this pull request" >&2
@@ -162,7 +183,10 @@ scan() {
             ensure_range "$base" "$head" "$commits"
             target=(--git --range "$base..$head" "$workspace")
             ;;
-        full) target=(--git "$workspace") ;;
+        full)
+            ensure_full_history
+            target=(--git "$workspace")
+            ;;
         working-tree) target=("$workspace") ;;
         *) die "unknown mode '$mode' (pull-request, full, working-tree)" ;;
     esac

@@ -101,6 +101,20 @@ pub fn error(text: &str) {
     }
 }
 
+/// Replaces the default panic message (which quotes the panic's payload: a bug's message may hold
+/// scanned content, a secret) with where it happened, on stderr, once per panic.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        error(&format!(
+            "internal error{at}: a bug in sprawl, please report it (its message is not shown: it may quote scanned content)"
+        ));
+    }));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -409,6 +409,9 @@ pub struct Finding {
     /// Encodings the secret was decoded from, outermost first (see [`Match::decoded`]).
     pub decoded: Vec<&'static str>,
     pub commit: Option<CommitInfo>,
+    /// History scans: why `commit` is `None` although the location is in a commit, when the introducing
+    /// commit cannot be known (`unknown (shallow history before <commit>)`).
+    pub provenance: Option<String>,
     /// History scans: whether this location is still in HEAD's tree. `None` outside git history.
     pub in_head: Option<bool>,
     /// History scans: when this location's content was last in the repository.
@@ -421,9 +424,13 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// The deterministic report order: path, position, rule, commit.
+    /// The deterministic report order: path, position, rule, commit (or, when it is unknown, why).
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
-        let commit = self.commit.as_ref().map(|c| c.id.as_str()).unwrap_or("");
+        let commit = match (&self.commit, &self.provenance) {
+            (Some(c), _) => c.id.as_str(),
+            (None, Some(p)) => p.as_str(),
+            (None, None) => "",
+        };
         (&self.path, self.line, self.column, &self.rule.id, commit)
     }
 }
@@ -459,7 +466,12 @@ pub struct Credential {
 pub fn group_credentials(findings: &[Finding]) -> Vec<Credential> {
     let mut by_fp: std::collections::BTreeMap<&Fingerprint, Credential> = Default::default();
     let mut latest: std::collections::HashMap<&Fingerprint, (bool, i64)> = Default::default();
+    // A credential with a location of unknown provenance may be older than any commit that shows it.
+    let mut undated: std::collections::HashSet<&Fingerprint> = Default::default();
     for f in findings {
+        if f.provenance.is_some() {
+            undated.insert(&f.fingerprint);
+        }
         let c = by_fp.entry(&f.fingerprint).or_insert_with(|| Credential {
             fingerprint: f.fingerprint.clone(),
             rule: f.rule.clone(),
@@ -507,6 +519,10 @@ pub fn group_credentials(findings: &[Finding]) -> Vec<Credential> {
     let mut out: Vec<Credential> = by_fp.into_values().collect();
     for c in &mut out {
         c.owners.sort();
+        if undated.contains(&c.fingerprint) {
+            c.first_seen = None;
+            c.first_seen_timestamp = None;
+        }
         if c.removed == Some(false) {
             // Present somewhere: a removal date elsewhere is not when it was last seen.
             let t = latest.get(&c.fingerprint).copied();

@@ -41,11 +41,25 @@ impl From<Exit> for ExitCode {
 }
 
 fn main() -> ExitCode {
+    diag::install_panic_hook();
     let action = cli::Cli::parse().into_action();
     if let cli::Action::Scan(c) | cli::Action::Bulk { config: c, .. } = &action {
         diag::set_github_annotations(c.format == Format::Github);
     }
-    let exit = match action {
+    // A panic (a bug, reported by the hook) is an error exit, not a crash.
+    match std::panic::catch_unwind(move || dispatch(action)) {
+        Ok(Ok(e)) => e.into(),
+        Ok(Err(e)) => {
+            // The message may quote a config value or a server's answer: mask what looks like a secret.
+            diag::error(&scan::mask_detected_secrets(&format!("{e:#}")));
+            Exit::Error.into()
+        }
+        Err(_) => Exit::Error.into(),
+    }
+}
+
+fn dispatch(action: cli::Action) -> anyhow::Result<Exit> {
+    match action {
         cli::Action::Scan(config) => run_scan(&config),
         cli::Action::Bulk {
             config,
@@ -76,13 +90,6 @@ fn main() -> ExitCode {
             all,
         } => revoke(&options, config.as_deref(), all),
         cli::Action::Generate(what) => generate(&what),
-    };
-    match exit {
-        Ok(e) => e.into(),
-        Err(e) => {
-            diag::error(&format!("{e:#}"));
-            Exit::Error.into()
-        }
     }
 }
 
@@ -439,8 +446,7 @@ fn rules_check(files: &[PathBuf]) -> anyhow::Result<Exit> {
     let mut total = 0;
     let mut failed = 0;
     for file in files {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        let text = rules::read_config_file(file)?;
         let name = file.display().to_string();
         let rules = rules::parse_rule_file(&name, &text)?;
         rules::check_unique_ids(&rules)?;

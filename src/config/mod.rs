@@ -203,12 +203,8 @@ impl Default for FileConfig {
 impl FileConfig {
     /// Reads and checks a config file. Errors name the file, the line and what is wrong.
     pub fn load(path: &Path) -> Result<FileConfig, RuleError> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| RuleError::Parse {
-            file: file.clone(),
-            message: e.to_string(),
-        })?;
-        FileConfig::parse(&file, &text)
+        let text = rules::read_config_file(path)?;
+        FileConfig::parse(&path.display().to_string(), &text)
     }
 
     /// True if findings at `path` are not to be reported.

@@ -39,6 +39,9 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
                 c.author_email
             ));
         }
+        if let Some(p) = &f.provenance {
+            message.push_str(&format!(" Provenance {p}."));
+        }
         message.push_str(&format!(
             " {} False positive? Add `sprawl:allow` in a comment on the line.",
             f.rule.fix

@@ -64,6 +64,9 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
                 c.date
             )?;
         }
+        if let Some(p) = &f.provenance {
+            writeln!(out, "  commit  {p}")?;
+        }
         let secret = opts.show(&f.secret);
         let decoded = if f.decoded.is_empty() {
             String::new()

@@ -49,6 +49,9 @@ struct JsonFinding<'a> {
     author_email: Option<&'a str>,
     commit_date: Option<&'a str>,
     commit_summary: Option<&'a str>,
+    /// History findings whose introducing commit cannot be known (a shallow or partial clone): why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provenance: Option<&'a str>,
     owners: &'a [String],
     owner_source: Option<&'a str>,
     validity: JsonValidity<'a>,
@@ -186,6 +189,7 @@ fn finding<'a>(f: &'a Finding, opts: RenderOptions) -> JsonFinding<'a> {
         author_email: c.map(|c| c.author_email.as_str()),
         commit_date: c.map(|c| c.date.as_str()),
         commit_summary: c.map(|c| c.summary.as_str()),
+        provenance: f.provenance.as_deref(),
         owners: &f.owners,
         owner_source: f.owner_source.as_deref(),
         validity: validity(&f.validity),

@@ -55,7 +55,17 @@ fn uri(path: &str) -> String {
         .remove(b'=')
         .remove(b':')
         .remove(b'@');
-    utf8_percent_encode(path, KEPT).to_string()
+    let mut out = utf8_percent_encode(path, KEPT).to_string();
+    // A relative reference whose first segment has a `:` would read as a scheme (`::x`, `<ref:main>`),
+    // and one that starts `//` as a host: those are escaped too.
+    let first = out.find('/').unwrap_or(out.len());
+    if out[..first].contains(':') {
+        out = format!("{}{}", out[..first].replace(':', "%3A"), &out[first..]);
+    }
+    if out.starts_with("//") {
+        out.replace_range(1..2, "%2F");
+    }
+    out
 }
 
 fn rule_descriptor(rule: &RuleMeta) -> ReportingDescriptor {
@@ -162,6 +172,9 @@ fn sarif_result(f: &Finding, rule_index: usize, opts: RenderOptions) -> SarifRes
     if !f.decoded.is_empty() {
         props.insert("decoded".to_string(), json!(f.decoded));
     }
+    if let Some(p) = &f.provenance {
+        props.insert("provenance".to_string(), json!(p));
+    }
     if let Some(c) = &f.commit {
         props.insert("commit".to_string(), json!(c.id));
         props.insert("author_name".to_string(), json!(c.author_name));
@@ -234,5 +247,8 @@ mod tests {
             uri("dir/app config<1>#?%\"\t\u{7f}é.py"),
             "dir/app%20config%3C1%3E%23%3F%25%22%09%7F%C3%A9.py"
         );
+        assert_eq!(uri("::x:y/a:b"), "%3A%3Ax%3Ay/a:b", "no scheme");
+        assert_eq!(uri("//host/x"), "/%2Fhost/x", "no authority");
+        assert_eq!(uri("/etc/passwd"), "/etc/passwd");
     }
 }

@@ -166,6 +166,31 @@ struct RawRuleFile {
 
 /// A TOML error as `file:line:column: message`, without the source snippet the toml crate adds: the
 /// offending line of a config can be an allowlisted secret.
+/// Config, rule and inventory files larger than this are refused unread: a real one is a few KB, and
+/// parsing is not free (a 100 MB TOML file takes seconds and hundreds of MB).
+pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
+
+/// Reads a config, rule or inventory file as UTF-8, refusing one larger than [`MAX_CONFIG_BYTES`]
+/// (a stream, such as `--config <(…)`, is read up to the limit). Errors name the file.
+pub fn read_config_file(path: &std::path::Path) -> Result<String, RuleError> {
+    use std::io::Read;
+    let file = path.display().to_string();
+    let err = |message: String| RuleError::Parse {
+        file: file.clone(),
+        message,
+    };
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CONFIG_BYTES + 1).read_to_string(&mut text))
+        .map_err(|e| err(e.to_string()))?;
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(err(format!(
+            "larger than {MAX_CONFIG_BYTES} bytes (the limit for config, rule and inventory files): not read"
+        )));
+    }
+    Ok(text)
+}
+
 pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> RuleError {
     let (line, column) = match e.span() {
         Some(span) => {

@@ -107,6 +107,7 @@ pub fn scan_history(
         );
     }
     let selected = git::select_commits(&repo, &selection, &mut main_sink)?;
+    warn_if_shallow(&repo, &selected.commits, &mut main_sink);
     let commit_count = selected.commits.len() as u64;
 
     // Pass 1: which blobs to scan (and, for a range, where they were introduced).
@@ -184,7 +185,11 @@ pub fn scan_history(
             );
             drop(sink);
             let warnings = pass3.into_inner().unwrap_or_else(|e| e.into_inner());
-            collected.errors.extend(warnings.errors);
+            // Pass 1 read every tree pass 3 reads: an object it could not read was reported then.
+            let known: HashSet<_> = collected.errors.iter().cloned().collect();
+            collected
+                .errors
+                .extend(warnings.errors.into_iter().filter(|e| !known.contains(e)));
             (provenance.introductions, provenance.last_seen)
         }
     };
@@ -202,8 +207,16 @@ pub fn scan_history(
         ),
     };
     let mut seen_cache: HashMap<ObjectId, Option<LastSeen>> = HashMap::new();
-    for Introduction { blob, path, commit } in intros {
-        let commit_info = commit.and_then(|c| meta.get(c));
+    for Introduction {
+        blob,
+        path,
+        commit,
+        gap,
+    } in intros
+    {
+        // Where history stops is not an introduction: no commit, author or date is reported for it.
+        let provenance = gap.zip(commit).map(|(g, c)| g.provenance(c));
+        let commit_info = commit.filter(|_| gap.is_none()).and_then(|c| meta.get(c));
         let in_head = head.blob_at(&path) == Some(blob);
         let seen = seen_cache
             .entry(blob)
@@ -223,6 +236,7 @@ pub fn scan_history(
         for (member, m) in &by_blob[&blob] {
             let mut f = to_finding(engine, m.clone(), &format!("{path}{member}"));
             f.commit = commit_info.clone();
+            f.provenance = provenance.clone();
             f.in_head = Some(in_head);
             f.last_seen = seen.clone();
             f.repository = Some(repository.clone());
@@ -257,6 +271,23 @@ pub fn scan_history(
         ))
     });
     Ok(result)
+}
+
+/// One warning when `commits` include a shallow clone's boundary: what those commits hold has no known
+/// introduction (see [`git::HistoryGap`]).
+fn warn_if_shallow(repo: &Repository, commits: &[ObjectId], sink: &mut EngineSink<'_>) {
+    let boundary = git::shallow_boundary(repo);
+    let cut: Vec<&ObjectId> = commits.iter().filter(|c| boundary.contains(c)).collect();
+    let Some(first) = cut.first() else { return };
+    let n = cut.len();
+    sink.warning(
+        &repo.path().display().to_string(),
+        format!(
+            "shallow clone: the history before commit {first}{} is not in the repository, so credentials in {} are reported with provenance unknown (no introducing commit, author or first-seen date); fetch the whole history (`git fetch --unshallow`, or actions/checkout with `fetch-depth: 0`)",
+            if n == 1 { String::new() } else { format!(" and {} other boundary commits", n - 1) },
+            if n == 1 { "its tree" } else { "their trees" },
+        ),
+    );
 }
 
 /// Phase durations on stderr when `SPRAWL_TIMINGS` is set (for benchmarks: where the time goes).

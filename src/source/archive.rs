@@ -155,6 +155,10 @@ struct Budget {
     ratio_bound: bool,
     /// A total limit was hit and reported: nothing more is read.
     exhausted: bool,
+    /// Archives met deeper than the nesting limit (not opened), and the label of the first: reported
+    /// once for the whole file, however many members are nested too deep.
+    too_deep: usize,
+    first_too_deep: Option<String>,
 }
 
 impl Budget {
@@ -168,6 +172,8 @@ impl Budget {
             limit: limits.max_total_bytes.min(by_ratio),
             ratio_bound: by_ratio < limits.max_total_bytes,
             exhausted: false,
+            too_deep: 0,
+            first_too_deep: None,
         }
     }
 
@@ -248,6 +254,21 @@ pub fn deliver<S: BlobSink + ?Sized>(
 ) {
     let mut budget = Budget::new(data.len() as u64, limits);
     deliver_at(place, data, 0, limits, &mut budget, sink);
+    let deep = format!(
+        "archive nested more than {} levels deep: not opened",
+        limits.max_depth
+    );
+    match (budget.too_deep, budget.first_too_deep) {
+        (1, Some(first)) => sink.warning(&first, deep),
+        (n, Some(first)) => sink.warning(
+            &place.label,
+            format!(
+                "{n} archives nested more than {} levels deep: not opened (the first: {first})",
+                limits.max_depth
+            ),
+        ),
+        _ => {}
+    }
 }
 
 fn deliver_at<S: BlobSink + ?Sized>(
@@ -260,13 +281,10 @@ fn deliver_at<S: BlobSink + ?Sized>(
 ) {
     if let Some(kind) = archive_kind(data) {
         if depth >= limits.max_depth {
-            sink.warning(
-                &place.label,
-                format!(
-                    "archive nested more than {} levels deep: not opened",
-                    limits.max_depth
-                ),
-            );
+            budget.too_deep += 1;
+            budget
+                .first_too_deep
+                .get_or_insert_with(|| place.label.clone());
             return;
         }
         let mut archive = Opener {
@@ -587,6 +605,15 @@ impl Opener<'_> {
             }
             let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
             let member = self.place.member(&name);
+            // A declared size over the member limit is refused unread (a header can claim 1 TB).
+            if entry.size() > self.limits.max_member_bytes {
+                self.refused(
+                    &member,
+                    Refusal::MemberSize(self.limits.max_member_bytes),
+                    sink,
+                );
+                continue;
+            }
             let (data, mut damage) = self.read_member(&mut entry, None);
             if let Ok(bytes) = &data {
                 self.budget

@@ -149,6 +149,42 @@ pub struct Introduction {
     pub path: String,
     /// `None` for a blob reached from a ref that points at a tree or blob, outside any commit.
     pub commit: Option<Oid>,
+    /// Set when the commit's parents (or their trees) are not in the repository: the blob may have been
+    /// there long before, so `commit` is where history stops, not an introduction.
+    pub gap: Option<HistoryGap>,
+}
+
+/// Why the history before a commit cannot be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryGap {
+    /// The commit is a shallow clone's boundary (listed in the git directory's `shallow` file).
+    Shallow,
+    /// A parent commit or one of its trees is missing (a partial clone, or a damaged repository).
+    Missing,
+}
+
+impl HistoryGap {
+    /// The provenance reported for what `commit` holds: `unknown (shallow history before <commit>)`.
+    pub fn provenance(self, commit: Oid) -> String {
+        match self {
+            HistoryGap::Shallow => format!("unknown (shallow history before {commit})"),
+            HistoryGap::Missing => format!("unknown (objects missing before {commit})"),
+        }
+    }
+}
+
+/// The boundary commits of a shallow clone (the `shallow` file of its git directory); empty when the
+/// repository is complete. libgit2 grafts these commits to have no parents, so without this list they
+/// would look like root commits that introduced everything they hold.
+pub fn shallow_boundary(repo: &Repository) -> HashSet<Oid> {
+    if !repo.is_shallow() {
+        return HashSet::new();
+    }
+    std::fs::read_to_string(repo.commondir().join("shallow"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| Oid::from_str(l.trim()).ok())
+        .collect()
 }
 
 /// When a wanted blob was last in the repository (full-history provenance only).
@@ -189,6 +225,9 @@ pub fn select_commits(
     match selection {
         Selection::AllRefs => {
             let refs = repo.references().map_err(other)?;
+            // Many refs point at the same object (a million tags on one commit cost a million
+            // reads of it, with libgit2's object cache off): each target is peeled once.
+            let mut peeled: HashMap<Oid, Option<Peeled>> = HashMap::new();
             for r in refs {
                 let r = match r {
                     Ok(r) => r,
@@ -198,39 +237,22 @@ pub fn select_commits(
                     }
                 };
                 let name = r.name().unwrap_or("<non-UTF-8 ref>").to_string();
-                let Some(mut id) = r.resolve().ok().and_then(|r| r.target()) else {
+                // A direct ref is its own resolution (resolving looks it up again by name).
+                let target = match r.target() {
+                    Some(id) => Some(id),
+                    None => r.resolve().ok().and_then(|r| r.target()),
+                };
+                let Some(id) = target else {
                     sink.warning(&name, "reference cannot be resolved".into());
                     continue;
                 };
-                // Peel annotated tags (scanning their messages) down to a commit.
-                loop {
-                    match repo.find_object(id, None) {
-                        Ok(obj) => match obj.kind() {
-                            Some(ObjectType::Tag) => {
-                                let tag = obj.into_tag().expect("kind is tag");
-                                let origin = Origin {
-                                    path: format!("<tag-message:{}>", tag.name().unwrap_or(&name)),
-                                    blob: None,
-                                    commit: Some(tag.id()),
-                                };
-                                sink.blob(&origin, tag.message_bytes().unwrap_or_default());
-                                id = tag.target_id();
-                            }
-                            Some(ObjectType::Commit) => {
-                                tips.push(id);
-                                break;
-                            }
-                            Some(ObjectType::Tree | ObjectType::Blob) => {
-                                ref_objects.push((name.clone(), id));
-                                break;
-                            }
-                            _ => break,
-                        },
-                        Err(e) => {
-                            warn_obj(sink, &format!("{name}: object"), id, &e);
-                            break;
-                        }
-                    }
+                let outcome = *peeled
+                    .entry(id)
+                    .or_insert_with(|| peel(repo, id, &name, sink));
+                match outcome {
+                    Some(Peeled::Commit(c)) => tips.push(c),
+                    Some(Peeled::Object(o)) => ref_objects.push((name, o)),
+                    None => {}
                 }
             }
         }
@@ -272,6 +294,42 @@ pub fn select_commits(
         ref_objects,
         tips,
     })
+}
+
+/// What a ref's target peels to.
+#[derive(Clone, Copy)]
+enum Peeled {
+    Commit(Oid),
+    /// A tree or blob, outside any commit.
+    Object(Oid),
+}
+
+/// Peels `id` (the target of ref `name`) through annotated tags, handing each tag's message to `sink`
+/// (path `<tag-message:NAME>`); `None`, after a warning, when an object cannot be read.
+fn peel(repo: &Repository, mut id: Oid, name: &str, sink: &mut impl BlobSink) -> Option<Peeled> {
+    loop {
+        match repo.find_object(id, None) {
+            Ok(obj) => match obj.kind() {
+                Some(ObjectType::Tag) => {
+                    let tag = obj.into_tag().expect("kind is tag");
+                    let origin = Origin {
+                        path: format!("<tag-message:{}>", tag.name().unwrap_or(name)),
+                        blob: None,
+                        commit: Some(tag.id()),
+                    };
+                    sink.blob(&origin, tag.message_bytes().unwrap_or_default());
+                    id = tag.target_id();
+                }
+                Some(ObjectType::Commit) => return Some(Peeled::Commit(id)),
+                Some(ObjectType::Tree | ObjectType::Blob) => return Some(Peeled::Object(id)),
+                _ => return None,
+            },
+            Err(e) => {
+                warn_obj(sink, &format!("{name}: object"), id, &e);
+                return None;
+            }
+        }
+    }
 }
 
 /// Every commit reachable from `tips`, parents before children (post-order depth-first walk). A commit
@@ -566,20 +624,29 @@ pub fn introductions(
         removed: HashMap::new(),
         current: None,
         warnings: Vec::new(),
+        broken: HashSet::new(),
     };
+    let shallow = shallow_boundary(repo);
     let tip_set: HashSet<Oid> = tips.iter().copied().collect();
     let mut tips: Vec<(i64, Oid, Oid)> = Vec::new();
     for &id in commits {
         let Ok(commit) = repo.find_commit(id) else {
             continue; // already warned in pass 1
         };
+        let mut gap = shallow.contains(&id).then_some(HistoryGap::Shallow);
         let parents: Vec<Option<Oid>> = commit
             .parent_ids()
-            .map(|p| repo.find_commit(p).ok().map(|c| c.tree_id()))
+            .map(|p| {
+                let tree = repo.find_commit(p).ok().map(|c| c.tree_id());
+                if tree.is_none() {
+                    gap = gap.or(Some(HistoryGap::Missing));
+                }
+                tree
+            })
             .collect();
         walker.current = Some((id, commit.time().seconds()));
         let mut path = Vec::new();
-        walker.diff(Some(id), commit.tree_id(), &parents, &mut path, 0);
+        walker.diff(Some(id), commit.tree_id(), &parents, &mut path, 0, gap);
         if tip_set.contains(&id) {
             tips.push((commit.time().seconds(), id, commit.tree_id()));
         }
@@ -617,7 +684,7 @@ pub fn introductions(
         match repo.find_object(*id, None).ok().and_then(|o| o.kind()) {
             Some(ObjectType::Tree) => {
                 let mut path = format!("{label}/").into_bytes();
-                walker.diff(None, *id, &[], &mut path, 0);
+                walker.diff(None, *id, &[], &mut path, 0, None);
             }
             _ => {
                 if walker.wanted_blob(*id) {
@@ -625,6 +692,7 @@ pub fn introductions(
                         blob: *id,
                         path: label,
                         commit: None,
+                        gap: None,
                     });
                 }
             }
@@ -697,6 +765,8 @@ struct Introducer<'r> {
     /// The commit being diffed and its time.
     current: Option<(Oid, i64)>,
     warnings: Vec<(String, String)>,
+    /// Trees already warned about.
+    broken: HashSet<Oid>,
 }
 
 impl Introducer<'_> {
@@ -708,8 +778,11 @@ impl Introducer<'_> {
         match self.trees.get(self.repo, id) {
             Ok(t) => Some(t),
             Err(e) => {
-                self.warnings
-                    .push((format!("tree {id}"), e.message().to_string()));
+                // Each broken tree once, however many commits share it.
+                if self.broken.insert(id) {
+                    self.warnings
+                        .push((format!("tree {id}"), e.message().to_string()));
+                }
                 None
             }
         }
@@ -763,6 +836,8 @@ impl Introducer<'_> {
 
     /// Records the wanted blobs of tree `id` (at `path`) that no parent tree has at the same path, and
     /// (when tracking removals) the wanted blobs of each parent tree that `id` no longer has there.
+    /// With a `gap` (the parents, or a parent's tree here, are missing), what is recorded is where
+    /// history stops, not an introduction.
     fn diff(
         &mut self,
         commit: Option<Oid>,
@@ -770,6 +845,7 @@ impl Introducer<'_> {
         parents: &[Option<Oid>],
         path: &mut Vec<u8>,
         depth: usize,
+        gap: Option<HistoryGap>,
     ) {
         let introduces = !parents.contains(&Some(id)) && self.tree_contains_wanted(id);
         let mut losers: Vec<Oid> = Vec::new();
@@ -800,6 +876,11 @@ impl Introducer<'_> {
             .iter()
             .map(|p| p.and_then(|p| self.tree(p)))
             .collect();
+        let missing_parent_tree = parents
+            .iter()
+            .zip(&parent_entries)
+            .any(|(p, e)| p.is_some() && e.is_none());
+        let gap = gap.or(missing_parent_tree.then_some(HistoryGap::Missing));
         // One cursor per parent: entries are in git order on both sides, so a merge join finds each
         // name's counterpart without searching.
         let mut cursors = vec![0usize; parents.len()];
@@ -831,6 +912,7 @@ impl Introducer<'_> {
                             blob: *eid,
                             path: String::from_utf8_lossy(&full).into_owned(),
                             commit,
+                            gap,
                         });
                     }
                 }
@@ -850,7 +932,7 @@ impl Introducer<'_> {
                     let len = path.len();
                     path.extend_from_slice(name);
                     path.push(b'/');
-                    self.diff(commit, *eid, &sub_parents, path, depth + 1);
+                    self.diff(commit, *eid, &sub_parents, path, depth + 1, gap);
                     path.truncate(len);
                 }
                 Kind::Other => {}

@@ -294,6 +294,64 @@ fn a_shallow_checkout_is_deepened_to_the_merge_base() {
     assert!(shallow.success(), "the fork point was fetched");
 }
 
+/// A depth-1 clone (as actions/checkout makes by default) of a repository where Alice committed GH1 on
+/// day 1 and Bob committed other work on day 2. Returns (origin, clone sandbox, workspace, Alice's commit).
+fn depth_one_checkout() -> (Repo, Sandbox, std::path::PathBuf, String) {
+    let origin = Repo::init();
+    origin.write("app/config.py", &format!("TOKEN = \"{GH1}\"\n"));
+    let first = origin.commit("add config", ALICE, 1);
+    origin.write("README", "more\n");
+    origin.commit("bump dependency", BOB, 2);
+    let clone = Sandbox::new();
+    let url = format!("file://{}", origin.path().display());
+    let ws = clone.join("ws");
+    succeeds(
+        Command::new("git")
+            .args(["clone", "-q", "--depth", "1", &url])
+            .arg(&ws),
+    );
+    (origin, clone, ws, first)
+}
+
+#[test]
+fn mode_full_deepens_a_shallow_checkout_so_the_introducing_commit_is_known() {
+    let (_origin, _clone, ws, first) = depth_one_checkout();
+    let run = run_action(&ws, &event("x", "y"), &[("mode", "full")]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "sprawl: the checkout is shallow; fetching the whole history (git fetch --unshallow)\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    let report: Report =
+        serde_json::from_str(&std::fs::read_to_string(&run.outputs["report"]).unwrap()).unwrap();
+    let f = &report.findings[0];
+    assert_eq!(
+        (
+            f.commit.as_deref(),
+            f.author_email.as_deref(),
+            &f.provenance
+        ),
+        (Some(first.as_str()), Some(ALICE.1), &None)
+    );
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+}
+
+#[test]
+fn mode_full_refuses_a_shallow_checkout_it_cannot_deepen() {
+    let (origin, _clone, ws, _) = depth_one_checkout();
+    drop(origin); // the remote is gone
+    let run = run_action(&ws, &event("x", "y"), &[("mode", "full")]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.ends_with(
+        "::error title=sprawl::mode full scans every commit, but this checkout is shallow and 'git fetch --unshallow' failed. \
+         Check out with actions/checkout and 'fetch-depth: 0', or use mode: working-tree.\n"
+    ), "{}", run.stdout);
+    assert_eq!(run.outputs["findings"], "");
+}
+
 /// A baseline file accepting `secret`, written into `dir` as `name`.
 fn baseline_accepting(dir: &Path, name: &str, secret: &str) {
     let sb = Sandbox::new();

@@ -39,6 +39,14 @@ fn env_with_token(token: &str) -> Vec<u8> {
     format!("# deploy settings\nGITHUB_TOKEN={token}\n").into_bytes()
 }
 
+/// (path, message) of each error entry.
+fn error_pairs(r: &Report) -> Vec<(&str, &str)> {
+    r.errors
+        .iter()
+        .map(|e| (e.path.as_str(), e.message.as_str()))
+        .collect()
+}
+
 fn gh(path: &str) -> (String, u32, u32, String) {
     (path.into(), 2, 14, "github.pat-classic".into())
 }
@@ -133,11 +141,7 @@ fn a_zip_bomb_is_refused_by_its_compression_ratio() {
     let (run, r) = scan_json(sb.path(), &["."]);
     assert_eq!(run.code, 1);
     assert_eq!(locations(&r), vec![gh("bomb.zip!real.env")]);
-    let errors: Vec<(&str, &str)> = r
-        .errors
-        .iter()
-        .map(|e| (e.path.as_str(), e.message.as_str()))
-        .collect();
+    let errors = error_pairs(&r);
     assert_eq!(
         errors,
         vec![(
@@ -158,11 +162,7 @@ fn archives_nested_too_deep_are_not_opened() {
     let (run, r) = scan_json(sb.path(), &["."]);
     assert_eq!(run.code, 0);
     assert!(r.findings.is_empty());
-    let errors: Vec<(&str, &str)> = r
-        .errors
-        .iter()
-        .map(|e| (e.path.as_str(), e.message.as_str()))
-        .collect();
+    let errors = error_pairs(&r);
     assert_eq!(
         errors,
         vec![(
@@ -170,6 +170,31 @@ fn archives_nested_too_deep_are_not_opened() {
             "archive nested more than 3 levels deep: not opened"
         )]
     );
+}
+
+#[test]
+fn many_archives_nested_too_deep_are_one_warning_for_the_outer_archive() {
+    let sb = Sandbox::new();
+    let deep = zip_bytes(&[("t.env", &env_with_token(GH1))]);
+    let deep = zip_bytes(&[("l3.zip", &deep)]);
+    let names: Vec<String> = (0..1000).map(|i| format!("m{i:04}.zip")).collect();
+    let members: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &deep[..])).collect();
+    let mut data = zip_bytes(&members);
+    data = zip_bytes(&[("l1.zip", &data)]);
+    sb.file("top.zip", &data)
+        .file("app.env", env_with_token(GH2));
+    let (run, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(locations(&r), vec![gh("app.env")]);
+    let errors = error_pairs(&r);
+    assert_eq!(
+        errors,
+        vec![(
+            "top.zip",
+            "1000 archives nested more than 3 levels deep: not opened (the first: top.zip!l1.zip!m0000.zip!l3.zip)"
+        )]
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
 
 fn utf16(text: &str, le: bool, bom: bool) -> Vec<u8> {

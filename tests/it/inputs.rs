@@ -154,7 +154,7 @@ fn huge_file_is_skipped_with_a_warning_unless_the_limit_allows_it() {
 /// Runs as a user the file permissions apply to: as root, the child drops to `nobody`, running a copy
 /// of the binary placed in a world-readable temp dir of its own (not in `dir`: it would be scanned, and
 /// binaries are), so that where the build directory lives does not matter.
-fn run_unprivileged(dir: &std::path::Path, args: &[&str]) -> Run {
+pub fn run_unprivileged(dir: &std::path::Path, args: &[&str]) -> Run {
     use std::os::unix::process::CommandExt;
     if unsafe_geteuid() != 0 {
         return run_cmd(sprawl().current_dir(dir).args(args), None);

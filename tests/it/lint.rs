@@ -100,6 +100,7 @@ fn shellcheck_passes_every_shell_script() {
             "scripts/bench-peers.sh",
             "scripts/fuzz.sh",
             "scripts/github-action.sh",
+            "scripts/hostile-bench.sh",
             "scripts/package-release.sh",
             "scripts/test-tools.sh",
             ".ci/run"

@@ -13,7 +13,7 @@ fn validator() -> jsonschema::Validator {
 }
 
 /// Runs `sprawl scan --format sarif ARGS` in `dir`, validates the log against the schema, returns it.
-fn sarif(dir: &std::path::Path, args: &[&str]) -> (Run, Value) {
+pub fn sarif(dir: &std::path::Path, args: &[&str]) -> (Run, Value) {
     let mut all = vec!["scan", "--format", "sarif"];
     all.extend_from_slice(args);
     let run = run_in(dir, &all);
@@ -31,7 +31,7 @@ fn sarif(dir: &std::path::Path, args: &[&str]) -> (Run, Value) {
     (run, log)
 }
 
-fn results(log: &Value) -> &Vec<Value> {
+pub fn results(log: &Value) -> &Vec<Value> {
     log["runs"][0]["results"].as_array().unwrap()
 }
 

@@ -137,6 +137,8 @@ pub struct Finding {
     pub author_email: Option<String>,
     pub commit_date: Option<String>,
     pub commit_summary: Option<String>,
+    #[serde(default)]
+    pub provenance: Option<String>,
     pub owners: Vec<String>,
     pub owner_source: Option<String>,
     pub validity: Validity,
@@ -287,4 +289,57 @@ pub fn decoded_locations(r: &Report) -> Vec<DecodedLocation> {
             )
         })
         .collect()
+}
+
+/// How long a test lets sprawl run on hostile input before it counts as a hang.
+pub const HANG: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Runs `cmd` like [`run_cmd`] (no stdin), but kills it and fails the test if it has not ended within
+/// [`HANG`]: "no hang" without a timed assertion on how fast it was.
+pub fn run_bounded(cmd: &mut Command) -> Run {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn sprawl");
+    let drain = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            String::from_utf8_lossy(&v).into_owned()
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if started.elapsed() > HANG {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("sprawl did not end within {HANG:?}: a hang");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
+}
+
+/// `sprawl scan --format json ARGS` in `dir` under [`run_bounded`], parsed.
+pub fn scan_json_bounded(dir: &Path, args: &[&str]) -> (Run, Report) {
+    let run = run_bounded(
+        sprawl()
+            .current_dir(dir)
+            .args(["scan", "--format", "json"])
+            .args(args),
+    );
+    let report: Report = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}\nstderr: {}", run.stdout, run.stderr));
+    (run, report)
 }

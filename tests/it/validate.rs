@@ -620,11 +620,13 @@ fn same_credential_in_ten_files_is_checked_once() {
 #[test]
 fn audit_log_and_errors_never_contain_a_secret() {
     let all = providers();
-    let server = Server::start(|r| match provider_of(r).as_str() {
+    // Error bodies echo the whole request (the credential in it) back, as some providers do.
+    let echo = |r: &Request| format!("{} {:?} {}", r.path, r.headers, r.body);
+    let server = Server::start(move |r| match provider_of(r).as_str() {
         "github" => Reply::new(200, r#"{"login":"octocat"}"#),
-        "gitlab" => Reply::new(500, "internal error"),
-        "stripe" => Reply::new(429, ""),
-        _ => Reply::new(401, "{}"),
+        "gitlab" => Reply::new(500, &format!("internal error: {}", echo(r))),
+        "stripe" => Reply::new(429, &echo(r)),
+        _ => Reply::new(401, &format!("{{\"error\": {:?}}}", echo(r))),
     });
     let sb = setup(&all, &server.base());
     let (run, report) = scan_validate(&sb, &["--validation-log", "audit.jsonl", "--no-redact"]);

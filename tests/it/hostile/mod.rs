@@ -7,35 +7,39 @@ use std::io::Write;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
+mod files;
+mod leaks;
+mod repos;
+
 use crate::archives::{gz_bytes, zip_bytes};
 use crate::git::{Repo, ALICE};
 use crate::support::*;
 
-fn env_with(token: &str) -> String {
+pub(super) fn env_with(token: &str) -> String {
     format!("# deploy settings\nGITHUB_TOKEN={token}\n")
 }
 
 /// (path, message) of each error entry.
-fn errors(r: &Report) -> Vec<(String, String)> {
+pub(super) fn errors(r: &Report) -> Vec<(String, String)> {
     r.errors
         .iter()
         .map(|e| (e.path.clone(), e.message.clone()))
         .collect()
 }
 
-fn secrets(r: &Report) -> Vec<(String, String)> {
+pub(super) fn secrets(r: &Report) -> Vec<(String, String)> {
     r.findings
         .iter()
         .map(|f| (f.path.clone(), f.secret.clone()))
         .collect()
 }
 
-fn redacted(token: &str) -> String {
+pub(super) fn redacted(token: &str) -> String {
     format!("{}…", &token[..6])
 }
 
 /// Halves the loose object file of `id` (git writes them read-only).
-fn truncate_loose(repo: &Repo, id: &str) {
+pub(super) fn truncate_loose(repo: &Repo, id: &str) {
     let file = repo
         .path()
         .join(".git/objects")
@@ -50,7 +54,7 @@ fn truncate_loose(repo: &Repo, id: &str) {
 }
 
 /// Three commits: GH1 in `a.env`, filler in `b.txt`, GH2 in `c.env`.
-fn three_commits() -> (Repo, [String; 3]) {
+pub(super) fn three_commits() -> (Repo, [String; 3]) {
     let repo = Repo::init();
     repo.write("a.env", &env_with(GH1));
     let c1 = repo.commit("one", ALICE, 1);
@@ -208,7 +212,7 @@ fn an_oversized_codeowners_is_ignored_with_a_warning_and_the_next_location_used(
     );
 }
 
-fn mkfifo(path: &Path) {
+pub(super) fn mkfifo(path: &Path) {
     let out = std::process::Command::new("mkfifo")
         .arg(path)
         .output()
@@ -466,7 +470,7 @@ fn standard_input_is_read_up_to_the_size_limit_then_cut_with_a_warning() {
 }
 
 /// `len` bytes of a pseudo-random 64 KiB block repeated: deflate (32 KiB window) cannot shrink it.
-fn incompressible(len: usize) -> Vec<u8> {
+pub(super) fn incompressible(len: usize) -> Vec<u8> {
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
     let block: Vec<u8> = (0..64 << 10)
         .map(|_| {
@@ -480,7 +484,7 @@ fn incompressible(len: usize) -> Vec<u8> {
 }
 
 /// `gzip -1` of `data` (the system tool: fast on large inputs in a debug test build).
-fn gzip_fast(data: &[u8]) -> Vec<u8> {
+pub(super) fn gzip_fast(data: &[u8]) -> Vec<u8> {
     let mut child = std::process::Command::new("gzip")
         .arg("-1")
         .stdin(std::process::Stdio::piped())
