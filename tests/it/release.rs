@@ -157,6 +157,7 @@ fn the_man_page_is_generated_from_the_clap_definitions() {
         "sprawl-rules-list",
         "sprawl-rules-check",
         "sprawl-inventory",
+        "sprawl-revoke",
         "sprawl-github-org",
         "sprawl-hook",
         "sprawl-hook-install",
