@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use git2::Repository;
 use time::format_description::well_known::Rfc3339;
 
-use super::{to_finding, Collected, EngineSink, RunError, ScanResult};
+use super::{to_finding, Collected, EngineSink, RunError, ScanError, ScanResult};
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::enrich::owners::CODEOWNERS_LOCATIONS;
@@ -247,6 +247,16 @@ pub fn scan_history(
     }
     timings.mark("findings with commit metadata");
     let mut result = collected.into_result();
+    if engine.has_path_rules() {
+        // Said, not silently skipped: a blob's paths are found only for blobs with matches.
+        result.errors.push(ScanError {
+            path: config
+                .config_file
+                .as_ref()
+                .map_or_else(String::new, |p| p.display().to_string()),
+            message: "path-only rules (a `path` and no `regex`) are not applied to git history: scan a checkout (or --staged) to apply them".into(),
+        });
+    }
     // Owners of history findings come from HEAD's CODEOWNERS (the team that owns the code today).
     result.codeowners = CODEOWNERS_LOCATIONS.iter().find_map(|place| {
         let id = head.blob_at(place)?;
