@@ -476,9 +476,21 @@ impl Engine {
             .as_ref()
     }
 
-    /// Whether there are path-only rules (a scan that cannot apply them says so).
+    /// Whether there are path-only rules (a history scan then needs the path of every blob).
     pub fn has_path_rules(&self) -> bool {
         !self.path_only.is_empty()
+    }
+
+    /// The path-only rules whose path regex matches `path` (engine indices).
+    pub fn path_rules_for<'a>(&'a self, path: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.path_only
+            .iter()
+            .map(|&r| r as usize)
+            .filter(move |&r| {
+                self.rules[r]
+                    .path_regex()
+                    .is_some_and(|re| re.is_match(path))
+            })
     }
 
     /// Path-only rules (a `path`, no pattern): one match per rule whose path regex matches `path`,
@@ -486,11 +498,8 @@ impl Engine {
     /// the same file at several paths is one credential and a changed file a new one.
     pub fn scan_path(&self, path: &str, data: &[u8], out: &mut Vec<Match>) {
         let mut digest = None;
-        for &r in &self.path_only {
-            let rule = &self.rules[r as usize];
-            if !rule.path_regex().is_some_and(|re| re.is_match(path)) {
-                continue;
-            }
+        for r in self.path_rules_for(path) {
+            let rule = &self.rules[r];
             let nothing = Content {
                 secret: b"",
                 matched: b"",
@@ -517,7 +526,7 @@ impl Engine {
                 format!("sha256:{hex}").into_bytes()
             });
             out.push(Match {
-                rule: r as usize,
+                rule: r,
                 secret: Secret::new(secret.clone()),
                 start: 0,
                 end: 0,

@@ -19,6 +19,20 @@ fn scan_finding(sb: &Sandbox, config: &str) -> (Run, Report) {
     (run, r)
 }
 
+/// Scans `repo`'s history with the gitleaks config `text` (kept outside the repository), which must
+/// find something.
+fn scan_history_finding(repo: &Repo, text: &str) -> Report {
+    let cfg = Sandbox::new();
+    cfg.file("gl.toml", text);
+    let config = cfg.join("gl.toml");
+    let (run, r) = scan_json(
+        repo.path(),
+        &["--git", "--config", config.to_str().unwrap(), "."],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    r
+}
+
 fn row(path: &str, line: u32, rule: &str, secret: &str) -> (String, u32, String, String) {
     (path.into(), line, format!("gitleaks.{rule}"), secret.into())
 }
@@ -252,10 +266,9 @@ fn commit_allowlists_apply_to_history() {
     let first = repo.commit("first", ALICE, 1);
     repo.write("c.env", "gamma_secret=gs_z9x8c7v6b5n4m3l2\n");
     let second = repo.commit("second", ALICE, 2);
-    let cfg = Sandbox::new();
-    cfg.file(
-        "gl.toml",
-        format!(
+    let r = scan_history_finding(
+        &repo,
+        &format!(
             r#"
 [[rules]]
 id = "gamma-secret"
@@ -269,12 +282,6 @@ paths = ['''^a\.env$''']
             first.to_uppercase()
         ),
     );
-    let config = cfg.join("gl.toml");
-    let (run, r) = scan_json(
-        repo.path(),
-        &["--git", "--config", config.to_str().unwrap(), "."],
-    );
-    assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(
         commit_locations(&r),
         vec![
@@ -529,4 +536,31 @@ fn gitleaks_default_config_loads_when_given() {
     );
     let rules: Vec<serde_json::Value> = serde_json::from_str(&list.stdout).unwrap();
     assert_eq!(rules.len(), 222);
+}
+
+/// A path-only rule in history reports a blob at each commit that introduced it at a matching path, and
+/// not where it sits under a name the rule does not match.
+#[test]
+fn path_only_rules_apply_to_history() {
+    let repo = Repo::init();
+    repo.write("keys/release.jks", "keystore one")
+        .write("notes.txt", "nothing\n");
+    let first = repo.commit("add keystore", ALICE, 1);
+    repo.git(&["mv", "keys/release.jks", "keys/release.jks.bak"]);
+    repo.write("ci/deploy.jks", "keystore one");
+    let second = repo.commit("move it", ALICE, 2);
+    let r = scan_history_finding(
+        &repo,
+        "[[rules]]\nid = \"java-keystore\"\npath = '''(?:^|/)[^/]+\\.jks$'''\n",
+    );
+    assert_eq!(
+        commit_locations(&r),
+        vec![
+            ("ci/deploy.jks".into(), 1, 1, Some(second)),
+            ("keys/release.jks".into(), 1, 1, Some(first)),
+        ]
+    );
+    assert_eq!(r.credentials.len(), 1, "one file, one credential");
+    assert_eq!(r.credentials[0].locations, 2);
+    assert_eq!(r.credentials[0].removed, Some(false));
 }
