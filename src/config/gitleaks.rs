@@ -8,8 +8,8 @@
 //!
 //! Mapping: each rule becomes `gitleaks.<id>` (provider `gitleaks`, confidence medium). `secretGroup`
 //! picks the secret (default: the first group that matched, else the whole match, as gitleaks does);
-//! `entropy` keeps secrets whose Shannon entropy is above it; a rule without keywords runs on every
-//! blob; a rule with `path` reports only in files whose path matches, and one with only a `path`
+//! `entropy` keeps secrets whose Shannon entropy is above it; a rule runs over the whole blob once one
+//! of its keywords is anywhere in it ([`WHOLE_BLOB`]), and without keywords on every blob; a rule with `path` reports only in files whose path matches, and one with only a `path`
 //! reports the file itself. Allowlists become [`Allowlist`]s, the same machinery as sprawl's own.
 //! `[extend] useDefault = true` means sprawl's built-in rules (gitleaks' default rules are not
 //! sprawl's); without it only the file's rules run, as in gitleaks.
@@ -22,7 +22,7 @@ use serde::Deserialize;
 use super::FileConfig;
 use crate::engine::allow::{Allowlist, Target};
 use crate::rules::{
-    self, Confidence, Rule, RuleError, RuleMeta, RuleOrigin, DEFAULT_WINDOW, FIRST_GROUP,
+    self, Confidence, Rule, RuleError, RuleMeta, RuleOrigin, FIRST_GROUP, WHOLE_BLOB,
 };
 
 /// The newest gitleaks release whose configuration syntax this module reads.
@@ -455,7 +455,8 @@ fn to_rule(def: &RuleDef, id: &str, use_default: bool) -> Result<Rule, RuleError
         // gitleaks keeps a secret whose entropy is above `entropy`; sprawl keeps one at or above
         // `min_entropy`: the next float up makes them the same.
         min_entropy: def.entropy.map(next_up),
-        window: DEFAULT_WINDOW,
+        // gitleaks runs a rule's regex over the whole file once a keyword is anywhere in it.
+        window: WHOLE_BLOB,
         secret_group,
         path: def.path.clone(),
         examples: Vec::new(),

@@ -26,7 +26,7 @@ use std::sync::OnceLock;
 use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
 
 use crate::finding::{Match, Pending, Secret};
-use crate::rules::{Confidence, Rule, RuleError, FIRST_GROUP};
+use crate::rules::{Confidence, Rule, RuleError, FIRST_GROUP, WHOLE_BLOB};
 use allow::{Allowlist, Content, Said, Verdict};
 use prefilter::Prefilter;
 
@@ -375,18 +375,29 @@ impl Engine {
             .flat_map(|r| r.rule.keywords.iter().map(|k| k.len()))
             .max()
             .unwrap_or(0);
-        let patterns: Vec<&str> = self.rules.iter().map(|r| r.rule.pattern.as_str()).collect();
-        // How far before its end a match can start: its longest length, or for an unbounded pattern the
-        // most the keyword windows let it span (a rule without keywords searches the whole blob).
-        let back: Vec<usize> = self
+        // A whole-blob rule's matches need not hold a keyword: the gate, which would report every
+        // place such a match ends in any blob, leaves it to the keyword prefilter (an empty pattern is
+        // not gated).
+        let patterns: Vec<&str> = self
             .rules
             .iter()
-            .map(|r| match gate::maximum_len(&r.rule.pattern) {
-                Some(n) => n,
-                None if r.rule.keywords.is_empty() => usize::MAX,
-                None => WINDOW_BEFORE + max_keyword + r.rule.window + WINDOW_END_SLACK,
+            .map(|r| match r.rule.window {
+                WHOLE_BLOB => "",
+                _ => r.rule.pattern.as_str(),
             })
             .collect();
+        // How far before its end a match can start: its longest length, or for an unbounded pattern the
+        // most the keyword windows let it span (a rule without keywords searches the whole blob).
+        let back: Vec<usize> =
+            self.rules
+                .iter()
+                .map(|r| match gate::maximum_len(&r.rule.pattern) {
+                    Some(n) => n,
+                    None if r.rule.keywords.is_empty() => usize::MAX,
+                    None => (WINDOW_BEFORE + max_keyword + WINDOW_END_SLACK)
+                        .saturating_add(r.rule.window),
+                })
+                .collect();
         let t = std::time::Instant::now();
         let gated = gate::Gated::build(&patterns, &back, self.options.gate_cache.as_deref())?;
         if std::env::var_os("SPRAWL_TIMINGS").is_some() {
@@ -740,11 +751,16 @@ impl Engine {
         prefilter.for_each_hit(hay, |hit| {
             let r = hit.rule as usize;
             let rule = &self.rules[r];
-            let mut start = hit.start.saturating_sub(WINDOW_BEFORE);
-            let mut end = hit.end.saturating_add(rule.rule.window).min(hay.len());
-            if let Some(k) = rule.newlines() {
-                (start, end) = lines_around(hay, start..end, hit.start, hit.end, k);
-            }
+            let (start, end) = if rule.rule.window == WHOLE_BLOB {
+                (0, hay.len())
+            } else {
+                let start = hit.start.saturating_sub(WINDOW_BEFORE);
+                let end = hit.end.saturating_add(rule.rule.window).min(hay.len());
+                match rule.newlines() {
+                    Some(k) => lines_around(hay, start..end, hit.start, hit.end, k),
+                    None => (start, end),
+                }
+            };
             let w = &mut windows[r];
             match w.last_mut() {
                 Some(last) if start <= last.1 => {

@@ -72,6 +72,10 @@ pub const FIRST_GROUP: usize = usize::MAX;
 /// Default number of bytes after a keyword hit that a match may reach.
 pub const DEFAULT_WINDOW: usize = 1024;
 
+/// [`Rule::window`] of a rule whose regex runs over the whole blob once one of its keywords is anywhere
+/// in it (gitleaks' semantics: its matches need not contain a keyword).
+pub const WHOLE_BLOB: usize = usize::MAX;
+
 /// A rule as loaded: plain data, not compiled.
 #[derive(Clone, Debug)]
 pub struct Rule {
