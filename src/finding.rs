@@ -176,12 +176,6 @@ pub struct Pending {
     pub allowlists: Vec<u32>,
 }
 
-impl Pending {
-    pub fn is_empty(&self) -> bool {
-        self.rule_path.is_none() && self.allowlists.is_empty()
-    }
-}
-
 /// Why a finding is held back from the default report (`--min-confidence medium`): its confidence is
 /// low for this reason. Held findings are counted in `stats.suppressed` by reason and shown with
 /// `--min-confidence low`; baselines and inventories still see them.

@@ -117,11 +117,24 @@ struct GlAllowlist {
     target_rules: Vec<String>,
 }
 
-/// True if `value` (a parsed TOML document) is in gitleaks' format rather than sprawl's.
+/// True if `value` (a parsed TOML document) is in gitleaks' format rather than sprawl's: a key only
+/// gitleaks has, an `[allowlist]` with a gitleaks-only field, or a rule with `regex` or `path`.
 pub fn looks_like_gitleaks(value: &toml::Table) -> bool {
-    ["title", "extend", "allowlists", "minVersion"]
+    const ALLOWLIST_ONLY: [&str; 6] = [
+        "description",
+        "stopwords",
+        "commits",
+        "regexTarget",
+        "condition",
+        "targetRules",
+    ];
+    ["title", "description", "extend", "allowlists", "minVersion"]
         .iter()
         .any(|k| value.contains_key(*k))
+        || value
+            .get("allowlist")
+            .and_then(|a| a.as_table())
+            .is_some_and(|a| ALLOWLIST_ONLY.iter().any(|k| a.contains_key(*k)))
         || value
             .get("rules")
             .and_then(|r| r.as_array())
@@ -638,4 +651,45 @@ fn allowlist(a: &GlAllowlist, err: impl Fn(String) -> RuleError) -> Result<Allow
             .filter(|c| !c.is_empty())
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_regex_literals_become_escapes() {
+        assert_eq!(go_regex(r"\$?{{[^}]+}}"), r"\$?\{\{[^}]+}}");
+        assert_eq!(go_regex(r"a{2,}b{3}c{,4}"), r"a{2,}b{3}c\{,4}");
+        assert_eq!(go_regex(r"[^]]+[a[]"), r"[^\]]+[a\[]");
+        assert_eq!(go_regex(r"[a&&b~~c]&&"), r"[a\&\&b\~\~c]&&");
+        assert_eq!(go_regex(r"[[:alpha:]]\{x"), r"[[:alpha:]]\{x");
+        for p in [
+            r"\$?{{[^}]+}}",
+            r"[^]]+[a[]",
+            r"[a&&b~~c]&&",
+            r"a{2,}b{3}c{,4}",
+        ] {
+            assert!(regex::Regex::new(&go_regex(p)).is_ok(), "{p}");
+        }
+    }
+
+    #[test]
+    fn versions_and_entropy_bounds() {
+        assert_eq!(parse_version("v8.25.0"), Some((8, 25)));
+        assert_eq!(parse_version(" 8.30 "), Some((8, 30)));
+        assert_eq!(parse_version("v9"), Some((9, 0)));
+        assert_eq!(parse_version("latest"), None);
+        assert!(next_up(3.0) > 3.0 && next_up(3.0) - 3.0 < 1e-12);
+        assert_eq!(next_up(0.0), f64::from_bits(1));
+    }
+
+    #[test]
+    fn an_allowlist_only_gitleaks_file_is_recognised() {
+        let t = |s: &str| looks_like_gitleaks(&s.parse::<toml::Table>().unwrap());
+        assert!(t("[allowlist]\ndescription = \"x\"\npaths = ['vendor/']\n"));
+        assert!(t("[allowlist]\nstopwords = ['x']\n"));
+        assert!(!t("[allowlist]\npaths = ['vendor/**']\nvalues = ['x']\n"));
+        assert!(!t("disabled_rules = ['generic.password']\n"));
+    }
 }
