@@ -126,8 +126,9 @@ fn every_rule_field_is_honoured() {
 }
 
 /// Every allowlist field: the old `[rules.allowlist]` and `[[rules.allowlists]]`, `condition = "AND"`
-/// and `"OR"`, `regexTarget` `secret`, `match` and `line`, `regexes`, `paths`, `stopwords`; top-level
-/// `[allowlist]` and `[[allowlists]]` with `targetRules`. Each suppressed finding is counted.
+/// and `"OR"`, `regexTarget` `secret` (the default, and written out), `match` and `line`, `regexes`,
+/// `paths`, `stopwords`; top-level `[allowlist]` and `[[allowlists]]` with `targetRules`. Each
+/// suppressed finding is counted.
 const ALLOWLISTS: &str = r#"
 title = "allowlists of every kind"
 
@@ -161,6 +162,7 @@ keywords = ["gamma_secret"]
 
 [allowlist]
 description = "global"
+regexTarget = "secret"
 paths = ['''(?:^|/)vendor/''']
 regexes = ['''^gs_0000''']
 
