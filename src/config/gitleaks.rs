@@ -225,6 +225,21 @@ pub fn convert(file: &str, text: &str) -> Result<FileConfig, RuleError> {
         });
     }
     for def in read.rules {
+        // With useDefault, a rule with only allowlists that names a sprawl built-in rule amends it, as
+        // such a rule amends gitleaks' default rule of its id in gitleaks.
+        let amends_builtin = read.use_default
+            && def.regex.is_none()
+            && def.path.is_none()
+            && rules::BUILTIN_STATIC.iter().any(|r| r.id == def.id);
+        if amends_builtin {
+            for a in def.allowlists {
+                config.allowlists.push(Allowlist {
+                    rules: vec![def.id.clone()],
+                    ..a
+                });
+            }
+            continue;
+        }
         let id = sprawl_id(&def.id);
         let rule = to_rule(&def, &id, read.use_default)?;
         for a in def.allowlists {
@@ -433,7 +448,7 @@ fn to_rule(def: &RuleDef, id: &str, use_default: bool) -> Result<Rule, RuleError
         None if def.path.is_some() => (String::new(), None),
         None => {
             return Err(invalid(if use_default {
-                "no `regex` or `path`: a rule that only amends gitleaks' default rule of the same id has nothing to amend in sprawl (its built-in rules are not gitleaks'); give the rule a `regex`, or use a top-level [[allowlists]]".into()
+                "no `regex` or `path`: a rule that only amends gitleaks' default rule of the same id has nothing to amend in sprawl (its built-in rules are not gitleaks'); give it a `regex`, name the sprawl rule it amends (`sprawl rules list`), or use a top-level [[allowlists]]".into()
             } else {
                 "no `regex` or `path`".into()
             }))

@@ -303,6 +303,10 @@ fn extend_use_default_means_the_built_in_rules() {
             "[extend]\nuseDefault = true\n[[rules]]\nid = \"x\"\nregex = 'xx_[0-9]{8}'\n",
         )
         .file(
+            "amended.toml",
+            "[extend]\nuseDefault = true\n[[rules]]\nid = \"github.pat-classic\"\n[[rules.allowlists]]\nregexTarget = \"line\"\nregexes = ['^GH=']\n",
+        )
+        .file(
             "disabled.toml",
             "[extend]\nuseDefault = true\ndisabledRules = [\"github.pat-classic\", \"no-such-rule\"]\n",
         );
@@ -312,6 +316,15 @@ fn extend_use_default_means_the_built_in_rules() {
         locations(&r),
         vec![("token.txt".into(), 1, 1, "github.pat-classic".into())]
     );
+    // A rule with only allowlists that names a built-in rule amends it.
+    sb.file("amend.txt", format!("GH={GH1}\nTOKEN={GH2}\n"));
+    let (run, r) = scan_json(sb.path(), &["--config", "amended.toml", "amend.txt"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        locations(&r),
+        vec![("amend.txt".into(), 2, 7, "github.pat-classic".into())]
+    );
+    assert_eq!(r.stats.suppressed.allowlist, 1);
     let (run, r) = scan_json(sb.path(), &["--config", "disabled.toml", "token.txt"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(r.findings.is_empty());
@@ -470,7 +483,7 @@ fn fields_sprawl_cannot_honour_are_errors_naming_them() {
         ),
         (
             "[extend]\nuseDefault = true\n[[rules]]\nid = \"generic-api-key\"\n[[rules.allowlists]]\nregexes = ['x']\n".to_string(),
-            "gl.toml:3: gitleaks config: rule `generic-api-key`: no `regex` or `path`: a rule that only amends gitleaks' default rule of the same id has nothing to amend in sprawl (its built-in rules are not gitleaks'); give the rule a `regex`, or use a top-level [[allowlists]]",
+            "gl.toml:3: gitleaks config: rule `generic-api-key`: no `regex` or `path`: a rule that only amends gitleaks' default rule of the same id has nothing to amend in sprawl (its built-in rules are not gitleaks'); give it a `regex`, name the sprawl rule it amends (`sprawl rules list`), or use a top-level [[allowlists]]",
         ),
         (
             "[[rules]]\nid = \"k\"\nregex = '(k_[0-9]{8})'\nsecretGroup = 3\n".to_string(),
