@@ -231,24 +231,19 @@ pub fn convert(file: &str, text: &str) -> Result<FileConfig, RuleError> {
             && def.regex.is_none()
             && def.path.is_none()
             && rules::BUILTIN_STATIC.iter().any(|r| r.id == def.id);
-        if amends_builtin {
-            for a in def.allowlists {
-                config.allowlists.push(Allowlist {
-                    rules: vec![def.id.clone()],
-                    ..a
-                });
-            }
-            continue;
-        }
-        let id = sprawl_id(&def.id);
-        let rule = to_rule(&def, &id, read.use_default)?;
+        let id = if amends_builtin {
+            def.id.clone()
+        } else {
+            let id = sprawl_id(&def.id);
+            config.rules.push(to_rule(&def, &id, read.use_default)?);
+            id
+        };
         for a in def.allowlists {
             config.allowlists.push(Allowlist {
                 rules: vec![id.clone()],
                 ..a
             });
         }
-        config.rules.push(rule);
     }
     Ok(config)
 }
