@@ -142,6 +142,22 @@ enum BaselineCommand {
         #[command(flatten)]
         target: TargetArgs,
     },
+    /// Accept what another scanner accepted: read a gitleaks JSON report, a .gitleaksignore or a
+    /// detect-secrets .secrets.baseline, scan (same target arguments as `scan`), and write the
+    /// credentials found at the places they name; those nothing matches are listed.
+    Import {
+        /// The baseline file to write (entries already in it are kept, with their date and reason).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// The other scanner's file (repeatable); its format is told by its content.
+        #[arg(long, value_name = "FILE", required = true)]
+        from: Vec<PathBuf>,
+        /// Why these credentials are accepted (default: where they were imported from).
+        #[arg(long)]
+        reason: Option<String>,
+        #[command(flatten)]
+        target: TargetArgs,
+    },
     /// Drop baseline entries whose credential a scan no longer finds.
     Prune {
         /// The baseline file to prune in place.
@@ -313,7 +329,7 @@ struct ScanOptionArgs {
     /// Skip files larger than this (e.g. 50MiB, 1G).
     #[arg(long, value_name = "SIZE", default_value = "50MiB", value_parser = parse_size)]
     max_file_size: u64,
-    /// Ignore `sprawl:allow` comments (for audits).
+    /// Ignore `sprawl:allow` comments, and gitleaks' and detect-secrets' markers (for audits).
     #[arg(long)]
     no_inline_allow: bool,
     /// Skip binary files instead of scanning their printable runs with the provider rules.
@@ -478,6 +494,12 @@ pub enum Action {
         config: Config,
         file: PathBuf,
     },
+    BaselineImport {
+        config: Config,
+        output: PathBuf,
+        from: Vec<PathBuf>,
+        reason: Option<String>,
+    },
     Generate(Generated),
 }
 
@@ -544,6 +566,20 @@ impl Cli {
                 output,
                 reason,
                 from,
+            },
+            Command::Baseline {
+                command:
+                    BaselineCommand::Import {
+                        output,
+                        from,
+                        reason,
+                        target,
+                    },
+            } => Action::BaselineImport {
+                config: target_config(target),
+                output,
+                from,
+                reason,
             },
             Command::Baseline {
                 command: BaselineCommand::Prune { file, target },

@@ -159,6 +159,21 @@ pub struct Match {
     /// Why the engine holds this match back from the default report ([`Hold`]); `None` when nothing
     /// in the value or its line says it is not a credential.
     pub held: Option<Hold>,
+    /// What the match's place (path, commit) still decides: its rule's path, and the allowlists
+    /// bound to paths or commits.
+    pub pending: Pending,
+}
+
+/// Checks on a match that wait for its place: the rule's own path restriction (a gitleaks rule with
+/// `path` and `regex` reports only in matching files) and the allowlists whose verdict depends on the
+/// path or commit. Indices are the engine's (`Engine::verdict`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pending {
+    /// The rule (engine index) whose `path` the match's path must match.
+    pub rule_path: Option<u32>,
+    /// Allowlists (indices into the engine's allowlists) that allow the match if its
+    /// place matches.
+    pub allowlists: Vec<u32>,
 }
 
 /// Why a finding is held back from the default report (`--min-confidence medium`): its confidence is
@@ -421,6 +436,8 @@ pub struct Finding {
     pub validity: Validity,
     /// Why the finding's confidence is low ([`Hold`]); `None` for a finding at its rule's confidence.
     pub held: Option<Hold>,
+    /// The engine's checks on this finding's place, made once it is placed ([`Pending`]).
+    pub pending: Pending,
 }
 
 impl Finding {

@@ -89,6 +89,12 @@ fn dispatch(action: cli::Action) -> anyhow::Result<Exit> {
             config,
             all,
         } => revoke(&options, config.as_deref(), all),
+        cli::Action::BaselineImport {
+            config,
+            output,
+            from,
+            reason,
+        } => baseline_import(&config, &output, &from, reason.as_deref()),
         cli::Action::Generate(what) => generate(&what),
     }
 }
@@ -473,13 +479,18 @@ fn every_finding(config: &Config) -> Config {
     }
 }
 
-/// The (fingerprint, rule id) of every credential a scan finds now, held-back ones included.
-fn current_credentials(config: &Config) -> anyhow::Result<Vec<(Fingerprint, String)>> {
+/// A scan with nothing held back (for baselines), its warnings printed.
+fn scan_everything(config: &Config) -> anyhow::Result<scan::ScanResult> {
     let result = scan::run(&every_finding(config))?;
     for e in &result.errors {
         diag::warn(&e.path, &e.message);
     }
-    Ok(result
+    Ok(result)
+}
+
+/// The (fingerprint, rule id) of every credential a scan finds now, held-back ones included.
+fn current_credentials(config: &Config) -> anyhow::Result<Vec<(Fingerprint, String)>> {
+    Ok(scan_everything(config)?
         .credentials
         .into_iter()
         .map(|c| (c.fingerprint, c.rule.id.clone()))
@@ -500,11 +511,31 @@ fn baseline_create(
             .collect(),
         None => current_credentials(config)?,
     };
+    write_baseline(output, current, reason, false)
+}
+
+/// Writes the baseline of `current` to `output`, keeping what an existing file there holds (its dates
+/// and reasons; with `keep_all`, its other entries too).
+fn write_baseline(
+    output: &Path,
+    current: Vec<(Fingerprint, String)>,
+    reason: Option<&str>,
+    keep_all: bool,
+) -> anyhow::Result<Exit> {
     let previous = if output.exists() {
         Baseline::load(output)?
     } else {
         Baseline::default()
     };
+    let mut current = current;
+    if keep_all {
+        current.extend(
+            previous
+                .entries
+                .values()
+                .map(|e| (e.fingerprint.clone(), e.rule_id.clone())),
+        );
+    }
     let baseline = Baseline::from_current(current, &previous, &baseline::today(), reason);
     std::fs::write(output, baseline.to_text())
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
@@ -519,6 +550,63 @@ fn baseline_create(
         output.display()
     ));
     Ok(Exit::Clean)
+}
+
+/// `baseline import`: the credentials a scan finds at the places another scanner's files accepted.
+fn baseline_import(
+    config: &Config,
+    output: &Path,
+    from: &[PathBuf],
+    reason: Option<&str>,
+) -> anyhow::Result<Exit> {
+    let mut sources = Vec::new();
+    for path in from {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        let (format, entries) = baseline::import::parse(&name, &text)?;
+        sources.push((name, format, entries));
+    }
+    let result = scan_everything(config)?;
+    let mut current = Vec::new();
+    for (name, format, entries) in &sources {
+        let mut unmatched = Vec::new();
+        for entry in entries {
+            let before = current.len();
+            current.extend(
+                result
+                    .findings
+                    .iter()
+                    .filter(|f| entry.matches(f))
+                    .map(|f| (f.fingerprint.clone(), f.rule.id.clone())),
+            );
+            if current.len() == before {
+                unmatched.push(entry);
+            }
+        }
+        diag::note(&format!(
+            "{name} ({}): {} of {} entries matched a credential sprawl finds",
+            format.name(),
+            entries.len() - unmatched.len(),
+            entries.len()
+        ));
+        for entry in unmatched {
+            diag::warn(name, &format!("not matched: {entry}"));
+        }
+    }
+    let default_reason = format!(
+        "imported from {}",
+        sources
+            .iter()
+            .map(|(name, _, _)| name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    write_baseline(
+        output,
+        current,
+        Some(reason.unwrap_or(&default_reason)),
+        true,
+    )
 }
 
 fn baseline_prune(config: &Config, file: &Path) -> anyhow::Result<Exit> {

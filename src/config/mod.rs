@@ -13,6 +13,7 @@ use std::time::Duration;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
+use crate::engine::allow::Allowlist;
 use crate::rules::{self, Confidence, RawRule, Rule, RuleError, RuleOrigin};
 
 /// Output formats.
@@ -160,11 +161,17 @@ struct RawAllowlist {
 pub struct FileConfig {
     pub rules: Vec<Rule>,
     pub disabled_rules: Vec<String>,
+    /// `[allowlist] paths` globs: files never scanned.
     pub exclude_paths: GlobSet,
-    /// Path regexes (from a gitleaks config's allowlist).
-    pub exclude_path_regexes: Vec<regex::Regex>,
-    pub allow_values: Vec<Vec<u8>>,
-    pub allow_regexes: Vec<regex::bytes::Regex>,
+    /// What is never reported: sprawl's `[allowlist]` values and regexes, a gitleaks config's
+    /// allowlists (top-level and per rule).
+    pub allowlists: Vec<Allowlist>,
+    /// Whether the built-in rules run too (always for a sprawl.toml; a gitleaks config only with
+    /// `[extend] useDefault = true`, as gitleaks replaces its default rules otherwise).
+    pub builtin_rules: bool,
+    /// Things worth saying about the file that do not stop it from loading (a gitleaks `minVersion`
+    /// newer than the syntax sprawl knows, a disabled rule that does not exist).
+    pub warnings: Vec<String>,
     /// `[validation.endpoints]`: provider -> base URL, checked (`https://`, or `http://` on loopback).
     pub endpoints: BTreeMap<String, String>,
     /// `min_confidence`: findings below it are held back unless `--min-confidence` says otherwise.
@@ -176,11 +183,8 @@ impl std::fmt::Debug for FileConfig {
         f.debug_struct("FileConfig")
             .field("rules", &self.rules.len())
             .field("disabled_rules", &self.disabled_rules)
-            .field(
-                "allow_values",
-                &format_args!("[{} redacted]", self.allow_values.len()),
-            )
-            .field("allow_regexes", &self.allow_regexes.len())
+            .field("allowlists", &self.allowlists)
+            .field("builtin_rules", &self.builtin_rules)
             .finish()
     }
 }
@@ -191,9 +195,9 @@ impl Default for FileConfig {
             rules: Vec::new(),
             disabled_rules: Vec::new(),
             exclude_paths: GlobSet::empty(),
-            exclude_path_regexes: Vec::new(),
-            allow_values: Vec::new(),
-            allow_regexes: Vec::new(),
+            allowlists: Vec::new(),
+            builtin_rules: true,
+            warnings: Vec::new(),
             endpoints: BTreeMap::new(),
             min_confidence: None,
         }
@@ -210,7 +214,6 @@ impl FileConfig {
     /// True if findings at `path` are not to be reported.
     pub fn excludes(&self, path: &str) -> bool {
         self.exclude_paths.is_match(path)
-            || self.exclude_path_regexes.iter().any(|r| r.is_match(path))
     }
 
     pub fn parse(file: &str, text: &str) -> Result<FileConfig, RuleError> {
@@ -246,7 +249,7 @@ impl FileConfig {
             file: file.to_string(),
             message: e.to_string(),
         })?;
-        let allow_regexes = raw
+        let regexes = raw
             .allowlist
             .regexes
             .iter()
@@ -265,20 +268,30 @@ impl FileConfig {
                 .map_err(|m| at(url.span(), format!("validation.endpoints.{provider}: {m}")))?;
             endpoints.insert(provider, url.into_inner());
         }
+        let values: Vec<Vec<u8>> = raw
+            .allowlist
+            .values
+            .into_iter()
+            .map(String::into_bytes)
+            .collect();
+        let allowlists = if values.is_empty() && regexes.is_empty() {
+            Vec::new()
+        } else {
+            vec![Allowlist {
+                values,
+                regexes,
+                ..Allowlist::default()
+            }]
+        };
         Ok(FileConfig {
             endpoints,
             min_confidence: raw.min_confidence,
             rules,
             disabled_rules: raw.disabled_rules,
             exclude_paths,
-            exclude_path_regexes: Vec::new(),
-            allow_values: raw
-                .allowlist
-                .values
-                .into_iter()
-                .map(String::into_bytes)
-                .collect(),
-            allow_regexes,
+            allowlists,
+            builtin_rules: true,
+            warnings: Vec::new(),
         })
     }
 }

@@ -1,7 +1,7 @@
 //! Decoded layers of a blob: the engine scans what the encoded-looking spans ([`super::decode`]) decode
 //! to, and merges those matches with the matches of the blob as written.
 
-use super::{decode, filter, Engine, Scratch, STRUCTURAL_PROVIDERS};
+use super::{decode, filter, is_structural, Engine, Scratch};
 use super::{end_position, AllowMarker, BlobSummary, Cursor};
 use crate::finding::{Match, Secret};
 use crate::rules::Confidence;
@@ -72,6 +72,7 @@ impl Engine {
                     end_column,
                     decoded: layers,
                     held: m.held,
+                    pending: m.pending,
                 });
             }
         }
@@ -108,10 +109,7 @@ impl Engine {
         let mut found = kept;
         let rank = |m: &Match| {
             let meta = &self.rules[m.rule].rule.meta;
-            (
-                meta.confidence,
-                !STRUCTURAL_PROVIDERS.contains(&meta.provider.as_str()),
-            )
+            (meta.confidence, !is_structural(meta))
         };
         // Overlaps, without comparing every pair: `found` is sorted by start, and `reach[j]` is the
         // furthest end among found[..=j], so the walk back from a raw match stops at the first span

@@ -11,6 +11,7 @@
 //! The [`Engine`] is immutable and shared by every thread. Regexes compile on a rule's first candidate,
 //! so start-up pays for none of them. Each thread owns a [`Scratch`] that is reused for every blob.
 
+pub mod allow;
 pub mod decode;
 pub mod filter;
 pub mod gate;
@@ -24,8 +25,9 @@ use std::sync::OnceLock;
 
 use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
 
-use crate::finding::{Match, Secret};
-use crate::rules::{Confidence, Rule, RuleError};
+use crate::finding::{Match, Pending, Secret};
+use crate::rules::{Confidence, Rule, RuleError, FIRST_GROUP, WHOLE_BLOB};
+use allow::{Allowlist, Content, Said, Verdict};
 use prefilter::Prefilter;
 
 /// Bytes before a keyword hit where a match may start.
@@ -44,8 +46,19 @@ pub const STRUCTURAL_PROVIDERS: &[&str] = &[
     "privatekey",
 ];
 
-/// The marker that suppresses a finding on its line.
-pub const INLINE_ALLOW: &[u8] = b"sprawl:allow";
+/// Whether a rule recognises where a secret sits rather than whose it is ([`STRUCTURAL_PROVIDERS`]),
+/// for gitleaks rules whether its id says `generic` (gitleaks, too, prefers any other rule's finding).
+fn is_structural(meta: &crate::rules::RuleMeta) -> bool {
+    STRUCTURAL_PROVIDERS.contains(&meta.provider.as_str())
+        || (meta.provider == "gitleaks" && meta.id.contains("generic"))
+}
+
+/// Every marker that suppresses a finding on its line: sprawl's, gitleaks' and detect-secrets' (the
+/// pragma as detect-secrets matches it, `whitelist` its older spelling).
+const INLINE_MARKERS: &str = r"sprawl:allow|gitleaks:allow|pragma: ?(?:allow|white)list[ -]secret";
+
+/// detect-secrets' marker on the line before the secret's.
+const NEXTLINE_MARKER: &str = r"pragma: ?(?:allow|white)list[ -]nextline[ -]secret";
 
 /// Decoded bytes scanned per blob at most (all layers together); spans beyond it are not decoded.
 pub const MAX_DECODED_PER_BLOB: usize = 4 << 20;
@@ -54,11 +67,9 @@ pub const MAX_DECODED_PER_BLOB: usize = 4 << 20;
 /// print allowlisted values.
 #[derive(Clone)]
 pub struct EngineOptions {
-    /// Exact secret values never reported.
-    pub allow_values: Vec<Vec<u8>>,
-    /// Secrets matching any of these are never reported.
-    pub allow_regexes: Vec<Regex>,
-    /// Honour `sprawl:allow` on the secret's line(s).
+    /// What is never reported ([`allow`]).
+    pub allowlists: Vec<Allowlist>,
+    /// Honour `sprawl:allow` (and `gitleaks:allow`, detect-secrets' pragmas) on the secret's line(s).
     pub inline_allow: bool,
     /// Layers of encoding ([`decode`]) looked through: 0 scans text only as written. Default 2 (a
     /// `.dockerconfigjson` inside a Kubernetes secret is base64 inside base64).
@@ -114,8 +125,7 @@ pub fn gate_version() -> Option<String> {
 impl Default for EngineOptions {
     fn default() -> EngineOptions {
         EngineOptions {
-            allow_values: Vec::new(),
-            allow_regexes: Vec::new(),
+            allowlists: Vec::new(),
             inline_allow: false,
             decode_depth: 2,
             max_decoded: MAX_DECODED_PER_BLOB,
@@ -129,11 +139,7 @@ impl Default for EngineOptions {
 impl std::fmt::Debug for EngineOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EngineOptions")
-            .field(
-                "allow_values",
-                &format_args!("[{} redacted]", self.allow_values.len()),
-            )
-            .field("allow_regexes", &self.allow_regexes.len())
+            .field("allowlists", &self.allowlists)
             .field("inline_allow", &self.inline_allow)
             .field("decode_depth", &self.decode_depth)
             .field("max_decoded", &self.max_decoded)
@@ -150,6 +156,10 @@ struct CompiledRule {
     compiled: OnceLock<Option<(Regex, usize)>>,
     /// Most line breaks a match can span ([`max_newlines`]).
     newlines: OnceLock<Option<usize>>,
+    /// The rule's `path` regex, compiled on first need (`None` inside if it does not compile).
+    path: OnceLock<Option<regex::Regex>>,
+    /// Indices of the allowlists that apply to this rule.
+    allowlists: Vec<u32>,
 }
 
 impl CompiledRule {
@@ -157,6 +167,12 @@ impl CompiledRule {
         *self
             .newlines
             .get_or_init(|| max_newlines(&self.rule.pattern))
+    }
+
+    fn path_regex(&self) -> Option<&regex::Regex> {
+        self.path
+            .get_or_init(|| self.rule.path.as_deref().and_then(|p| compile_path(p).ok()))
+            .as_ref()
     }
 }
 
@@ -198,6 +214,8 @@ pub struct Engine {
     prefilter: Prefilter,
     /// Rules without keywords (converted gitleaks rules): their regex runs over every blob.
     always: Vec<u32>,
+    /// Path-only rules (a `path`, no pattern): they report files by name ([`Engine::scan_path`]).
+    path_only: Vec<u32>,
     options: EngineOptions,
     /// This engine without its generic rules, for text recovered from binaries
     /// ([`Engine::scan_binary`]), with the index here of each of its rules; built on first need.
@@ -238,12 +256,14 @@ pub struct Scratch {
     providers: Option<Box<Scratch>>,
 }
 
-/// A regex match before filtering and positioning.
+/// A regex match before filtering and positioning: the secret's span, and the whole match's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Raw {
     start: usize,
     end: usize,
     rule: u32,
+    match_start: usize,
+    match_end: usize,
 }
 
 /// Counts from one blob besides its matches.
@@ -270,6 +290,7 @@ fn compile(pattern: &str, numbered: Option<usize>) -> Result<(Regex, usize), Str
         .build()
         .map_err(|e| crate::rules::regex_error(&e))?; // never the pattern: it may hold a secret
     let idx = match numbered {
+        Some(FIRST_GROUP) => FIRST_GROUP,
         Some(n) if n < re.captures_len() => n,
         Some(n) => return Err(format!("secret group {n} does not exist in the pattern")),
         None => re
@@ -280,25 +301,44 @@ fn compile(pattern: &str, numbered: Option<usize>) -> Result<(Regex, usize), Str
     Ok((re, idx))
 }
 
+/// Compiles a rule's `path` regex; the error never quotes the pattern.
+pub fn compile_path(pattern: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(pattern).map_err(|e| crate::rules::regex_error(&e))
+}
+
 impl Engine {
     /// Builds the engine. Regexes are not compiled here (see [`Engine::compile_all`]).
     pub fn new(rules: Vec<Rule>, options: EngineOptions) -> Engine {
         let prefilter = Prefilter::new(rules.iter().map(|r| r.keywords.as_slice()));
         let always = (0..rules.len() as u32)
-            .filter(|&i| rules[i as usize].keywords.is_empty())
+            .filter(|&i| {
+                let r = &rules[i as usize];
+                r.keywords.is_empty() && !r.pattern.is_empty()
+            })
+            .collect();
+        let path_only = (0..rules.len() as u32)
+            .filter(|&i| {
+                let r = &rules[i as usize];
+                r.pattern.is_empty() && r.path.is_some()
+            })
             .collect();
         let rules = rules
             .into_iter()
             .map(|rule| CompiledRule {
+                allowlists: (0..options.allowlists.len() as u32)
+                    .filter(|&a| options.allowlists[a as usize].applies_to(&rule.meta.id))
+                    .collect(),
                 rule,
                 compiled: OnceLock::new(),
                 newlines: OnceLock::new(),
+                path: OnceLock::new(),
             })
             .collect();
         Engine {
             rules,
             prefilter,
             always,
+            path_only,
             options,
             providers: OnceLock::new(),
             #[cfg(sprawl_vectorscan)]
@@ -335,18 +375,29 @@ impl Engine {
             .flat_map(|r| r.rule.keywords.iter().map(|k| k.len()))
             .max()
             .unwrap_or(0);
-        let patterns: Vec<&str> = self.rules.iter().map(|r| r.rule.pattern.as_str()).collect();
-        // How far before its end a match can start: its longest length, or for an unbounded pattern the
-        // most the keyword windows let it span (a rule without keywords searches the whole blob).
-        let back: Vec<usize> = self
+        // A whole-blob rule's matches need not hold a keyword: the gate, which would report every
+        // place such a match ends in any blob, leaves it to the keyword prefilter (an empty pattern is
+        // not gated).
+        let patterns: Vec<&str> = self
             .rules
             .iter()
-            .map(|r| match gate::maximum_len(&r.rule.pattern) {
-                Some(n) => n,
-                None if r.rule.keywords.is_empty() => usize::MAX,
-                None => WINDOW_BEFORE + max_keyword + r.rule.window + WINDOW_END_SLACK,
+            .map(|r| match r.rule.window {
+                WHOLE_BLOB => "",
+                _ => r.rule.pattern.as_str(),
             })
             .collect();
+        // How far before its end a match can start: its longest length, or for an unbounded pattern the
+        // most the keyword windows let it span (a rule without keywords searches the whole blob).
+        let back: Vec<usize> =
+            self.rules
+                .iter()
+                .map(|r| match gate::maximum_len(&r.rule.pattern) {
+                    Some(n) => n,
+                    None if r.rule.keywords.is_empty() => usize::MAX,
+                    None => (WINDOW_BEFORE + max_keyword + WINDOW_END_SLACK)
+                        .saturating_add(r.rule.window),
+                })
+                .collect();
         let t = std::time::Instant::now();
         let gated = gate::Gated::build(&patterns, &back, self.options.gate_cache.as_deref())?;
         if std::env::var_os("SPRAWL_TIMINGS").is_some() {
@@ -383,6 +434,16 @@ impl Engine {
     /// custom rules (so a bad pattern is an error up front) and by the rule checker.
     pub fn compile_all(&self, which: impl Fn(&Rule) -> bool) -> Result<(), RuleError> {
         for r in self.rules.iter().filter(|r| which(&r.rule)) {
+            if let Some(Err(message)) = r.rule.path.as_deref().map(compile_path) {
+                return Err(RuleError::Invalid {
+                    origin: r.rule.origin.clone(),
+                    id: r.rule.meta.id.clone(),
+                    message: format!("invalid path: {message}"),
+                });
+            }
+            if r.rule.pattern.is_empty() {
+                continue; // a path-only rule
+            }
             if let Err(message) = compile(&r.rule.pattern, r.rule.secret_group) {
                 return Err(RuleError::Invalid {
                     origin: r.rule.origin.clone(),
@@ -418,8 +479,99 @@ impl Engine {
     fn compiled(&self, rule: usize) -> Option<&(Regex, usize)> {
         let r = &self.rules[rule];
         r.compiled
-            .get_or_init(|| compile(&r.rule.pattern, r.rule.secret_group).ok())
+            .get_or_init(|| {
+                (!r.rule.pattern.is_empty())
+                    .then(|| compile(&r.rule.pattern, r.rule.secret_group).ok())
+                    .flatten()
+            })
             .as_ref()
+    }
+
+    /// Whether there are path-only rules (a history scan then needs the path of every blob).
+    pub fn has_path_rules(&self) -> bool {
+        !self.path_only.is_empty()
+    }
+
+    /// The path-only rules whose path regex matches `path` (engine indices).
+    pub fn path_rules_for<'a>(&'a self, path: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.path_only
+            .iter()
+            .map(|&r| r as usize)
+            .filter(move |&r| {
+                self.rules[r]
+                    .path_regex()
+                    .is_some_and(|re| re.is_match(path))
+            })
+    }
+
+    /// Path-only rules (a `path`, no pattern): one match per rule whose path regex matches `path`,
+    /// standing for the file itself, at line 1. Its secret is `sha256:` and the SHA-256 of `data`, so
+    /// the same file at several paths is one credential and a changed file a new one.
+    pub fn scan_path(&self, path: &str, data: &[u8], out: &mut Vec<Match>) {
+        let mut digest = None;
+        for r in self.path_rules_for(path) {
+            let rule = &self.rules[r];
+            let nothing = Content {
+                secret: b"",
+                matched: b"",
+                line: b"",
+            };
+            let mut pending = Pending::default();
+            let mut allowed = false;
+            for &a in &rule.allowlists {
+                match self.options.allowlists[a as usize].judge(&nothing) {
+                    Said::Allowed => allowed = true,
+                    Said::IfPlaced => pending.allowlists.push(a),
+                    Said::No => {}
+                }
+            }
+            if allowed {
+                continue;
+            }
+            let secret = digest.get_or_insert_with(|| {
+                use sha2::Digest;
+                let hex: String = sha2::Sha256::digest(data)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                format!("sha256:{hex}").into_bytes()
+            });
+            out.push(Match {
+                rule: r,
+                secret: Secret::new(secret.clone()),
+                start: 0,
+                end: 0,
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+                decoded: Vec::new(),
+                held: None,
+                pending,
+            });
+        }
+    }
+
+    /// What the place of a match (its path relative to the scanned root, its commit in history)
+    /// decides about it, given the checks it carries ([`Match::pending`]).
+    pub fn verdict(&self, pending: &Pending, path: &str, commit: Option<&str>) -> Verdict {
+        if let Some(r) = pending.rule_path {
+            // A path regex that does not compile was refused up front (compile_all).
+            if !self.rules[r as usize]
+                .path_regex()
+                .is_some_and(|re| re.is_match(path))
+            {
+                return Verdict::OutsideRulePath;
+            }
+        }
+        if pending
+            .allowlists
+            .iter()
+            .any(|&a| self.options.allowlists[a as usize].place_allows(path, commit))
+        {
+            return Verdict::Allowlisted;
+        }
+        Verdict::Report
     }
 
     /// Finds every credential in `hay`, as written and under up to `decode_depth` layers of encoding,
@@ -468,6 +620,9 @@ impl Engine {
         let summary = engine.scan(hay, scratch, out);
         for m in &mut out[first..] {
             m.rule = index[m.rule];
+            if let Some(r) = &mut m.pending.rule_path {
+                *r = index[*r as usize] as u32;
+            }
         }
         summary
     }
@@ -596,11 +751,16 @@ impl Engine {
         prefilter.for_each_hit(hay, |hit| {
             let r = hit.rule as usize;
             let rule = &self.rules[r];
-            let mut start = hit.start.saturating_sub(WINDOW_BEFORE);
-            let mut end = hit.end.saturating_add(rule.rule.window).min(hay.len());
-            if let Some(k) = rule.newlines() {
-                (start, end) = lines_around(hay, start..end, hit.start, hit.end, k);
-            }
+            let (start, end) = if rule.rule.window == WHOLE_BLOB {
+                (0, hay.len())
+            } else {
+                let start = hit.start.saturating_sub(WINDOW_BEFORE);
+                let end = hit.end.saturating_add(rule.rule.window).min(hay.len());
+                match rule.newlines() {
+                    Some(k) => lines_around(hay, start..end, hit.start, hit.end, k),
+                    None => (start, end),
+                }
+            };
             let w = &mut windows[r];
             match w.last_mut() {
                 Some(last) if start <= last.1 => {
@@ -642,12 +802,21 @@ impl Engine {
                     let Some(m) = re.captures_read_at(locs, slice, pos) else {
                         break;
                     };
-                    if let Some((s, e)) = locs.get(*group) {
+                    let secret = if *group == FIRST_GROUP {
+                        (1..locs.len())
+                            .find_map(|g| locs.get(g).filter(|(s, e)| e > s))
+                            .or(Some((m.start(), m.end())))
+                    } else {
+                        locs.get(*group)
+                    };
+                    if let Some((s, e)) = secret {
                         if e > s {
                             raw.push(Raw {
                                 start: s,
                                 end: e,
                                 rule: r as u32,
+                                match_start: m.start(),
+                                match_end: m.end(),
                             });
                         }
                     }
@@ -661,14 +830,36 @@ impl Engine {
         }
     }
 
-    /// True if the config allowlists this secret value.
-    fn allowlisted(&self, secret: &[u8]) -> bool {
-        self.options.allow_values.iter().any(|v| v == secret)
-            || self
-                .options
-                .allow_regexes
-                .iter()
-                .any(|re| re.is_match(secret))
+    /// What the allowlists say about a match from its content: `None` if one allows it outright,
+    /// else the checks its place still has to pass.
+    fn allowlisted(&self, hay: &[u8], m: &Raw) -> Option<Pending> {
+        let rule = &self.rules[m.rule as usize];
+        let mut pending = Pending {
+            rule_path: rule.rule.path.is_some().then_some(m.rule),
+            allowlists: Vec::new(),
+        };
+        if rule.allowlists.is_empty() {
+            return Some(pending);
+        }
+        // gitleaks trims line breaks off a match.
+        let mut matched = &hay[m.match_start..m.match_end];
+        while let [rest @ .., b'\n'] = matched {
+            matched = rest;
+        }
+        let content = Content {
+            secret: &hay[m.start..m.end],
+            matched,
+            line: &hay[line_start(hay, 0, m.match_start)
+                ..line_end(hay, m.match_start + matched.len(), hay.len())],
+        };
+        for &a in &rule.allowlists {
+            match self.options.allowlists[a as usize].judge(&content) {
+                Said::Allowed => return None,
+                Said::IfPlaced => pending.allowlists.push(a),
+                Said::No => {}
+            }
+        }
+        Some(pending)
     }
 
     fn keep(&self, hay: &[u8], raw: &Raw) -> bool {
@@ -708,10 +899,10 @@ impl Engine {
         let mut cursor = Cursor::default();
         let mut marker = AllowMarker::default();
         for m in kept {
-            if self.allowlisted(&hay[m.start..m.end]) {
+            let Some(pending) = self.allowlisted(hay, &m) else {
                 summary.allowlisted += 1;
                 continue;
-            }
+            };
             if self.options.inline_allow && marker.covers(hay, m.start, m.end) {
                 summary.allowed_inline += 1;
                 continue;
@@ -729,6 +920,7 @@ impl Engine {
                 end_column,
                 decoded: Vec::new(),
                 held: triage::classify(&self.rules[m.rule as usize].rule, hay, m.start, m.end),
+                pending,
             });
         }
         summary
@@ -740,7 +932,7 @@ impl Engine {
     fn resolve_overlaps(&self, raw: &[Raw]) -> Vec<Raw> {
         let rank = |m: &Raw| {
             let meta = &self.rules[m.rule as usize].rule.meta;
-            let provider_specific = !STRUCTURAL_PROVIDERS.contains(&meta.provider.as_str());
+            let provider_specific = !is_structural(meta);
             (
                 meta.confidence,
                 provider_specific,
@@ -842,12 +1034,22 @@ fn extend_window_end(hay: &[u8], end: usize) -> usize {
     end + hay[end..limit].iter().take_while(|b| token(b)).count()
 }
 
-/// Whether the lines a match spans carry `sprawl:allow`. Remembers the last lines it looked at, so many
-/// matches on one long line cost one pass over it, not one each.
+/// Whether the lines a match spans carry an inline marker (`sprawl:allow`, `gitleaks:allow`,
+/// `pragma: allowlist secret`), or the line before them `pragma: allowlist nextline secret`. Remembers
+/// the last lines it looked at, so many matches on one long line cost one pass over it, not one each.
 #[derive(Default)]
 struct AllowMarker {
     /// (line start, line end, marker present) of the last span examined.
     last: Option<(usize, usize, bool)>,
+}
+
+/// The compiled inline markers: (on the line, on the line before).
+fn markers() -> &'static (Regex, Regex) {
+    static MARKERS: OnceLock<(Regex, Regex)> = OnceLock::new();
+    MARKERS.get_or_init(|| {
+        let re = |p: &str| Regex::new(p).expect("the inline markers compile");
+        (re(INLINE_MARKERS), re(NEXTLINE_MARKER))
+    })
 }
 
 impl AllowMarker {
@@ -859,7 +1061,12 @@ impl AllowMarker {
         }
         let line_start = line_start(hay, 0, start);
         let line_end = line_end(hay, end, hay.len());
-        let present = memchr::memmem::find(&hay[line_start..line_end], INLINE_ALLOW).is_some();
+        let (same_line, next_line) = markers();
+        let present = same_line.is_match(&hay[line_start..line_end])
+            || (line_start > 0 && {
+                let before = self::line_start(hay, 0, line_start - 1);
+                next_line.is_match(&hay[before..line_start - 1])
+            });
         self.last = Some((line_start, line_end, present));
         present
     }

@@ -66,8 +66,15 @@ pub struct RuleMeta {
     pub companion: bool,
 }
 
+/// [`Rule::secret_group`]: the first capture group that matched something.
+pub const FIRST_GROUP: usize = usize::MAX;
+
 /// Default number of bytes after a keyword hit that a match may reach.
 pub const DEFAULT_WINDOW: usize = 1024;
+
+/// [`Rule::window`] of a rule whose regex runs over the whole blob once one of its keywords is anywhere
+/// in it (gitleaks' semantics: its matches need not contain a keyword).
+pub const WHOLE_BLOB: usize = usize::MAX;
 
 /// A rule as loaded: plain data, not compiled.
 #[derive(Clone, Debug)]
@@ -78,8 +85,13 @@ pub struct Rule {
     pub min_entropy: Option<f64>,
     pub window: usize,
     /// The capture group holding the secret when the pattern has no group named `secret` (rules
-    /// converted from gitleaks' `secretGroup`); 0 is the whole match.
+    /// converted from gitleaks' `secretGroup`); 0 is the whole match, [`FIRST_GROUP`] the first group
+    /// that matched something (gitleaks' default), else the whole match.
     pub secret_group: Option<usize>,
+    /// A regex on the path: the rule reports only in files whose path (relative to the scanned root)
+    /// matches (gitleaks' rule `path`). A rule with a path and an empty `pattern` reports the file
+    /// itself (the engine's `scan_path`).
+    pub path: Option<String>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
     /// Values the provider prints in its own documentation: matched, then held back as
@@ -336,6 +348,7 @@ pub fn from_raw(
         min_entropy: raw.min_entropy,
         window: raw.window.unwrap_or(DEFAULT_WINDOW),
         secret_group: None,
+        path: None,
         examples: raw.examples,
         negative_examples: raw.negative_examples,
         documented: raw.documented_examples,

@@ -164,6 +164,22 @@ pub fn scan_history(
             None => messages.push((b.origin, b.matches)),
         }
     }
+    if engine.has_path_rules() {
+        // Path-only rules need every path a blob was introduced at, not only those of blobs with
+        // matches: one walk without pruning (only when such rules are configured).
+        let all;
+        let every = match &range_intros {
+            Some(intros) => intros,
+            None => {
+                let discard = Mutex::new(Collected::default());
+                let mut quiet = EngineSink::new(engine, &discard);
+                all = git::introductions(&repo, &commits, &[], &[], None, &mut quiet).introductions;
+                &all
+            }
+        };
+        path_rule_matches(engine, &repo, every, config.max_file_size, &mut by_blob);
+    }
+    timings.mark("path-only rules");
     let (intros, last_seen) = match range_intros {
         Some(all) => (
             all.into_iter()
@@ -261,6 +277,7 @@ pub fn scan_history(
     }
     timings.mark("findings with commit metadata");
     let mut result = collected.into_result();
+
     // Owners of history findings come from HEAD's CODEOWNERS (the team that owns the code today).
     result.codeowners = CODEOWNERS_LOCATIONS.iter().find_map(|place| {
         let id = head.blob_at(place)?;
@@ -288,6 +305,40 @@ fn warn_if_shallow(repo: &Repository, commits: &[ObjectId], sink: &mut EngineSin
             if n == 1 { "its tree" } else { "their trees" },
         ),
     );
+}
+
+/// Matches of the path-only rules for every blob introduced at a path they match, added to
+/// `by_blob`. Each is bound to its rule's path ([`crate::finding::Pending::rule_path`]), so a blob is
+/// reported only at the paths the rule matches, not at every path it was introduced at.
+fn path_rule_matches(
+    engine: &Engine,
+    repo: &Repository,
+    intros: &[Introduction],
+    max_size: u64,
+    by_blob: &mut HashMap<ObjectId, Vec<(String, Match)>>,
+) {
+    let mut done: HashSet<(ObjectId, usize)> = HashSet::new();
+    let mut found = Vec::new();
+    for i in intros {
+        if engine
+            .path_rules_for(&i.path)
+            .all(|r| done.contains(&(i.blob, r)))
+        {
+            continue;
+        }
+        // Unreadable or too large: the blob pass already warned about it.
+        let Ok(Ok(data)) = git::read_blob(repo, i.blob, max_size) else {
+            continue;
+        };
+        found.clear();
+        engine.scan_path(&i.path, &data, &mut found);
+        for mut m in found.drain(..) {
+            if done.insert((i.blob, m.rule)) {
+                m.pending.rule_path = Some(m.rule as u32);
+                by_blob.entry(i.blob).or_default().push((String::new(), m));
+            }
+        }
+    }
 }
 
 /// Phase durations on stderr when `SPRAWL_TIMINGS` is set (for benchmarks: where the time goes).

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::config::{Config, FileConfig, Mode};
+use crate::engine::allow::Verdict;
 use crate::engine::{triage, BlobSummary, Engine, EngineOptions, GateUse, Scratch};
 use crate::enrich::inventory::{self, Governance, Inventory};
 use crate::enrich::owners::{self, Codeowners, CODEOWNERS_LOCATIONS};
@@ -168,8 +169,22 @@ pub fn run_prepared(config: &Config, prepared: &Prepared) -> Result<ScanResult, 
         Mode::History { range } => history::scan_history(config, range.as_ref(), engine)?,
         Mode::Staged => history::scan_staged(config, engine)?,
     };
-    // Path allowlists apply to every mode (history paths are only known after the scan).
+    // Path allowlists and rule paths apply to every mode (history paths are only known after the
+    // scan).
     result.findings.retain(|f| !file_config.excludes(&f.path));
+    let mut allowlisted = 0;
+    result.findings.retain(|f| {
+        let commit = f.commit.as_ref().map(|c| c.id.as_str());
+        match engine.verdict(&f.pending, &f.path, commit) {
+            Verdict::Report => true,
+            Verdict::OutsideRulePath => false,
+            Verdict::Allowlisted => {
+                allowlisted += 1;
+                false
+            }
+        }
+    });
+    result.stats.allowlisted += allowlisted;
     // Companion values (a username next to a token) serve validation only and are never reported.
     let (companions, reported): (Vec<Finding>, Vec<Finding>) = std::mem::take(&mut result.findings)
         .into_iter()
@@ -330,7 +345,13 @@ pub fn validate_specs(
 /// ones, plus custom rules (compiled up front, so a bad pattern is an error now).
 pub fn prepare(config: &Config) -> Result<(Engine, FileConfig), RuleError> {
     let file_config = match &config.config_file {
-        Some(p) => FileConfig::load(p)?,
+        Some(p) => {
+            let loaded = FileConfig::load(p)?;
+            for w in &loaded.warnings {
+                crate::diag::warn(&p.display().to_string(), w);
+            }
+            loaded
+        }
         None => FileConfig::default(),
     };
     let engine = build_engine(&file_config, config)?;
@@ -339,7 +360,11 @@ pub fn prepare(config: &Config) -> Result<(Engine, FileConfig), RuleError> {
 
 /// The engine for `file_config`'s rules, with `config`'s inline-allow and binary settings.
 pub fn build_engine(file_config: &FileConfig, config: &Config) -> Result<Engine, RuleError> {
-    let mut all = rules::builtin_for_scan()?;
+    let mut all = if file_config.builtin_rules {
+        rules::builtin_for_scan()?
+    } else {
+        Vec::new()
+    };
     let custom_ids: Vec<String> = file_config
         .rules
         .iter()
@@ -352,8 +377,7 @@ pub fn build_engine(file_config: &FileConfig, config: &Config) -> Result<Engine,
     let engine = Engine::new(
         all,
         EngineOptions {
-            allow_values: file_config.allow_values.clone(),
-            allow_regexes: file_config.allow_regexes.clone(),
+            allowlists: file_config.allowlists.clone(),
             inline_allow: config.inline_allow,
             binary: config.binary,
             gate: GateUse::from_env(),
@@ -486,6 +510,7 @@ pub fn to_finding(engine: &Engine, m: Match, path: &str) -> Finding {
         end_line: m.end_line,
         end_column: m.end_column,
         decoded: m.decoded,
+        pending: m.pending,
         commit: None,
         provenance: None,
         in_head: None,
@@ -561,6 +586,7 @@ impl BlobSink for EngineSink<'_> {
         self.count(origin, data.len());
         self.matches.clear();
         let summary = self.engine.scan(data, &mut self.scratch, &mut self.matches);
+        self.path_rules(origin, data);
         self.keep(origin, summary);
     }
 
@@ -583,6 +609,7 @@ impl BlobSink for EngineSink<'_> {
             (m.line, m.column, m.end_line, m.end_column) = (1, column(start), 1, column(end));
             (m.start, m.end) = (start as usize, end as usize);
         }
+        self.path_rules(origin, data);
         self.keep(origin, summary);
     }
 
@@ -623,6 +650,14 @@ impl EngineSink<'_> {
             }
         }
         stats.bytes += len as u64;
+    }
+
+    /// Path-only rules, for files (a git blob's paths are known only after the scan: see
+    /// [`history::scan_history`]).
+    fn path_rules(&mut self, origin: &Origin, data: &[u8]) {
+        if origin.blob.is_none() && origin.commit.is_none() {
+            self.engine.scan_path(&origin.path, data, &mut self.matches);
+        }
     }
 
     /// Keeps the matches just found in the blob from `origin`.

@@ -119,106 +119,37 @@ fn inline_allow_marker_suppresses_a_line() {
     assert_eq!(r.findings.len(), 2);
 }
 
-const GITLEAKS: &str = r#"
-title = "team gitleaks config"
-
-[extend]
-useDefault = true
-
-[[rules]]
-id = "internal-api-key"
-description = "Internal API key"
-regex = '''(?i)intkey[_-]?(?:id)?\s*[:=]\s*["']?(int_[a-z0-9]{20})'''
-secretGroup = 1
-keywords = ["intkey"]
-tags = ["internal"]
-
-[[rules]]
-id = "Legacy Session"
-description = "Legacy session token"
-regex = '''LS-[A-Z0-9]{16}'''
-entropy = 3.0
-
-[allowlist]
-description = "global"
-stopwords = ["notreal"]
-paths = ['''(^|/)fixtures/''']
-"#;
-
+/// The markers teams migrating from gitleaks and detect-secrets already have count as `sprawl:allow`:
+/// `gitleaks:allow`, `pragma: allowlist secret` on the line, `pragma: allowlist nextline secret` on the
+/// line before. `--no-inline-allow` turns them all off.
 #[test]
-fn gitleaks_config_rules_are_converted_and_used() {
+fn gitleaks_and_detect_secrets_markers_count_as_sprawl_allow() {
     let sb = Sandbox::new();
-    sb.file(".gitleaks.toml", GITLEAKS)
-        .file(
-            "svc/app.env",
-            "INTKEY_ID = \"int_q8w7e6r5t4y3u2i1o9p8\"\nsession=LS-Q8W7E6R5T4Y3U2I1\n",
-        )
-        .file("svc/low.txt", "LS-AAAAAAAAAAAAAAAA and int_x\n")
-        .file("svc/stop.env", "intkey=int_notrealnotrealnotreal\n")
-        .file("fixtures/f.env", "intkey: int_m1n2b3v4c5x6z7l8k9j0\n");
-    let (run, r) = scan_json(sb.path(), &["--config", ".gitleaks.toml", "."]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    let got: Vec<(String, String, u32, u32)> = r
-        .findings
-        .iter()
-        .map(|f| (f.path.clone(), f.rule_id.clone(), f.line, f.column))
-        .collect();
-    assert_eq!(
-        got,
-        vec![
-            (
-                "svc/app.env".into(),
-                "gitleaks.internal-api-key".into(),
-                1,
-                14
-            ),
-            ("svc/app.env".into(), "gitleaks.legacy-session".into(), 2, 9),
-        ]
-    );
-    assert_eq!(r.findings[0].provider, "gitleaks");
-    assert_eq!(r.stats.suppressed.allowlist, 1, "the stopword");
-    assert_eq!(run.stderr, "sprawl: using config .gitleaks.toml\n");
-}
-
-#[test]
-fn gitleaks_features_without_an_equivalent_are_clear_errors() {
-    let sb = Sandbox::new();
-    for (snippet, message) in [
-        (
-            "[[rules]]\nid = \"k\"\nregex = 'x'\npath = '''\\.pem$'''\n",
-            "rule `k`: `path` (rules that match file names) is not supported",
-        ),
-        (
-            "[[rules]]\nid = \"k\"\nregex = 'x'\n[[rules.allowlists]]\nregexes = ['y']\n",
-            "rule `k`: per-rule allowlists are not supported: move them to the top-level [allowlist]",
-        ),
-        ("title = \"t\"\n[allowlist]\ncommits = [\"abc\"]\n", "allowlist `commits` is not supported: use a baseline"),
-    ] {
-        sb.file("gl.toml", snippet);
-        let run = run_in(sb.path(), &["scan", "--config", "gl.toml", "."]);
-        assert_eq!(run.code, 2, "{snippet}");
-        assert!(run.stderr.contains(&format!("gitleaks config: {message}")), "{}", run.stderr);
-        assert!(run.stderr.starts_with("error: gl.toml:"), "{}", run.stderr);
-    }
-}
-
-/// A stopword is escaped into a regex; one long enough to exceed the regex size limit used to panic.
-#[test]
-fn gitleaks_stopword_over_the_regex_size_limit_is_an_error_not_a_panic() {
-    let sb = Sandbox::new();
-    let word = "a".repeat(1 << 20);
     sb.file(
-        "gl.toml",
-        format!("title = \"t\"\n\n[allowlist]\nstopwords = [\"ok\", \"{word}\"]\n"),
+        "app.py",
+        format!(
+            "A = \"{GH1}\"  # gitleaks:allow\n\
+             B = \"{GH2}\"  # pragma: allowlist secret\n\
+             # pragma: allowlist nextline secret\n\
+             C = \"{GH1}\"\n\
+             D = \"{GH2}\"  # pragma: allowlist nextline secret\n\
+             E = \"{GH1}\"  # pragma: whitelist secret\n"
+        ),
     );
-    let run = run_in(sb.path(), &["scan", "--config", "gl.toml", "."]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .starts_with("error: gl.toml:3: gitleaks config: allowlist stopword 2: "),
-        "{}",
-        run.stderr
+    let (_, all) = scan_json(sb.path(), &["--no-inline-allow", "."]);
+    let lines: Vec<u32> = all.findings.iter().map(|f| f.line).collect();
+    assert_eq!(lines, vec![1, 2, 4, 5, 6]);
+    let (_, r) = scan_json(sb.path(), &["."]);
+    // D's marker is for the line after it; it does not allow D itself.
+    assert_eq!(
+        locations(&r),
+        vec![("app.py".into(), 5, 6, "github.pat-classic".into())]
     );
-    assert!(run.stderr.contains("size limit"), "{}", run.stderr);
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert_eq!(
+        r.stats.suppressed,
+        Suppressed {
+            inline: 4,
+            ..Default::default()
+        }
+    );
 }

@@ -6,18 +6,17 @@ use std::path::Path;
 use crate::support::*;
 
 fn scan_with(engine: &str, cache: &Path, dir: &Path) -> Report {
+    scan_args(engine, cache, dir, &[])
+}
+
+fn scan_args(engine: &str, cache: &Path, dir: &Path, extra: &[&str]) -> Report {
     let mut cmd = sprawl();
     cmd.current_dir(dir)
         .env("SPRAWL_ENGINE", engine)
         .env("SPRAWL_CACHE_DIR", cache)
-        .args([
-            "scan",
-            "--format",
-            "json",
-            "--no-redact",
-            "--no-ignore",
-            ".",
-        ]);
+        .args(["scan", "--format", "json", "--no-redact", "--no-ignore"])
+        .args(extra)
+        .arg(".");
     let run = run_cmd(&mut cmd, None);
     assert_eq!(run.code, 1, "{}", run.stderr);
     serde_json::from_str(&run.stdout).unwrap()
@@ -60,4 +59,33 @@ fn an_unwritable_cache_directory_costs_only_the_cache() {
     let gated = scan_with("vectorscan", &sb.join("cache/sub"), sb.path());
     assert_eq!(found(&gated), found(&rust));
     assert_eq!(found(&rust).len(), 1);
+}
+
+/// A gitleaks rule runs over the whole file once one of its keywords is anywhere in it (its matches need
+/// not contain one), in both engines: the gate leaves such rules to the keyword prefilter.
+#[test]
+fn gitleaks_rules_search_the_whole_file_a_keyword_is_in_with_both_engines() {
+    let sb = Sandbox::new();
+    let hex = "9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c0b2d4f6e";
+    sb.file(
+        "gl.toml",
+        "[[rules]]\nid = \"codesearch\"\nregex = '''\\b([a-f0-9]{40})\\b'''\nkeywords = [\"sourcegraph\"]\n",
+    )
+    .file(
+        "far.txt",
+        format!("# sourcegraph\n{}token {hex}\n", "filler line\n".repeat(400)),
+    )
+    .file("nokeyword.txt", format!("token {hex}\n"));
+    let cache = tempfile::tempdir().unwrap();
+    let config = ["--config", "gl.toml"];
+    let rust = scan_args("rust", cache.path(), sb.path(), &config);
+    assert_eq!(
+        found(&rust),
+        vec![(
+            ("far.txt".into(), 402, 7, "gitleaks.codesearch".into()),
+            hex.to_string()
+        )]
+    );
+    let gated = scan_args("vectorscan", cache.path(), sb.path(), &config);
+    assert_eq!(found(&gated), found(&rust));
 }

@@ -164,6 +164,7 @@ fn the_man_page_is_generated_from_the_clap_definitions() {
         "sprawl-hook-uninstall",
         "sprawl-baseline",
         "sprawl-baseline-create",
+        "sprawl-baseline-import",
         "sprawl-baseline-prune",
         "sprawl-completions",
         "sprawl-man",

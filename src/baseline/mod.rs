@@ -7,7 +7,10 @@
 //! when each entry was added and why.
 //!
 //! Formats read: version 1 (written here); version 0, a bare JSON array of fingerprints; and a sprawl
-//! JSON report (its `credentials`), so a saved report can seed a baseline.
+//! JSON report (its `credentials`), so a saved report can seed a baseline. [`import`] reads other
+//! scanners' baselines and ignore files.
+
+pub mod import;
 
 use std::collections::BTreeMap;
 use std::path::Path;
