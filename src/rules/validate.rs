@@ -540,83 +540,12 @@ fn check_reach(raw: &[RawReach], hosts: &[String]) -> Result<Vec<ReachStep>, Str
         if r.facts.is_empty() {
             return Err(format!("{what}: no facts"));
         }
-        let mut facts = Vec::new();
-        for (k, f) in r.facts.iter().enumerate() {
-            let fwhat = format!("{what}.facts[{k}]");
-            let source = match (&f.value, &f.header, &f.xml, &f.list) {
-                (Some(p), None, None, None) => FactSource::Value(p.clone()),
-                (None, Some(h), None, None) => FactSource::Header(h.to_ascii_lowercase()),
-                (None, None, Some(x), None) => FactSource::Xml(x.clone()),
-                (None, None, None, Some(l)) => FactSource::List {
-                    list: l.clone(),
-                    item: f.item.clone(),
-                    count_if: f.count_if.clone(),
-                    equals: f.equals.clone(),
-                },
-                _ => {
-                    return Err(format!(
-                        "{fwhat}: exactly one of value, header, xml or list says where it is"
-                    ))
-                }
-            };
-            if f.list.is_none() && (f.item.is_some() || f.count_if.is_some()) {
-                return Err(format!("{fwhat}: item and count_if need list"));
-            }
-            if f.equals.is_some() && f.count_if.is_none() {
-                return Err(format!("{fwhat}: equals needs count_if"));
-            }
-            for p in [&f.value, &f.item, &f.count_if].into_iter().flatten() {
-                if !p.is_empty() && !p.starts_with('/') {
-                    return Err(format!("JSON pointer {p:?} must start with `/`"));
-                }
-            }
-            if let Some(l) = f
-                .list
-                .as_ref()
-                .filter(|l| !l.is_empty() && !l.starts_with('/'))
-            {
-                return Err(format!("JSON pointer {l:?} must start with `/`"));
-            }
-            let capture = match &f.capture {
-                Some(c) => {
-                    let re = regex::Regex::new(c)
-                        .map_err(|e| format!("{fwhat}.capture: {}", super::regex_error(&e)))?;
-                    if re.captures_len() < 2 {
-                        return Err(format!("{fwhat}.capture: the regex needs a group"));
-                    }
-                    Some(Pattern(re))
-                }
-                None => None,
-            };
-            let grants = f
-                .grants
-                .as_deref()
-                .map(|g| severity(&fwhat, g))
-                .transpose()?;
-            let mut levels = f
-                .levels
-                .iter()
-                .map(|(level, globs)| {
-                    for g in globs {
-                        globset::Glob::new(g)
-                            .map_err(|e| format!("{fwhat}.levels.{level}: {}", e.kind()))?;
-                    }
-                    Ok((
-                        severity(&format!("{fwhat}.levels"), level)?,
-                        globs.iter().map(|g| g.to_ascii_lowercase()).collect(),
-                    ))
-                })
-                .collect::<Result<Vec<(crate::finding::Severity, Vec<String>)>, String>>()?;
-            levels.sort_by_key(|l| std::cmp::Reverse(l.0));
-            facts.push(FactSpec {
-                what: f.what.clone(),
-                name: f.name.clone(),
-                source,
-                capture,
-                grants,
-                levels,
-            });
-        }
+        let facts = r
+            .facts
+            .iter()
+            .enumerate()
+            .map(|(k, f)| check_fact(&format!("{what}.facts[{k}]"), f))
+            .collect::<Result<Vec<FactSpec>, String>>()?;
         names.extend(facts.iter().filter_map(|f| f.name.clone()));
         steps.push(ReachStep {
             origin: origin.to_string(),
@@ -628,6 +557,83 @@ fn check_reach(raw: &[RawReach], hosts: &[String]) -> Result<Vec<ReachStep>, Str
         });
     }
     Ok(steps)
+}
+
+/// Checks one fact of a reach request; `fwhat` names it in errors.
+fn check_fact(fwhat: &str, f: &RawFact) -> Result<FactSpec, String> {
+    let source = match (&f.value, &f.header, &f.xml, &f.list) {
+        (Some(p), None, None, None) => FactSource::Value(p.clone()),
+        (None, Some(h), None, None) => FactSource::Header(h.to_ascii_lowercase()),
+        (None, None, Some(x), None) => FactSource::Xml(x.clone()),
+        (None, None, None, Some(l)) => FactSource::List {
+            list: l.clone(),
+            item: f.item.clone(),
+            count_if: f.count_if.clone(),
+            equals: f.equals.clone(),
+        },
+        _ => {
+            return Err(format!(
+                "{fwhat}: exactly one of value, header, xml or list says where it is"
+            ))
+        }
+    };
+    if f.list.is_none() && (f.item.is_some() || f.count_if.is_some()) {
+        return Err(format!("{fwhat}: item and count_if need list"));
+    }
+    if f.equals.is_some() && f.count_if.is_none() {
+        return Err(format!("{fwhat}: equals needs count_if"));
+    }
+    for p in [&f.value, &f.item, &f.count_if].into_iter().flatten() {
+        if !p.is_empty() && !p.starts_with('/') {
+            return Err(format!("JSON pointer {p:?} must start with `/`"));
+        }
+    }
+    if let Some(l) = f
+        .list
+        .as_ref()
+        .filter(|l| !l.is_empty() && !l.starts_with('/'))
+    {
+        return Err(format!("JSON pointer {l:?} must start with `/`"));
+    }
+    let capture = match &f.capture {
+        Some(c) => {
+            let re = regex::Regex::new(c)
+                .map_err(|e| format!("{fwhat}.capture: {}", super::regex_error(&e)))?;
+            if re.captures_len() < 2 {
+                return Err(format!("{fwhat}.capture: the regex needs a group"));
+            }
+            Some(Pattern(re))
+        }
+        None => None,
+    };
+    let grants = f
+        .grants
+        .as_deref()
+        .map(|g| severity(fwhat, g))
+        .transpose()?;
+    let mut levels = f
+        .levels
+        .iter()
+        .map(|(level, globs)| {
+            for g in globs {
+                globset::Glob::new(g)
+                    .map_err(|e| format!("{fwhat}.levels.{level}: {}", e.kind()))?;
+            }
+            Ok((
+                severity(&format!("{fwhat}.levels"), level)?,
+                globs.iter().map(|g| g.to_ascii_lowercase()).collect(),
+            ))
+        })
+        .collect::<Result<Vec<(crate::finding::Severity, Vec<String>)>, String>>()?;
+    levels.sort_by_key(|l| std::cmp::Reverse(l.0));
+    Ok(FactSpec {
+        what: f.what.clone(),
+        name: f.name.clone(),
+        source,
+        capture,
+        grants,
+        levels,
+    })
 }
 
 fn check_revoke(
