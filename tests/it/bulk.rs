@@ -3,12 +3,11 @@
 //! `file://` URLs, and `sprawl github-org` against a mock GitHub API on 127.0.0.1.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, OnceLock};
 
 use crate::git::{git_in, Repo, ALICE};
+use crate::mock::{Reply, Server};
 use crate::support::*;
 
 const GL: &str = "glpat-HJVsKg6aKg7u86iGRcZI";
@@ -610,67 +609,50 @@ fn repo_paths(r: &Report) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A tiny GitHub API on 127.0.0.1: serves `pages` (path -> (body, Link header)) and records each
-/// request's (path, Authorization header).
+/// The GitHub API on the tests' mock server: `pages(base, path)` answers a path with a JSON body and
+/// an optional `Link` header, or 404.
 pub struct MockApi {
     pub base: String,
-    seen: Arc<Mutex<Vec<(String, String)>>>,
+    server: Server,
 }
 
 impl MockApi {
     pub fn start(
-        pages: impl Fn(&str, &str) -> Option<(String, Option<String>)> + Send + 'static,
+        pages: impl Fn(&str, &str) -> Option<(String, Option<String>)> + Send + Sync + 'static,
     ) -> MockApi {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
-        let base_for_pages = base.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut request_line = String::new();
-                reader.read_line(&mut request_line).unwrap();
-                let path = request_line
-                    .split_whitespace()
-                    .nth(1)
-                    .unwrap_or("")
-                    .to_string();
-                let mut auth = String::new();
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
-                        break;
-                    }
-                    if let Some((name, value)) = line.split_once(':') {
-                        if name.eq_ignore_ascii_case("authorization") {
-                            auth = value.trim().to_string();
-                        }
+        let base: Arc<OnceLock<String>> = Arc::new(OnceLock::new());
+        let known = base.clone();
+        let server = Server::start(move |r| {
+            let base = known.get().map_or("", String::as_str);
+            match pages(base, &r.path) {
+                Some((body, link)) => {
+                    let reply = Reply::new(200, &body).header("Content-Type", "application/json");
+                    match link {
+                        Some(l) => reply.header("Link", &l),
+                        None => reply,
                     }
                 }
-                log.lock().unwrap().push((path.clone(), auth));
-                let (status, body, link) = match pages(&base_for_pages, &path) {
-                    Some((body, link)) => ("200 OK", body, link),
-                    None => (
-                        "404 Not Found",
-                        r#"{"message":"Not Found"}"#.to_string(),
-                        None,
-                    ),
-                };
-                let mut head = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-                    body.len()
-                );
-                if let Some(l) = link {
-                    head.push_str(&format!("Link: {l}\r\n"));
-                }
-                head.push_str("\r\n");
-                let _ = stream.write_all(head.as_bytes());
-                let _ = stream.write_all(body.as_bytes());
+                None => Reply::new(404, r#"{"message":"Not Found"}"#)
+                    .header("Content-Type", "application/json"),
             }
         });
-        MockApi { base, seen }
+        let _ = base.set(server.base());
+        MockApi {
+            base: server.base(),
+            server,
+        }
+    }
+
+    /// (path, `Authorization` header) of every request, in order.
+    pub fn seen(&self) -> Vec<(String, String)> {
+        self.server
+            .requests()
+            .into_iter()
+            .map(|r| {
+                let auth = r.header("authorization").unwrap_or_default().to_string();
+                (r.path, auth)
+            })
+            .collect()
     }
 }
 
@@ -746,7 +728,7 @@ fn github_org_lists_every_page_filters_and_scans_the_clone_urls() {
         out.stderr
     );
     let bearer = format!("Bearer {token}");
-    let mut seen = api.seen.lock().unwrap().clone();
+    let mut seen = api.seen();
     let git_requests = seen.split_off(2);
     assert_eq!(
         seen,

@@ -1,4 +1,5 @@
-//! A tiny HTTP/1.1 server on 127.0.0.1 for validator tests: it records every request and answers with
+//! The tests' one HTTP/1.1 server on 127.0.0.1 (validation, revocation, the GitHub API, release
+//! downloads): it records every request and answers with
 //! whatever the test's handler returns (optionally after a delay). One request per connection.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -163,8 +164,22 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Request>>, handler: &Handler) {
     log.lock().unwrap().push(req.clone());
     let reply = handler(&req);
     std::thread::sleep(reply.delay);
+    let reason = match reply.status {
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        _ => "Status",
+    };
     let mut out = format!(
-        "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+        "HTTP/1.1 {} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n",
         reply.status,
         reply.body.len()
     );
