@@ -2,11 +2,12 @@
 //! credential with all its locations.
 //!
 //! Layers (a lower one never uses a higher one): `finding`, `rules` → `engine` → `source` → `scan`
-//! (orchestration) → `report` → `bulk` (many repositories: lists, mirrors, shards, a report per repository); `check` (the rule checker) sits on the engine; `diag` (what reaches stderr, escaped) and `work` (the scoped-thread work loop) are used by any layer. The CLI (`src/cli.rs`, binary only) turns arguments into a [`config::Config`].
+//! (orchestration) → `report` → `bulk` (many repositories: lists, mirrors, shards, a report per repository); `check` (the rule checker) sits on the engine; `clock` (the one "now", `SPRAWL_NOW`), `diag` (what reaches stderr, escaped) and `work` (the scoped-thread work loop) are used by any layer. The CLI (`src/cli.rs`, binary only) turns arguments into a [`config::Config`].
 
 pub mod baseline;
 pub mod bulk;
 pub mod check;
+pub mod clock;
 pub mod config;
 pub mod diag;
 pub mod engine;

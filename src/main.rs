@@ -399,7 +399,7 @@ fn inventory(
             if reports == 1 { "" } else { "s" }
         ));
     }
-    let rows = inv.rows(sprawl::enrich::inventory::now());
+    let rows = inv.rows(sprawl::clock::now_unix());
     write_output(output, |out| {
         report::inventory::write(&rows, format, by_owner, out)
     })?;
@@ -536,7 +536,7 @@ fn write_baseline(
                 .map(|e| (e.fingerprint.clone(), e.rule_id.clone())),
         );
     }
-    let baseline = Baseline::from_current(current, &previous, &baseline::today(), reason);
+    let baseline = Baseline::from_current(current, &previous, &sprawl::clock::today_text(), reason);
     std::fs::write(output, baseline.to_text())
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
     diag::note(&format!(

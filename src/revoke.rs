@@ -190,11 +190,7 @@ pub fn run(
         .map(|d| d.fingerprint.as_str())
         .collect();
     if !revoked.is_empty() {
-        mark_revoked(
-            &mut report,
-            &revoked,
-            &crate::enrich::validity::now_rfc3339(),
-        );
+        mark_revoked(&mut report, &revoked, &crate::clock::now_rfc3339());
         let mut text = serde_json::to_string_pretty(&report).map_err(|e| bad(e.to_string()))?;
         text.push('\n');
         let tmp = options.report.with_extension("json.sprawl-tmp");
@@ -476,7 +472,7 @@ fn send(
             }
         };
         log(serde_json::json!({
-            "time": crate::enrich::validity::now_rfc3339(),
+            "time": crate::clock::now_rfc3339(),
             "kind": "revoke",
             "rule": s.rule_id,
             "fingerprint": s.fingerprint,

@@ -198,17 +198,6 @@ impl Baseline {
     }
 }
 
-/// Today's date (UTC) as `YYYY-MM-DD`, or the date of `SOURCE_DATE_EPOCH` when set (reproducible files).
-pub fn today() -> String {
-    let now = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
-        .unwrap_or_else(time::OffsetDateTime::now_utc);
-    let d = now.date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

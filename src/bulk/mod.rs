@@ -571,7 +571,7 @@ fn merge(results: Vec<ScanResult>, failures: Vec<ScanError>) -> ScanResult {
     out.errors.sort();
     out.notices.sort();
     out.credentials = group_credentials(&out.findings);
-    let now = crate::enrich::inventory::now();
+    let now = crate::clock::now_unix();
     for c in &mut out.credentials {
         if let Some(g) = governance.get(&c.fingerprint) {
             c.governance = g;

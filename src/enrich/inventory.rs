@@ -276,27 +276,6 @@ impl Inventory {
     }
 }
 
-/// "Today" for governance: `SPRAWL_TODAY` (YYYY-MM-DD) when set, so results are reproducible; else the
-/// current UTC date.
-pub fn today() -> Date {
-    std::env::var("SPRAWL_TODAY")
-        .ok()
-        .and_then(|s| parse_date(&s).ok())
-        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date())
-}
-
-/// "Now" in seconds since the epoch for exposure ages: midnight UTC of `SPRAWL_TODAY` when set, else the
-/// current time.
-pub fn now() -> i64 {
-    match std::env::var("SPRAWL_TODAY")
-        .ok()
-        .and_then(|s| parse_date(&s).ok())
-    {
-        Some(d) => d.midnight().assume_utc().unix_timestamp(),
-        None => time::OffsetDateTime::now_utc().unix_timestamp(),
-    }
-}
-
 /// Applies the inventory: matching findings take the entry's owner (`owner_source = "inventory"`, which
 /// beats CODEOWNERS). Returns each credential's governance: the worst verdict of the entries covering
 /// any of its findings (expired, then rotation overdue, then governed); credentials not listed are

@@ -4,7 +4,7 @@
 //!
 //! Reports are merged by fingerprint (rule id + hash of the value), so the same credential found in two
 //! repositories is one row with locations in both. Ages are recomputed against "now"
-//! ([`crate::enrich::inventory::now`], `SPRAWL_TODAY` when set), so merging old reports stays correct.
+//! ([`crate::clock::now`], `SPRAWL_NOW` when set), so merging old reports stays correct.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};

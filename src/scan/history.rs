@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use git2::Repository;
-use time::format_description::well_known::Rfc3339;
 
 use super::{to_finding, Collected, EngineSink, RunError, ScanResult};
 use crate::config::Config;
@@ -25,23 +24,12 @@ fn repo_path(config: &Config) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Formats a git time as RFC 3339 in the author's zone.
-pub fn rfc3339(seconds: i64, offset_minutes: i32) -> String {
-    let utc = time::OffsetDateTime::from_unix_timestamp(seconds)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let offset =
-        time::UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap_or(time::UtcOffset::UTC);
-    utc.to_offset(offset)
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| seconds.to_string())
-}
-
 fn commit_info(meta: CommitMeta) -> CommitInfo {
     CommitInfo {
         id: meta.id.to_string(),
         author_name: meta.author_name,
         author_email: meta.author_email,
-        date: rfc3339(meta.time, meta.offset_minutes),
+        date: crate::clock::git_rfc3339(meta.time, meta.offset_minutes),
         timestamp: meta.time,
         summary: meta.summary,
     }

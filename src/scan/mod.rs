@@ -190,7 +190,7 @@ pub fn run_prepared(config: &Config, prepared: &Prepared) -> Result<ScanResult, 
         .into_iter()
         .partition(|f| f.rule.companion);
     result.findings = reported;
-    validity::apply_offline(&mut result.findings, validity::now());
+    validity::apply_offline(&mut result.findings, crate::clock::now());
     let codeowners = result.codeowners.as_ref().map(|(place, text)| {
         let (parsed, bad_lines) = Codeowners::parse(text);
         for e in bad_lines {
@@ -204,7 +204,7 @@ pub fn run_prepared(config: &Config, prepared: &Prepared) -> Result<ScanResult, 
     owners::assign(&mut result.findings, codeowners.as_ref());
     let verdicts = inventory
         .as_ref()
-        .map(|inv| inventory::apply(&mut result.findings, inv, inventory::today()))
+        .map(|inv| inventory::apply(&mut result.findings, inv, crate::clock::today()))
         .unwrap_or_default();
     if let Some(b) = baseline {
         let before = result.findings.len();
@@ -228,7 +228,7 @@ pub fn run_prepared(config: &Config, prepared: &Prepared) -> Result<ScanResult, 
         keep
     });
     result.credentials = group_credentials(&result.findings);
-    let now = inventory::now();
+    let now = crate::clock::now_unix();
     for c in &mut result.credentials {
         c.governance = verdicts
             .get(&c.fingerprint)

@@ -9,7 +9,7 @@ fn create(sb: &Sandbox, args: &[&str]) -> Run {
     all.extend_from_slice(args);
     let mut cmd = sprawl();
     cmd.current_dir(sb.path())
-        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .env("SPRAWL_NOW", "2026-01-01")
         .args(&all);
     run_cmd(&mut cmd, None)
 }

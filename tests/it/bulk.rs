@@ -82,7 +82,7 @@ impl Org {
         run_cmd(
             sprawl()
                 .current_dir(self.sb.path())
-                .env("SPRAWL_TODAY", "2024-02-01")
+                .env("SPRAWL_NOW", "2024-02-01")
                 .args(args),
             None,
         )

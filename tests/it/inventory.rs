@@ -10,7 +10,7 @@ fn history_json(repo: &Repo, today: &str) -> Report {
     let out = run_cmd(
         sprawl()
             .current_dir(repo.path())
-            .env("SPRAWL_TODAY", today)
+            .env("SPRAWL_NOW", today)
             .args(["scan", "--format", "json", "--git", "."]),
         None,
     );
@@ -147,7 +147,7 @@ fn two_repos() -> TwoRepos {
         let out = run_cmd(
             sprawl()
                 .current_dir(repo.path())
-                .env("SPRAWL_TODAY", "2024-01-10")
+                .env("SPRAWL_NOW", "2024-01-10")
                 .args(["scan", "--format", "json", "--git", ".", "-o"])
                 .arg(dir.join(name)),
             None,
@@ -183,7 +183,7 @@ fn inventory(dir: &Sandbox, args: &[&str]) -> Run {
     run_cmd(
         sprawl()
             .current_dir(dir.path())
-            .env("SPRAWL_TODAY", "2024-02-01")
+            .env("SPRAWL_NOW", "2024-02-01")
             .arg("inventory")
             .args(args),
         None,
@@ -306,7 +306,7 @@ fn inventory_scans_directly_like_scan_and_reads_history() {
     let out = run_cmd(
         sprawl()
             .current_dir(repo.path())
-            .env("SPRAWL_TODAY", "2024-02-01")
+            .env("SPRAWL_NOW", "2024-02-01")
             .args(["inventory", "--git", "."]),
         None,
     );

@@ -13,7 +13,7 @@ fn import(dir: &std::path::Path, args: &[&str]) -> Run {
     all.extend_from_slice(args);
     let mut cmd = sprawl();
     cmd.current_dir(dir)
-        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .env("SPRAWL_NOW", "2026-01-01")
         .args(&all);
     run_cmd(&mut cmd, None)
 }

@@ -100,7 +100,7 @@ fn human_summary_ends_with_top_credentials_by_risk_and_owner_counts() {
     let run = run_cmd(
         sprawl()
             .current_dir(repo.path())
-            .env("SPRAWL_TODAY", "2024-02-01")
+            .env("SPRAWL_NOW", "2024-02-01")
             .args(["scan", "--git", "."]),
         None,
     );
@@ -145,7 +145,7 @@ fn inventory_owners_beat_codeowners_and_governance_uses_a_fixed_today() {
         let out = run_cmd(
             sprawl()
                 .current_dir(sb.path())
-                .env("SPRAWL_TODAY", today)
+                .env("SPRAWL_NOW", today)
                 .args([
                     "scan",
                     "--format",
@@ -200,7 +200,7 @@ fn inventory_owners_beat_codeowners_and_governance_uses_a_fixed_today() {
     let out = run_cmd(
         sprawl()
             .current_dir(sb.path())
-            .env("SPRAWL_TODAY", "2025-04-01")
+            .env("SPRAWL_NOW", "2025-04-01")
             .args(["scan", "--format", "json", "--inventory", "inv.toml", "."]),
         None,
     );

@@ -425,7 +425,7 @@ pub fn check(
 /// The current time as AWS SigV4 wants it (`20260102T030405Z`), from the real clock: `SPRAWL_NOW` is
 /// for reports, and AWS refuses a stale date.
 pub fn amz_date() -> String {
-    time::OffsetDateTime::now_utc()
+    crate::clock::system_now()
         .format(time::macros::format_description!(
             "[year][month][day]T[hour][minute][second]Z"
         ))

@@ -24,29 +24,6 @@ use crate::finding::{Credential, Finding, Fingerprint, Hold, Liveness, Offline, 
 use crate::rules::validate::ValidateSpec;
 use crate::rules::{Confidence, RuleMeta};
 
-/// "Now" for JWT expiry and `checked_at`: `SPRAWL_NOW` (RFC 3339) when set, for reproducible reports.
-pub fn now() -> OffsetDateTime {
-    std::env::var("SPRAWL_NOW")
-        .ok()
-        .and_then(|s| {
-            OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339).ok()
-        })
-        .unwrap_or_else(OffsetDateTime::now_utc)
-}
-
-/// [`now`] as RFC 3339 (UTC, whole seconds).
-pub fn now_rfc3339() -> String {
-    rfc3339(now())
-}
-
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .unwrap_or(t)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
 /// Runs the offline checks on every finding, and holds back ([`Hold::FailedCheck`], confidence low) values
 /// whose checksum or structure says the provider never issued them.
 pub fn apply_offline(findings: &mut [Finding], now: OffsetDateTime) {
@@ -235,7 +212,7 @@ impl Validator {
         results.sort_by_key(|r| r.0);
         let mut by_fp: HashMap<Fingerprint, crate::finding::Validity> = HashMap::new();
         for (index, done, paired) in results {
-            let checked_at = Some(rfc3339(done.at));
+            let checked_at = Some(crate::clock::utc_rfc3339(done.at));
             let c = &mut credentials[index];
             c.validity.live = done.live.clone();
             c.validity.checked_at = checked_at.clone();
@@ -262,7 +239,7 @@ impl Validator {
 
     fn run_job(&self, job: &Job) -> Done {
         let (live, paired) = self.check(job);
-        let at = now();
+        let at = crate::clock::now();
         let reach = (self.blast_radius
             && matches!(live, Liveness::Live { .. })
             && !job.spec.reach.is_empty())
@@ -292,7 +269,7 @@ impl Validator {
             || self.limiter.wait(provider),
             |sent| {
                 self.audit_line(serde_json::json!({
-                    "time": rfc3339(now()),
+                    "time": crate::clock::now_rfc3339(),
                     "kind": "reach",
                     "rule": job.rule.id,
                     "provider": job.rule.provider,
@@ -393,7 +370,7 @@ impl Validator {
             _ => None,
         };
         self.audit_line(serde_json::json!({
-            "time": rfc3339(now()),
+            "time": crate::clock::now_rfc3339(),
             "rule": job.rule.id,
             "provider": job.rule.provider,
             "host": host,
