@@ -1,8 +1,17 @@
 //! sprawl: finds machine credentials leaked into files and git history and reports each as one
 //! credential with all its locations.
 //!
-//! Layers (a lower one never uses a higher one): `finding`, `rules` → `engine` → `source` → `scan`
-//! (orchestration) → `report` → `bulk` (many repositories: lists, mirrors, shards, a report per repository); `check` (the rule checker) sits on the engine; `clock` (the one "now", `SPRAWL_NOW`), `diag` (what reaches stderr, escaped) and `work` (the scoped-thread work loop) are used by any layer. The CLI (`src/cli.rs`, binary only) turns arguments into a [`config::Config`].
+//! Layers, lowest first; a module uses only modules of lower layers (`tests/it/architecture.rs` holds
+//! the same list and checks every `crate::` path against it):
+//! 0. `clock` (the one "now", `SPRAWL_NOW`), `diag` (what reaches stderr, escaped), `work` (the
+//!    scoped-thread work loop): used by any layer, using none.
+//! 1. `finding`, `rules`: plain data (a finding carries its rule's metadata).
+//! 2. `engine` (matching), `source` (files, archives, git objects).
+//! 3. `baseline`, `check` (the rule checker), `config`, `enrich` (owners, inventory, validity), `hook`.
+//! 4. `scan` (orchestration: sources through the engine, then enrichment).
+//! 5. `report` (every output format).
+//! 6. `bulk` (many repositories: lists, mirrors, shards, a report per repository), `revoke`.
+//! 7. The CLI (`src/cli.rs`, binary only) turns arguments into a [`config::Config`].
 
 pub mod baseline;
 pub mod bulk;

@@ -4,8 +4,9 @@
 use std::io::{self, Write};
 
 use super::RenderOptions;
+use crate::diag::human_bytes;
 use crate::finding::{Credential, Liveness, Offline, Validity};
-use crate::scan::{human_bytes, ScanResult};
+use crate::scan::ScanResult;
 
 struct Style {
     on: bool,

@@ -622,7 +622,7 @@ impl BlobSink for EngineSink<'_> {
                     path: path.to_string(),
                     message: format!(
                         "skipped: {} is over the size limit (--max-file-size)",
-                        human_bytes(size)
+                        crate::diag::human_bytes(size)
                     ),
                 });
             }
@@ -678,21 +678,5 @@ impl Drop for EngineSink<'_> {
         let local = std::mem::take(&mut self.local);
         let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
         shared.merge(local);
-    }
-}
-
-/// `1.2 MB`-style size for messages.
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut v = n as f64;
-    let mut unit = 0;
-    while v >= 1000.0 && unit < UNITS.len() - 1 {
-        v /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
     }
 }

@@ -1,5 +1,6 @@
-//! The layering stays true as the code grows: sources and the engine never reach up into enrichment,
-//! reports, orchestration or the CLI; only the CLI module knows clap.
+//! The layering stays true as the code grows: `LAYERS` gives every module of `src/` its layer, a
+//! module uses only lower layers, and the `src/lib.rs` diagram names them in the same order; only the
+//! CLI module knows clap.
 
 use std::path::Path;
 
@@ -66,61 +67,37 @@ fn use_parser_sees_grouped_imports() {
     );
 }
 
+/// Every top-level module of `src/` and its layer (mirrored by the diagram in `src/lib.rs`). A module
+/// may use only modules of lower layers; `finding` and `rules` are one layer (a rule's metadata is
+/// part of a finding, and rules name severities). Utilities (layer 0) use nothing of the crate.
+const LAYERS: &[(&str, u8)] = &[
+    ("clock", 0),
+    ("diag", 0),
+    ("work", 0),
+    ("finding", 1),
+    ("rules", 1),
+    ("engine", 2),
+    ("source", 2),
+    ("baseline", 3),
+    ("check", 3),
+    ("config", 3),
+    ("enrich", 3),
+    ("hook", 3),
+    ("scan", 4),
+    ("report", 5),
+    ("bulk", 6),
+    ("revoke", 6),
+    ("cli", 7),
+    ("lib", 7),
+    ("main", 8),
+];
+
 #[test]
 fn lower_layers_never_use_higher_ones() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
-    // layer -> modules it must not use
-    let forbidden: &[(&str, &[&str])] = &[
-        (
-            "source",
-            &[
-                "report",
-                "enrich",
-                "scan",
-                "cli",
-                "config",
-                "check",
-                "super::super",
-            ],
-        ),
-        (
-            "engine",
-            &[
-                "report",
-                "enrich",
-                "scan",
-                "cli",
-                "config",
-                "source",
-                "check",
-                "super::super",
-            ],
-        ),
-        (
-            "rules",
-            &[
-                "report", "enrich", "scan", "cli", "config", "source", "engine", "check",
-            ],
-        ),
-        (
-            "finding",
-            &[
-                "report", "enrich", "scan", "cli", "config", "source", "engine", "check",
-            ],
-        ),
-        ("report", &["source", "engine", "cli", "check"]),
-        ("enrich", &["report", "cli", "source", "check"]),
-        // The work loop is used by any layer and so uses none.
-        (
-            "work",
-            &[
-                "report", "enrich", "scan", "cli", "config", "source", "engine", "check", "rules",
-                "finding", "bulk",
-            ],
-        ),
-    ];
+    let layer_of = |m: &str| LAYERS.iter().find(|(n, _)| *n == m).map(|(_, l)| *l);
     let mut violations = Vec::new();
     for f in &files {
         let rel = f
@@ -128,13 +105,34 @@ fn lower_layers_never_use_higher_ones() {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        let layer = rel.split(['/', '.']).next().unwrap().to_string();
-        let text = std::fs::read_to_string(f).unwrap();
-        if let Some((_, banned)) = forbidden.iter().find(|(l, _)| *l == layer) {
-            for used in crate_uses(&text) {
-                if banned.contains(&used.as_str()) {
-                    violations.push(format!("{rel} uses crate::{used}"));
+        let module = rel.split(['/', '.']).next().unwrap().to_string();
+        let Some(mine) = layer_of(&module) else {
+            violations.push(format!("{rel}: module {module} has no layer in LAYERS"));
+            continue;
+        };
+        let mut text = std::fs::read_to_string(f).unwrap();
+        if module == "main" {
+            // The binary reaches the library as `sprawl::`.
+            text = text.replace("sprawl::", "crate::");
+        }
+        for used in crate_uses(&text) {
+            if used == "super::super" {
+                if mine <= 2 {
+                    violations.push(format!("{rel} climbs out of its module with super::super"));
                 }
+                continue;
+            }
+            let same_pair = matches!(
+                (module.as_str(), used.as_str()),
+                ("finding", "rules") | ("rules", "finding")
+            );
+            match layer_of(&used) {
+                Some(theirs) if theirs < mine || same_pair || used == module => {}
+                Some(theirs) => violations.push(format!(
+                    "{rel} (layer {mine}) uses crate::{used} (layer {theirs})"
+                )),
+                // Items of lib.rs (none today) or std-like paths: not a module of the crate.
+                None => {}
             }
         }
         if rel != "cli.rs" && rel != "main.rs" && text.contains("clap") {
@@ -142,5 +140,46 @@ fn lower_layers_never_use_higher_ones() {
         }
     }
     assert!(violations.is_empty(), "{}", violations.join("\n"));
-    assert!(files.len() > 10, "found the sources");
+    let modules: Vec<String> = std::fs::read_dir(&src)
+        .unwrap()
+        .map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            name.trim_end_matches(".rs").to_string()
+        })
+        .collect();
+    for m in &modules {
+        assert!(layer_of(m).is_some(), "src/{m} has no layer");
+    }
+    assert_eq!(
+        modules.len(),
+        LAYERS.len(),
+        "LAYERS names a module src/ does not have"
+    );
+}
+
+#[test]
+fn the_lib_rs_diagram_names_every_layer_in_order() {
+    let lib =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
+    let diagram: String = lib
+        .lines()
+        .take_while(|l| l.starts_with("//!"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut last = (0u8, 0usize);
+    for (m, layer) in LAYERS
+        .iter()
+        .filter(|(m, _)| !matches!(*m, "lib" | "main" | "cli"))
+    {
+        let at = diagram
+            .find(&format!("`{m}`"))
+            .unwrap_or_else(|| panic!("the lib.rs diagram does not name `{m}`"));
+        if *layer > last.0 {
+            assert!(
+                at > last.1,
+                "`{m}` (layer {layer}) comes before a lower layer in lib.rs"
+            );
+            last = (*layer, at);
+        }
+    }
 }
