@@ -60,37 +60,10 @@ const MAX_PAGES: usize = 2_000;
 /// Checks an API base URL: `https://…`, or `http://` on a loopback host (tests, local proxies).
 /// Returns it without a trailing slash.
 pub fn check_api_url(url: &str) -> Result<String, GithubError> {
-    let bad = |why: &str| GithubError::BadUrl(format!("{url:?}: {why}"));
     let url = url.trim_end_matches('/');
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| bad("expected https://HOST[/PATH]"))?;
-    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
-    if authority.is_empty() || authority.contains('@') {
-        return Err(bad(
-            "expected https://HOST[/PATH] without user name or password",
-        ));
-    }
-    match scheme {
-        "https" => Ok(url.to_string()),
-        "http" if is_loopback(authority) => Ok(url.to_string()),
-        "http" => Err(bad(
-            "must be https:// (plain http:// only for a loopback address)",
-        )),
-        _ => Err(bad("expected https://HOST[/PATH]")),
-    }
-}
-
-fn is_loopback(authority: &str) -> bool {
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next().unwrap_or("")
-    } else {
-        authority.split(':').next().unwrap_or("")
-    };
-    host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    crate::rules::validate::check_base_url(url)
+        .map(|_| url.to_string())
+        .map_err(|e| GithubError::BadUrl(format!("{url:?}: {}", e.message())))
 }
 
 /// `scheme://authority` of a URL.
@@ -137,17 +110,7 @@ pub fn clone_url_allowed(clone_url: &str, api_url: &str, test_file_clones: bool)
 }
 
 fn is_loopback_url(url: &str) -> bool {
-    let o = origin(url);
-    let host = o.split_once("://").map_or(o, |(_, h)| h);
-    let host = host
-        .rsplit_once(':')
-        .filter(|(h, port)| !h.is_empty() && port.chars().all(|c| c.is_ascii_digit()))
-        .map_or(host, |(h, _)| h);
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    url::Url::parse(url).is_ok_and(|u| crate::rules::validate::is_loopback(&u))
 }
 
 /// The HTTP header git sends with a GitHub token to clone private repositories

@@ -299,23 +299,9 @@ impl FileConfig {
 /// A validation endpoint must be `https://host[:port][/prefix]`, or `http://` on a loopback address
 /// (a local mirror or test server); no user info, query or fragment.
 fn check_endpoint(url: &str) -> Result<(), String> {
-    let (_, host, path) = rules::validate::split_url(url)
-        .ok_or_else(|| "expected a URL such as https://github.example.com/api/v3".to_string())?;
-    if path.contains(['?', '#', '{']) {
-        return Err("the URL cannot have a query, a fragment or placeholders".into());
-    }
-    if url.starts_with("https://") {
-        return Ok(());
-    }
-    let loopback = host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    if url.starts_with("http://") && loopback {
-        Ok(())
-    } else {
-        Err("must be https:// (plain http:// only for a loopback address)".into())
-    }
+    rules::validate::check_base_url(url)
+        .map(|_| ())
+        .map_err(|e| e.message().to_string())
 }
 
 /// Parses a size such as `50MiB`, `300M`, `1G`, `4096`.

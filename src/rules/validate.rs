@@ -347,6 +347,63 @@ pub fn split_url(url: &str) -> Option<(&str, &str, &str)> {
     ))
 }
 
+/// Why a base URL the user configured cannot be used ([`check_base_url`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaseUrlError {
+    /// Not `scheme://host[:port][/path]` with scheme https or http.
+    NotAUrl,
+    UserInfo,
+    /// A query, a fragment or a `{placeholder}`: a base is a prefix of paths.
+    NotAPrefix,
+    /// `http://` on a host that is not loopback.
+    PlainHttp,
+}
+
+impl BaseUrlError {
+    pub fn message(self) -> &'static str {
+        match self {
+            BaseUrlError::NotAUrl => "expected a URL such as https://github.example.com/api/v3",
+            BaseUrlError::UserInfo => "the URL cannot have a user name or password",
+            BaseUrlError::NotAPrefix => "the URL cannot have a query, a fragment or placeholders",
+            BaseUrlError::PlainHttp => {
+                "must be https:// (plain http:// only for a loopback address)"
+            }
+        }
+    }
+}
+
+/// Checks a base URL the user configures (a validation endpoint, a GitHub API): `https://`, or
+/// `http://` on a loopback host (a local mirror or test server); no user info, query, fragment or
+/// placeholder. Parsed with the `url` crate, the parser the HTTP client sends with.
+pub fn check_base_url(text: &str) -> Result<url::Url, BaseUrlError> {
+    let u = url::Url::parse(text).map_err(|_| BaseUrlError::NotAUrl)?;
+    if u.host().is_none() {
+        return Err(BaseUrlError::NotAUrl);
+    }
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err(BaseUrlError::UserInfo);
+    }
+    if u.query().is_some() || u.fragment().is_some() || text.contains(['{', '}']) {
+        return Err(BaseUrlError::NotAPrefix);
+    }
+    match u.scheme() {
+        "https" => Ok(u),
+        "http" if is_loopback(&u) => Ok(u),
+        "http" => Err(BaseUrlError::PlainHttp),
+        _ => Err(BaseUrlError::NotAUrl),
+    }
+}
+
+/// Whether `u`'s host is `localhost` or a loopback address.
+pub fn is_loopback(u: &url::Url) -> bool {
+    match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 /// A placeholder is `{name}` with a lowercase name; other braces (a JSON body) are literal text.
 fn check_placeholders(what: &str, text: &str) -> Result<(), String> {
     check_names(what, text, &[])
@@ -766,6 +823,27 @@ mod tests {
             Some(("http://[::1]:80", "::1", "/a"))
         );
         assert_eq!(split_url("https://user@evil/"), None);
+    }
+
+    #[test]
+    fn base_urls_are_parsed_as_the_client_parses_them() {
+        use BaseUrlError::*;
+        let check = |u: &str| check_base_url(u).map(|u| u.host_str().unwrap_or("").to_string());
+        assert_eq!(
+            check("https://ghe.example.com/api/v3"),
+            Ok("ghe.example.com".into())
+        );
+        assert_eq!(check("http://127.0.0.1:8080"), Ok("127.0.0.1".into()));
+        assert_eq!(check("http://[::1]:8080/x"), Ok("[::1]".into()));
+        assert_eq!(check("http://localhost/x"), Ok("localhost".into()));
+        assert_eq!(check("http://127.0.0.1.evil.example"), Err(PlainHttp));
+        assert_eq!(check("http://ghe.example.com"), Err(PlainHttp));
+        assert_eq!(check("https://u:p@ghe.example.com"), Err(UserInfo));
+        assert_eq!(check("http://localhost:80@evil.example"), Err(UserInfo));
+        assert_eq!(check("https://ghe.example.com/?q=1"), Err(NotAPrefix));
+        assert_eq!(check("https://ghe.example.com/{secret}"), Err(NotAPrefix));
+        assert_eq!(check("ftp://ghe.example.com"), Err(NotAUrl));
+        assert_eq!(check("ghe.example.com"), Err(NotAUrl));
     }
 
     #[test]
