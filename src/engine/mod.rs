@@ -795,13 +795,21 @@ impl Engine {
             };
             let locs = locations[r].get_or_insert_with(|| re.capture_locations());
             for &(start, end) in &windows[r] {
-                let end = extend_window_end(hay, end);
-                let slice = &hay[..end];
+                let mut end = extend_window_end(hay, end);
+                let mut slice = &hay[..end];
                 let mut pos = start;
                 while pos <= end {
                     let Some(m) = re.captures_read_at(locs, slice, pos) else {
                         break;
                     };
+                    // A match that reaches a window end inside a line may exist only because the
+                    // regex sees the end of its slice there (`$`, `\b`): search again to the line's
+                    // real end, so what is found never depends on where a window was cut.
+                    if m.end() == end && end < hay.len() && hay[end] != b'\n' {
+                        end = memchr::memchr(b'\n', &hay[end..]).map_or(hay.len(), |n| end + n);
+                        slice = &hay[..end];
+                        continue;
+                    }
                     let secret = if *group == FIRST_GROUP {
                         (1..locs.len())
                             .find_map(|g| locs.get(g).filter(|(s, e)| e > s))
