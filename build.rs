@@ -7,6 +7,7 @@ use std::{env, fmt::Write as _, fs, path::Path, process::Command};
 #[derive(serde::Deserialize)]
 struct File {
     provider: Option<String>,
+    revoke: Option<Revoke>,
     #[serde(default)]
     rules: Vec<Rule>,
 }
@@ -22,11 +23,18 @@ struct Rule {
     min_entropy: Option<f64>,
     window: Option<usize>,
     fix: Option<String>,
+    revoke: Option<Revoke>,
     validate: Option<toml::Value>,
     #[serde(default)]
     companion: bool,
     #[serde(default)]
     documented_examples: Vec<Documented>,
+}
+
+#[derive(serde::Deserialize, Clone)]
+struct Revoke {
+    page: String,
+    cli: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -158,10 +166,15 @@ fn main() {
                 .provider
                 .or(parsed.provider.clone())
                 .unwrap_or_else(|| r.id.split('.').next().unwrap_or_default().to_string());
+            let revoke = r.revoke.or(parsed.revoke.clone());
+            let (revoke_page, revoke_cli) = match revoke {
+                Some(v) => (Some(v.page), v.cli),
+                None => (None, None),
+            };
             writeln!(
                 compact,
                 "    StaticRule {{ file: {name:?}, id: {:?}, name: {:?}, provider: {provider:?}, keywords: &{:?}, \
-                 pattern: {:?}, confidence: {:?}, min_entropy: {:?}, window: {:?}, fix: {:?}, validate: {:?}, companion: {:?}, documented: &{:?} }},",
+                 pattern: {:?}, confidence: {:?}, min_entropy: {:?}, window: {:?}, fix: {:?}, revoke_page: {revoke_page:?}, revoke_cli: {revoke_cli:?}, validate: {:?}, companion: {:?}, documented: &{:?} }},",
                 r.id, r.name, r.keywords, r.pattern, r.confidence, r.min_entropy, r.window, r.fix,
                 r.validate.map(|v| toml::to_string(&v).expect("validate table as TOML")),
                 r.companion,

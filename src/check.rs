@@ -1,7 +1,8 @@
 //! The rule checker: runs every rule's examples and negative examples through the real engine (prefilter,
 //! windows, filters, triage, overlap resolution), and enforces the prefilter contract on each example.
 //! An example must be reported (found and not held back); a negative example must not be (absent, or
-//! held back by triage); a documented example must be matched by its rule and held back as one.
+//! held back by triage); a documented example must be matched by its rule and held back as one. Every
+//! rule must say where it is revoked by hand (`revoke.page`).
 //! `cargo test` runs it on the built-in rules; `sprawl rules check FILE` runs it on a user's file.
 
 use crate::engine::{check_pattern, gate_version, Engine, EngineOptions, GateUse};
@@ -76,6 +77,13 @@ fn check_with(rules: Vec<Rule>, gate: GateUse, label: &str) -> Vec<CheckFailure>
             }
             if rule.negative_examples.is_empty() {
                 fail("has no negative_examples".into());
+            }
+            if rule.meta.revoke.is_none() {
+                fail(
+                    "says nowhere how to revoke it by hand: add `revoke = { page = \"https://…\" }` \
+                     (and `cli` when the provider has one), or `[revoke]` for the whole file"
+                        .into(),
+                );
             }
         }
         for (n, example) in rule.examples.iter().enumerate() {

@@ -471,6 +471,7 @@ fn to_rule(def: &RuleDef, id: &str, use_default: bool) -> Result<Rule, RuleError
             provider: "gitleaks".into(),
             confidence: Confidence::Medium,
             companion: false,
+            revoke: None,
             fix: "Revoke or rotate this credential at its provider, then remove it from the code and its history.".into(),
         }),
         keywords: def.keywords.iter().filter(|k| !k.is_empty()).cloned().collect(),

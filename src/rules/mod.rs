@@ -23,6 +23,9 @@ pub struct StaticRule {
     pub min_entropy: Option<f64>,
     pub window: Option<usize>,
     pub fix: Option<&'static str>,
+    /// Where to revoke it by hand: the console page, and the CLI command if the provider has one.
+    pub revoke_page: Option<&'static str>,
+    pub revoke_cli: Option<&'static str>,
     /// The rule's `[rules.validate]` table as TOML text, parsed only when `--validate` runs.
     pub validate: Option<&'static str>,
     pub companion: bool,
@@ -61,9 +64,45 @@ pub struct RuleMeta {
     pub provider: String,
     pub confidence: Confidence,
     pub fix: String,
+    /// Where and how to revoke it by hand (the rule's `revoke`, else its file's).
+    pub revoke: Option<Revoke>,
     /// A companion rule finds a value that completes another rule's credential (a username next to a
     /// token) for `--validate`; its findings are never reported.
     pub companion: bool,
+}
+
+/// Where a credential is revoked by hand: `revoke = { page = "https://…", cli = "…" }` on a rule, or
+/// `[revoke]` in a rule file for all its rules (a rule's own table replaces the file's).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Revoke {
+    /// The `https://` page of the provider's console (or, for a credential without a provider such as
+    /// a database password, its documentation) where it is revoked or rotated.
+    pub page: String,
+    /// The command that revokes it, with `<PLACEHOLDERS>` for what the user fills in; absent when the
+    /// provider has no CLI for it.
+    #[serde(default)]
+    pub cli: Option<String>,
+}
+
+impl Revoke {
+    /// The page must be an `https://` URL with a host; the command one line.
+    fn check(&self) -> Result<(), String> {
+        let page_ok = url::Url::parse(&self.page)
+            .is_ok_and(|u| u.scheme() == "https" && u.host_str().is_some_and(|h| !h.is_empty()));
+        if !page_ok {
+            return Err(format!(
+                "revoke.page must be an https:// URL, got {:?}",
+                self.page
+            ));
+        }
+        if let Some(cli) = &self.cli {
+            if cli.trim().is_empty() || cli.contains(['\n', '\r']) {
+                return Err("revoke.cli must be one non-empty line".into());
+            }
+        }
+        Ok(())
+    }
 }
 
 /// [`Rule::secret_group`]: the first capture group that matched something.
@@ -156,6 +195,8 @@ pub struct RawRule {
     #[serde(default)]
     pub fix: Option<String>,
     #[serde(default)]
+    pub revoke: Option<Revoke>,
+    #[serde(default)]
     pub examples: Vec<String>,
     #[serde(default)]
     pub negative_examples: Vec<String>,
@@ -172,6 +213,9 @@ pub struct RawRule {
 struct RawRuleFile {
     #[serde(default)]
     provider: Option<String>,
+    /// The default `revoke` of the file's rules.
+    #[serde(default)]
+    revoke: Option<Revoke>,
     #[serde(default)]
     rules: Vec<toml::Spanned<RawRule>>,
 }
@@ -278,7 +322,11 @@ pub fn parse_rule_file(file: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
                 file: file.to_string(),
                 line: line_of(text, spanned.span().start),
             };
-            from_raw(spanned.into_inner(), raw.provider.as_deref(), origin)
+            let mut rule = spanned.into_inner();
+            if rule.revoke.is_none() {
+                rule.revoke.clone_from(&raw.revoke);
+            }
+            from_raw(rule, raw.provider.as_deref(), origin)
         })
         .collect()
 }
@@ -331,6 +379,9 @@ pub fn from_raw(
         Some(v) => Some(Arc::new(validate::check(v).map_err(invalid)?)),
         None => None,
     };
+    if let Some(r) = &raw.revoke {
+        r.check().map_err(invalid)?;
+    }
     Ok(Rule {
         meta: Arc::new(RuleMeta {
             id: raw.id.clone(),
@@ -338,6 +389,7 @@ pub fn from_raw(
             provider,
             confidence: raw.confidence,
             companion: raw.companion,
+            revoke: raw.revoke,
             fix: raw.fix.unwrap_or_else(|| {
                 "Revoke or rotate this credential at its provider, then remove it from the code and its history."
                     .to_string()
@@ -378,6 +430,10 @@ pub fn builtin_for_scan() -> Result<Vec<Rule>, RuleError> {
                 min_entropy: s.min_entropy,
                 window: s.window,
                 fix: s.fix.map(str::to_string),
+                revoke: s.revoke_page.map(|page| Revoke {
+                    page: page.to_string(),
+                    cli: s.revoke_cli.map(str::to_string),
+                }),
                 examples: Vec::new(),
                 negative_examples: Vec::new(),
                 documented_examples: s
