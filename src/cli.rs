@@ -196,6 +196,8 @@ enum InventoryFormatArg {
     Json,
     Csv,
     Markdown,
+    /// The governance view as one self-contained HTML page (always grouped by owner).
+    Html,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -217,7 +219,8 @@ struct InventoryArgs {
     /// Write the inventory to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// One row per owner: how many credentials, how many live, the oldest exposure.
+    /// The governance view: per owner (live first, by severity), each credential with its locations,
+    /// age, what it can reach and how to revoke it.
     #[arg(long, value_enum, value_name = "GROUP")]
     by: Option<GroupArg>,
 }
@@ -540,6 +543,7 @@ impl Cli {
                     InventoryFormatArg::Json => InventoryFormat::Json,
                     InventoryFormatArg::Csv => InventoryFormat::Csv,
                     InventoryFormatArg::Markdown => InventoryFormat::Markdown,
+                    InventoryFormatArg::Html => InventoryFormat::Html,
                 },
                 by_owner: matches!(a.by, Some(GroupArg::Owner)),
                 output: a.output,

@@ -420,6 +420,7 @@ fn rules_list(json: bool, config: Option<PathBuf>) -> anyhow::Result<Exit> {
                 serde_json::json!({
                     "id": r.meta.id, "name": r.meta.name, "provider": r.meta.provider,
                     "confidence": r.meta.confidence.as_str(), "keywords": r.keywords,
+                    "revoke": r.meta.revoke.as_ref().map(|v| serde_json::json!({"page": v.page, "cli": v.cli})),
                 })
             })
             .collect();

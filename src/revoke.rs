@@ -134,10 +134,12 @@ pub fn run(
     let mut done = Vec::new();
     for s in selected {
         let meta = metas.get(s.rule_id.as_str());
-        let by_hand = || {
-            meta.map(|m| m.fix.clone())
-                .filter(|f| !f.is_empty())
-                .unwrap_or_else(|| "revoke it where it was issued".into())
+        let by_hand = || match meta {
+            Some(m) => match &m.revoke {
+                Some(r) => format!("{} {}", r.line(), m.fix),
+                None => m.fix.clone(),
+            },
+            None => "revoke it where it was issued".into(),
         };
         let spec = match specs.get(&s.rule_id) {
             Some(spec) if !spec.revoke.is_empty() => spec,

@@ -10,7 +10,7 @@ use super::RenderOptions;
 use crate::finding::Liveness;
 use crate::scan::ScanResult;
 
-const HEADER: [&str; 22] = [
+const HEADER: [&str; 24] = [
     "rule_id",
     "provider",
     "confidence",
@@ -33,10 +33,12 @@ const HEADER: [&str; 22] = [
     "decoded",
     "severity",
     "severity_reason",
+    "revoke_page",
+    "revoke_cli",
 ];
 
 /// A field as written: control characters escaped, a formula neutralised.
-fn cell(s: &str) -> String {
+pub(super) fn cell(s: &str) -> String {
     let s = crate::diag::escape_control(s);
     if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
@@ -81,6 +83,12 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             &f.decoded.join("+"),
             f.validity.severity().as_str(),
             &f.validity.severity_reason(),
+            f.rule.revoke.as_ref().map_or("", |r| r.page.as_str()),
+            f.rule
+                .revoke
+                .as_ref()
+                .and_then(|r| r.cli.as_deref())
+                .unwrap_or(""),
         ];
         w.write_record(record.map(cell))?;
     }

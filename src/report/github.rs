@@ -42,10 +42,11 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
         if let Some(p) = &f.provenance {
             message.push_str(&format!(" Provenance {p}."));
         }
-        message.push_str(&format!(
-            " {} False positive? Add `sprawl:allow` in a comment on the line.",
-            f.rule.fix
-        ));
+        message.push_str(&format!(" {}", f.rule.fix));
+        if let Some(r) = &f.rule.revoke {
+            message.push_str(&format!(" Revoke it at {}.", r.line()));
+        }
+        message.push_str(" False positive? Add `sprawl:allow` in a comment on the line.");
         writeln!(
             out,
             "::{level} file={},line={},endLine={},col={},endColumn={},title={}::{}",

@@ -88,6 +88,9 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             writeln!(out, "  valid   {v}")?;
         }
         writeln!(out, "  fix     {}", f.rule.fix)?;
+        if let Some(r) = &f.rule.revoke {
+            writeln!(out, "  revoke  {}", r.line())?;
+        }
         writeln!(out)?;
     }
     let s = &result.stats;

@@ -56,7 +56,23 @@ struct InCredential {
     #[serde(default)]
     governance: Option<String>,
     #[serde(default)]
+    severity: Option<String>,
+    #[serde(default)]
+    severity_reason: Option<String>,
+    #[serde(default)]
+    revoke: Option<RevokeByHand>,
+    #[serde(default)]
     validity: Option<serde_json::Value>,
+}
+
+/// Where a credential is revoked by hand, as its report says (the rule's `revoke` and `fix`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct RevokeByHand {
+    pub page: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cli: Option<String>,
+    #[serde(default)]
+    pub how: String,
 }
 
 /// An error reading a report: names the file, never echoes its content (it may hold secrets).
@@ -89,9 +105,29 @@ pub struct Row {
     pub in_head: Option<bool>,
     pub validity: serde_json::Value,
     pub governance: String,
+    /// `admin`, `write`, `read`, `unknown` or `none`: what it can reach (`--blast-radius`).
+    pub severity: String,
+    /// Why, in one line (empty when no report said).
+    pub severity_reason: String,
+    pub revoke: Option<RevokeByHand>,
+}
+
+/// [`crate::finding::Severity`] order of a report's `severity` (unknown text ranks as `unknown`).
+pub fn severity_rank(s: &str) -> u8 {
+    match s {
+        "admin" => 4,
+        "write" => 3,
+        "read" => 2,
+        "none" => 0,
+        _ => 1,
+    }
 }
 
 impl Row {
+    pub fn severity_rank(&self) -> u8 {
+        severity_rank(&self.severity)
+    }
+
     pub fn status(&self) -> &str {
         self.validity
             .get("status")
@@ -202,6 +238,9 @@ impl Inventory {
                     in_head: None,
                     validity: serde_json::json!({"status": "not_checked"}),
                     governance: "ungoverned".into(),
+                    severity: "unknown".into(),
+                    severity_reason: String::new(),
+                    revoke: None,
                 });
             row.findings += 1;
             row.owners.extend(f.owners);
@@ -240,10 +279,24 @@ impl Inventory {
             if let Some(removed) = c.removed {
                 row.removed = Some(row.removed.unwrap_or(true) && removed);
             }
-            if let Some(v) = c.validity {
-                if validity_rank(&v) > validity_rank(&row.validity) {
-                    row.validity = v;
-                }
+            // Severity goes with the validity it was judged from: the best-known validity wins, and
+            // between equally known ones the greater severity.
+            let v = c
+                .validity
+                .unwrap_or_else(|| serde_json::json!({"status": "not_checked"}));
+            let severity = c.severity.unwrap_or_else(|| "unknown".into());
+            let (new, old) = (validity_rank(&v), validity_rank(&row.validity));
+            if new > old
+                || (new == old
+                    && (severity_rank(&severity) > row.severity_rank()
+                        || row.severity_reason.is_empty()))
+            {
+                row.validity = v;
+                row.severity = severity;
+                row.severity_reason = c.severity_reason.unwrap_or_default();
+            }
+            if row.revoke.is_none() {
+                row.revoke = c.revoke;
             }
             if let Some(g) = c.governance {
                 if governance_rank(&g) > governance_rank(&row.governance) {
@@ -282,8 +335,8 @@ impl Inventory {
         Ok(files.len())
     }
 
-    /// The rows, with ages against `now` (epoch seconds), sorted by risk: live first, then in HEAD, then
-    /// still in some ref, then wider sprawl, then longer exposure, then fingerprint.
+    /// The rows, with ages against `now` (epoch seconds), sorted by risk: live first, then by severity,
+    /// then in HEAD, then still in some ref, then wider sprawl, then longer exposure, then fingerprint.
     pub fn rows(mut self, now: i64) -> Vec<Row> {
         let mut rows: Vec<Row> = std::mem::take(&mut self.rows).into_values().collect();
         for row in &mut rows {
@@ -305,6 +358,7 @@ impl Inventory {
         rows.sort_by(|a, b| {
             b.is_live()
                 .cmp(&a.is_live())
+                .then(b.severity_rank().cmp(&a.severity_rank()))
                 .then(b.in_head.unwrap_or(false).cmp(&a.in_head.unwrap_or(false)))
                 .then((b.removed == Some(false)).cmp(&(a.removed == Some(false))))
                 .then(b.findings.cmp(&a.findings))
@@ -315,61 +369,6 @@ impl Inventory {
     }
 }
 
-/// Per owner: credentials, live ones, and the oldest exposure. Credentials with several owners count for
-/// each; those with none are grouped under `(no owner)`.
-#[derive(Debug, Serialize)]
-pub struct OwnerRow {
-    pub owner: String,
-    pub credentials: usize,
-    pub live: usize,
-    pub in_head: usize,
-    pub oldest_first_seen: Option<String>,
-    pub max_exposed_days: Option<i64>,
-}
-
-pub fn by_owner(rows: &[Row]) -> Vec<OwnerRow> {
-    let mut map: BTreeMap<String, OwnerRow> = BTreeMap::new();
-    let mut oldest: BTreeMap<String, i64> = BTreeMap::new();
-    for r in rows {
-        let owners: Vec<String> = if r.owners.is_empty() {
-            vec!["(no owner)".into()]
-        } else {
-            r.owners.iter().cloned().collect()
-        };
-        for o in owners {
-            let e = map.entry(o.clone()).or_insert_with(|| OwnerRow {
-                owner: o.clone(),
-                credentials: 0,
-                live: 0,
-                in_head: 0,
-                oldest_first_seen: None,
-                max_exposed_days: None,
-            });
-            e.credentials += 1;
-            e.live += usize::from(r.is_live());
-            e.in_head += usize::from(r.in_head == Some(true));
-            if let Some((t, s)) = &r.first_seen {
-                if oldest.get(&o).is_none_or(|old| t < old) {
-                    oldest.insert(o.clone(), *t);
-                    e.oldest_first_seen = Some(s.clone());
-                }
-            }
-            if r.exposed_days > e.max_exposed_days {
-                e.max_exposed_days = r.exposed_days;
-            }
-        }
-    }
-    let mut out: Vec<OwnerRow> = map.into_values().collect();
-    out.sort_by(|a, b| {
-        b.live
-            .cmp(&a.live)
-            .then(b.credentials.cmp(&a.credentials))
-            .then(b.max_exposed_days.cmp(&a.max_exposed_days))
-            .then(a.owner.cmp(&b.owner))
-    });
-    out
-}
-
 /// Output format of the inventory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InventoryFormat {
@@ -377,19 +376,21 @@ pub enum InventoryFormat {
     Json,
     Csv,
     Markdown,
+    /// The governance view as one self-contained HTML page ([`super::html`]).
+    Html,
 }
 
-fn date_only(s: &Option<(i64, String)>) -> String {
+pub(super) fn date_only(s: &Option<(i64, String)>) -> String {
     s.as_ref()
         .map(|(_, d)| d.get(..10).unwrap_or(d).to_string())
         .unwrap_or_else(|| "-".into())
 }
 
-fn days(d: Option<i64>) -> String {
+pub(super) fn days(d: Option<i64>) -> String {
     d.map(|d| d.to_string()).unwrap_or_else(|| "-".into())
 }
 
-fn owners_text(r: &Row) -> String {
+pub(super) fn owners_text(r: &Row) -> String {
     if r.owners.is_empty() {
         "-".into()
     } else {
@@ -403,7 +404,7 @@ fn owners_text(r: &Row) -> String {
 /// backslash-escaped (CommonMark allows escaping any ASCII punctuation), so what is shown is exactly the
 /// text. (`-`, `+`, `.` and `#` only matter at the start of a line, which a cell never is.) Control
 /// characters are written as Rust escapes in both.
-fn cell(s: &str, markdown: bool) -> String {
+pub(super) fn cell(s: &str, markdown: bool) -> String {
     const MARKDOWN_SPECIAL: &str = "\\`*_[](){}<>&|!~";
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -419,7 +420,7 @@ fn cell(s: &str, markdown: bool) -> String {
     out
 }
 
-const COLUMNS: [&str; 10] = [
+const COLUMNS: [&str; 11] = [
     "provider",
     "secret",
     "owners",
@@ -428,11 +429,12 @@ const COLUMNS: [&str; 10] = [
     "exposed days",
     "where",
     "validity",
+    "severity",
     "governance",
     "fingerprint",
 ];
 
-fn row_cells(r: &Row, markdown: bool) -> [String; 10] {
+fn row_cells(r: &Row, markdown: bool) -> [String; 11] {
     [
         cell(&r.provider, markdown),
         cell(&r.secret, markdown),
@@ -442,38 +444,13 @@ fn row_cells(r: &Row, markdown: bool) -> [String; 10] {
         cell(&days(r.exposed_days), markdown),
         cell(r.place(), markdown),
         cell(r.status(), markdown),
+        cell(&r.severity, markdown),
         cell(&r.governance, markdown),
         cell(r.fingerprint.get(..12).unwrap_or(&r.fingerprint), markdown),
     ]
 }
 
-const OWNER_COLUMNS: [&str; 6] = [
-    "owner",
-    "credentials",
-    "live",
-    "in HEAD",
-    "oldest first seen",
-    "max exposed days",
-];
-
-fn owner_cells(o: &OwnerRow, markdown: bool) -> [String; 6] {
-    [
-        cell(&o.owner, markdown),
-        o.credentials.to_string(),
-        o.live.to_string(),
-        o.in_head.to_string(),
-        cell(
-            &o.oldest_first_seen
-                .as_deref()
-                .map(|d| d.get(..10).unwrap_or(d).to_string())
-                .unwrap_or_else(|| "-".into()),
-            markdown,
-        ),
-        cell(&days(o.max_exposed_days), markdown),
-    ]
-}
-
-fn write_table<const N: usize>(
+pub(super) fn write_table<const N: usize>(
     header: [&str; N],
     rows: &[[String; N]],
     markdown: bool,
@@ -509,7 +486,7 @@ fn write_table<const N: usize>(
 }
 
 #[derive(Serialize)]
-struct JsonRow<'a> {
+pub(super) struct JsonRow<'a> {
     fingerprint: &'a str,
     rule_id: &'a str,
     provider: &'a str,
@@ -525,17 +502,18 @@ struct JsonRow<'a> {
     removed: Option<bool>,
     place: &'a str,
     validity: &'a serde_json::Value,
+    severity: &'a str,
+    severity_reason: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revoke: Option<&'a RevokeByHand>,
     governance: &'a str,
 }
 
-/// `{"schema_version": 1, "credentials": […]}`, or `"owners": […]` when grouped by owner.
+/// `{"schema_version": 1, "credentials": […]}`.
 #[derive(Serialize)]
 struct JsonDoc<'a> {
     schema_version: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    credentials: Option<Vec<JsonRow<'a>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    owners: Option<Vec<OwnerRow>>,
+    credentials: Vec<JsonRow<'a>>,
 }
 
 #[derive(Serialize)]
@@ -552,7 +530,7 @@ struct JsonFile<'a> {
     path: &'a str,
 }
 
-fn json_row(r: &Row) -> JsonRow<'_> {
+pub(super) fn json_row(r: &Row) -> JsonRow<'_> {
     JsonRow {
         fingerprint: &r.fingerprint,
         rule_id: &r.rule_id,
@@ -581,38 +559,37 @@ fn json_row(r: &Row) -> JsonRow<'_> {
         removed: r.removed,
         place: r.place(),
         validity: &r.validity,
+        severity: &r.severity,
+        severity_reason: &r.severity_reason,
+        revoke: r.revoke.as_ref(),
         governance: &r.governance,
     }
 }
 
-/// Writes the inventory (`by_owner`: one row per owner instead of per credential).
+/// Writes the inventory: one row per credential, or (`by_owner`, and always as HTML) the governance
+/// view of [`super::governance`].
 pub fn write(
     rows: &[Row],
     format: InventoryFormat,
     group_by_owner: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let markdown = format == InventoryFormat::Markdown;
-    match (format, group_by_owner) {
-        (InventoryFormat::Json, false) => {
+    if format == InventoryFormat::Html {
+        return super::html::write(rows, out);
+    }
+    if group_by_owner {
+        return super::governance::write(rows, format, out);
+    }
+    match format {
+        InventoryFormat::Json => {
             let doc = JsonDoc {
                 schema_version: crate::report::json::SCHEMA_VERSION,
-                credentials: Some(rows.iter().map(json_row).collect()),
-                owners: None,
+                credentials: rows.iter().map(json_row).collect(),
             };
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)
         }
-        (InventoryFormat::Json, true) => {
-            let doc = JsonDoc {
-                schema_version: crate::report::json::SCHEMA_VERSION,
-                credentials: None,
-                owners: Some(by_owner(rows)),
-            };
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
-            writeln!(out)
-        }
-        (InventoryFormat::Csv, false) => {
+        InventoryFormat::Csv => {
             let mut w = csv::Writer::from_writer(out);
             w.write_record([
                 "provider",
@@ -630,6 +607,10 @@ pub fn write(
                 "validity",
                 "governance",
                 "fingerprint",
+                "severity",
+                "severity_reason",
+                "revoke_page",
+                "revoke_cli",
             ])?;
             for r in rows {
                 w.write_record([
@@ -654,36 +635,21 @@ pub fn write(
                     r.status().to_string(),
                     r.governance.clone(),
                     r.fingerprint.clone(),
-                ])?;
-            }
-            w.flush()
-        }
-        (InventoryFormat::Csv, true) => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record([
-                "owner",
-                "credentials",
-                "live",
-                "in_head",
-                "oldest_first_seen",
-                "max_exposed_days",
-            ])?;
-            for o in by_owner(rows) {
-                w.write_record([
-                    o.owner,
-                    o.credentials.to_string(),
-                    o.live.to_string(),
-                    o.in_head.to_string(),
-                    o.oldest_first_seen.unwrap_or_default(),
-                    o.max_exposed_days
-                        .map(|d| d.to_string())
+                    r.severity.clone(),
+                    r.severity_reason.clone(),
+                    r.revoke.as_ref().map(|v| v.page.clone()).unwrap_or_default(),
+                    r.revoke
+                        .as_ref()
+                        .and_then(|v| v.cli.clone())
                         .unwrap_or_default(),
-                ])?;
+                ]
+                .map(|c| super::csv::cell(&c)))?;
             }
             w.flush()
         }
-        (_, false) => {
-            let cells: Vec<[String; 10]> = rows.iter().map(|r| row_cells(r, markdown)).collect();
+        InventoryFormat::Human | InventoryFormat::Markdown | InventoryFormat::Html => {
+            let markdown = format == InventoryFormat::Markdown;
+            let cells: Vec<[String; 11]> = rows.iter().map(|r| row_cells(r, markdown)).collect();
             write_table(COLUMNS, &cells, markdown, out)?;
             if !markdown {
                 let live = rows.iter().filter(|r| r.is_live()).count();
@@ -696,11 +662,6 @@ pub fn write(
                 )?;
             }
             Ok(())
-        }
-        (_, true) => {
-            let owners = by_owner(rows);
-            let cells: Vec<[String; 6]> = owners.iter().map(|o| owner_cells(o, markdown)).collect();
-            write_table(OWNER_COLUMNS, &cells, markdown, out)
         }
     }
 }

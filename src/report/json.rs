@@ -73,7 +73,19 @@ struct JsonCredential<'a> {
     severity: &'static str,
     /// Why, in one line.
     severity_reason: String,
+    /// Where it is revoked by hand (the rule's `revoke`); absent when the rule does not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revoke: Option<JsonRevoke<'a>>,
     validity: JsonValidity<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonRevoke<'a> {
+    page: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cli: Option<&'a str>,
+    /// The rule's advice (`fix`).
+    how: &'a str,
 }
 
 #[derive(Serialize)]
@@ -210,6 +222,11 @@ fn credential(c: &Credential) -> JsonCredential<'_> {
         owners: &c.owners,
         severity: c.validity.severity().as_str(),
         severity_reason: c.validity.severity_reason(),
+        revoke: c.rule.revoke.as_ref().map(|r| JsonRevoke {
+            page: &r.page,
+            cli: r.cli.as_deref(),
+            how: &c.rule.fix,
+        }),
         validity: validity(&c.validity),
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod csv;
 pub mod github;
+pub mod governance;
+pub mod html;
 pub mod human;
 pub mod inventory;
 pub mod json;

@@ -74,12 +74,19 @@ fn rule_descriptor(rule: &RuleMeta) -> ReportingDescriptor {
     props.insert("security-severity".to_string(), json!(sev));
     props.insert("precision".to_string(), json!(precision));
     props.insert("provider".to_string(), json!(rule.provider));
-    let help = format!(
+    let mut help = format!(
         "A {name} was found. Treat it as compromised: {fix} Deleting it from the file is not enough; it \
          stays in the git history and in every clone until it is rotated.",
         name = rule.name,
         fix = rule.fix
     );
+    if let Some(r) = &rule.revoke {
+        props.insert("revoke_page".to_string(), json!(r.page));
+        if let Some(cli) = &r.cli {
+            props.insert("revoke_cli".to_string(), json!(cli));
+        }
+        help.push_str(&format!(" Revoke it at {}.", r.line()));
+    }
     ReportingDescriptor::builder()
         .id(rule.id.clone())
         .name(rule.name.clone())

@@ -86,6 +86,14 @@ pub struct Revoke {
 }
 
 impl Revoke {
+    /// `https://… (CLI: `cmd`)`: one line for reports.
+    pub fn line(&self) -> String {
+        match &self.cli {
+            Some(cli) => format!("{} (CLI: `{cli}`)", self.page),
+            None => self.page.clone(),
+        }
+    }
+
     /// The page must be an `https://` URL with a host; the command one line.
     fn check(&self) -> Result<(), String> {
         let page_ok = url::Url::parse(&self.page)

@@ -17,6 +17,7 @@ mod git;
 mod gitleaks;
 mod hooks;
 mod hostile;
+mod html;
 mod inputs;
 mod inventory;
 mod lint;

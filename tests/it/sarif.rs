@@ -145,7 +145,7 @@ fn csv_has_a_header_and_quotes_fields() {
     let mut lines = run.stdout.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "rule_id,provider,confidence,fingerprint,secret,path,line,column,end_column,commit,author_name,author_email,commit_date,owners,owner_source,validity,validity_offline,validity_identity,checked_at,decoded,severity,severity_reason"
+        "rule_id,provider,confidence,fingerprint,secret,path,line,column,end_column,commit,author_name,author_email,commit_date,owners,owner_source,validity,validity_offline,validity_identity,checked_at,decoded,severity,severity_reason,revoke_page,revoke_cli"
     );
     let row = lines.next().unwrap();
     assert!(row.starts_with("github.pat-classic,github,high,"), "{row}");

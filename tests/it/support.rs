@@ -195,7 +195,19 @@ pub struct Credential {
     pub governance: String,
     pub severity: String,
     pub severity_reason: String,
+    #[serde(default)]
+    pub revoke: Option<RevokeByHand>,
     pub validity: Validity,
+}
+
+/// Where a credential is revoked by hand (the rule's `revoke`).
+#[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeByHand {
+    pub page: String,
+    #[serde(default)]
+    pub cli: Option<String>,
+    pub how: String,
 }
 
 #[derive(Deserialize, Debug)]
