@@ -43,8 +43,13 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
             message.push_str(&format!(" Provenance {p}."));
         }
         message.push_str(&format!(" {}", f.rule.fix));
-        if let Some(r) = &f.rule.revoke {
-            message.push_str(&format!(" Revoke it at {}.", r.line()));
+        if let Some(s) = f
+            .rule
+            .revoke
+            .as_ref()
+            .and_then(|r| r.sentence_beside(&f.rule.fix))
+        {
+            message.push_str(&format!(" {s}"));
         }
         message.push_str(" False positive? Add `sprawl:allow` in a comment on the line.");
         writeln!(

@@ -80,7 +80,11 @@ pub fn by_owner(rows: &[Row]) -> Vec<Owner<'_>> {
 
 /// A repository as shown in a location: the last part of its URL, without `.git`.
 pub fn repo_short(repo: &str) -> &str {
-    let name = repo.trim_end_matches('/').rsplit(['/', ':']).next().unwrap_or(repo);
+    let name = repo
+        .trim_end_matches('/')
+        .rsplit(['/', ':'])
+        .next()
+        .unwrap_or(repo);
     name.strip_suffix(".git").unwrap_or(name)
 }
 
@@ -248,7 +252,10 @@ pub fn write(rows: &[Row], format: InventoryFormat, out: &mut dyn Write) -> io::
                             r.place().to_string(),
                             locations(r).join(" "),
                             r.severity_reason.clone(),
-                            r.revoke.as_ref().map(|v| v.page.clone()).unwrap_or_default(),
+                            r.revoke
+                                .as_ref()
+                                .map(|v| v.page.clone())
+                                .unwrap_or_default(),
                             r.revoke
                                 .as_ref()
                                 .and_then(|v| v.cli.clone())

@@ -291,10 +291,18 @@ mod tests {
 
     #[test]
     fn ages_fall_in_their_buckets() {
-        let got: Vec<usize> = [Some(0), Some(30), Some(31), Some(365), Some(366), Some(731), None]
-            .into_iter()
-            .map(age_bucket)
-            .collect();
+        let got: Vec<usize> = [
+            Some(0),
+            Some(30),
+            Some(31),
+            Some(365),
+            Some(366),
+            Some(731),
+            None,
+        ]
+        .into_iter()
+        .map(age_bucket)
+        .collect();
         assert_eq!(got, [0, 0, 1, 2, 3, 4, 5]);
     }
 }

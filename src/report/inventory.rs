@@ -613,37 +613,42 @@ pub fn write(
                 "revoke_cli",
             ])?;
             for r in rows {
-                w.write_record([
-                    r.provider.clone(),
-                    r.rule_id.clone(),
-                    r.secret.clone(),
-                    r.owners.iter().cloned().collect::<Vec<_>>().join(" "),
-                    r.findings.to_string(),
-                    r.files.len().to_string(),
-                    r.commits.len().to_string(),
-                    r.repositories.len().to_string(),
-                    r.first_seen
-                        .as_ref()
-                        .map(|f| f.1.clone())
-                        .unwrap_or_default(),
-                    r.last_seen
-                        .as_ref()
-                        .map(|f| f.1.clone())
-                        .unwrap_or_default(),
-                    r.exposed_days.map(|d| d.to_string()).unwrap_or_default(),
-                    r.place().to_string(),
-                    r.status().to_string(),
-                    r.governance.clone(),
-                    r.fingerprint.clone(),
-                    r.severity.clone(),
-                    r.severity_reason.clone(),
-                    r.revoke.as_ref().map(|v| v.page.clone()).unwrap_or_default(),
-                    r.revoke
-                        .as_ref()
-                        .and_then(|v| v.cli.clone())
-                        .unwrap_or_default(),
-                ]
-                .map(|c| super::csv::cell(&c)))?;
+                w.write_record(
+                    [
+                        r.provider.clone(),
+                        r.rule_id.clone(),
+                        r.secret.clone(),
+                        r.owners.iter().cloned().collect::<Vec<_>>().join(" "),
+                        r.findings.to_string(),
+                        r.files.len().to_string(),
+                        r.commits.len().to_string(),
+                        r.repositories.len().to_string(),
+                        r.first_seen
+                            .as_ref()
+                            .map(|f| f.1.clone())
+                            .unwrap_or_default(),
+                        r.last_seen
+                            .as_ref()
+                            .map(|f| f.1.clone())
+                            .unwrap_or_default(),
+                        r.exposed_days.map(|d| d.to_string()).unwrap_or_default(),
+                        r.place().to_string(),
+                        r.status().to_string(),
+                        r.governance.clone(),
+                        r.fingerprint.clone(),
+                        r.severity.clone(),
+                        r.severity_reason.clone(),
+                        r.revoke
+                            .as_ref()
+                            .map(|v| v.page.clone())
+                            .unwrap_or_default(),
+                        r.revoke
+                            .as_ref()
+                            .and_then(|v| v.cli.clone())
+                            .unwrap_or_default(),
+                    ]
+                    .map(|c| super::csv::cell(&c)),
+                )?;
             }
             w.flush()
         }

@@ -85,7 +85,9 @@ fn rule_descriptor(rule: &RuleMeta) -> ReportingDescriptor {
         if let Some(cli) = &r.cli {
             props.insert("revoke_cli".to_string(), json!(cli));
         }
-        help.push_str(&format!(" Revoke it at {}.", r.line()));
+        if let Some(s) = r.sentence_beside(&rule.fix) {
+            help.push_str(&format!(" {s}"));
+        }
     }
     ReportingDescriptor::builder()
         .id(rule.id.clone())

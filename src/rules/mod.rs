@@ -94,6 +94,13 @@ impl Revoke {
         }
     }
 
+    /// `Revoke it at …` for a message that already says `fix`: absent when the fix names the page and
+    /// there is no command to add, so a message never says the same thing twice.
+    pub fn sentence_beside(&self, fix: &str) -> Option<String> {
+        (self.cli.is_some() || !fix.contains(&self.page))
+            .then(|| format!("Revoke it at {}.", self.line()))
+    }
+
     /// The page must be an `https://` URL with a host; the command one line.
     fn check(&self) -> Result<(), String> {
         let page_ok = url::Url::parse(&self.page)
@@ -530,6 +537,26 @@ pub fn check_unique_ids(rules: &[Rule]) -> Result<(), RuleError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_revoke_sentence_is_added_only_when_the_fix_does_not_say_it() {
+        let page = |cli: Option<&str>| Revoke {
+            page: "https://example.com/keys".into(),
+            cli: cli.map(str::to_string),
+        };
+        assert_eq!(
+            page(None).sentence_beside("Revoke it at https://example.com/keys."),
+            None
+        );
+        assert_eq!(
+            page(None).sentence_beside("Rotate it."),
+            Some("Revoke it at https://example.com/keys.".into())
+        );
+        assert_eq!(
+            page(Some("ex keys rm <ID>")).sentence_beside("Revoke it at https://example.com/keys."),
+            Some("Revoke it at https://example.com/keys (CLI: `ex keys rm <ID>`).".into())
+        );
+    }
 
     #[test]
     fn parse_error_names_file_and_line() {

@@ -222,7 +222,7 @@ fn pull_request_adding_a_secret_is_annotated_summarised_and_fails() {
     );
     assert_eq!(
         lines[2],
-        "| provider | secret | owners | files × commits × repos | first seen | exposed days | where | validity | governance | fingerprint |"
+        "| provider | secret | owners | files × commits × repos | first seen | exposed days | where | validity | severity | governance | fingerprint |"
     );
     assert!(
         lines[4].starts_with("| github | ghp\\_us… | bob@example.org | 1 × 1 × 1 | 2024-01-02 |"),

@@ -85,6 +85,7 @@ keywords = ["acme_"]
 pattern = '\b(?P<secret>acme_[a-z0-9]{24})\b'
 confidence = "high"
 min_entropy = 3.0
+revoke = { page = "https://console.acme.example/keys", cli = "acme keys delete <KEY_ID>" }
 examples = ["ACME_KEY=acme_q8w7e6r5t4y3u2i1o9p8a7s6"]
 negative_examples = ["ACME_KEY=acme_short"]
 "#;
@@ -113,6 +114,35 @@ fn rules_check_passes_a_good_file_and_names_each_failure() {
         "FAIL bad.toml:4: rule `acme.api-key`: example 1 is not found (found instead: nothing)\n\
          FAIL bad.toml:4: rule `acme.api-key`: negative example 1 is found\n\
          1 rules checked, 2 failures\n"
+    );
+
+    let unrevokable = CUSTOM_RULES.replace(
+        "revoke = { page = \"https://console.acme.example/keys\", cli = \"acme keys delete <KEY_ID>\" }\n",
+        "",
+    );
+    sb.file("norevoke.toml", unrevokable);
+    let run = run_in(sb.path(), &["rules", "check", "norevoke.toml"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout,
+        "FAIL norevoke.toml:4: rule `acme.api-key`: says nowhere how to revoke it by hand: add \
+         `revoke = { page = \"https://…\" }` (and `cli` when the provider has one), or `[revoke]` for the whole file\n\
+         1 rules checked, 1 failures\n"
+    );
+
+    let http = CUSTOM_RULES.replace(
+        "https://console.acme.example/keys",
+        "http://console.acme.example/keys",
+    );
+    sb.file("http.toml", http);
+    let run = run_in(sb.path(), &["rules", "check", "http.toml"]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            2,
+            "error: http.toml:4: rule `acme.api-key`: revoke.page must be an https:// URL, \
+             got \"http://console.acme.example/keys\"\n"
+        )
     );
 }
 

@@ -155,10 +155,10 @@ fn the_html_inventory_is_self_contained_and_leaks_nothing() {
     assert!(html.contains("api:&lt;img src=x onerror=alert(1)&gt;.env"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("<td>javascript:alert(1)</td>"));
-    assert!(html.contains(
-        "<a href=\"https://github.com/settings/tokens\" rel=\"noreferrer noopener\">"
-    ));
-    assert!(html.contains("<code>aws iam delete-access-key --access-key-id &lt;ACCESS_KEY_ID&gt;</code>"));
+    assert!(html
+        .contains("<a href=\"https://github.com/settings/tokens\" rel=\"noreferrer noopener\">"));
+    assert!(html
+        .contains("<code>aws iam delete-access-key --access-key-id &lt;ACCESS_KEY_ID&gt;</code>"));
 }
 
 #[test]
@@ -212,7 +212,10 @@ fn chromium_renders_every_owner_row_and_every_bar_of_the_chart() {
             bar("age unknown", "unknown", "1"),
         ]
     );
-    assert!(dom.contains("4 credentials, 2 live, 3 in HEAD, 3 owners"), "{dom}");
+    assert!(
+        dom.contains("4 credentials, 2 live, 3 in HEAD, 3 owners"),
+        "{dom}"
+    );
 
     // The screenshot shows each bar in its colour: a bar is 56 × 200 pixels here (each bucket holds
     // one credential), far more than the legend's 10 × 10 swatch and a table badge of that colour.

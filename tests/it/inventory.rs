@@ -199,6 +199,7 @@ fn merging_two_repositories_reports_gives_one_row_per_credential_json() {
     let got: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let a = "https://example.com/org/a.git";
     let b = "git@example.com:org/b.git";
+    let fix = "Revoke it at https://github.com/settings/tokens (or the owning app/org settings), then remove it from the code and its git history.";
     let expected = serde_json::json!({
         "schema_version": 1,
         "credentials": [
@@ -210,7 +211,9 @@ fn merging_two_repositories_reports_gives_one_row_per_credential_json() {
                 "files": [{"repository": b, "path": "config/b.yml"}, {"repository": a, "path": "a.env"}],
                 "first_seen": "2024-01-01T12:00:00Z", "last_seen": "2024-01-03T12:00:00Z",
                 "exposed_days": 30, "in_head": true, "removed": false, "place": "head",
-                "validity": {"status": "not_checked"}, "governance": "ungoverned"
+                "validity": {"status": "not_checked", "offline": "checksum_ok"}, "governance": "ungoverned",
+                "severity": "unknown", "severity_reason": "not checked (--validate --blast-radius)",
+                "revoke": {"page": "https://github.com/settings/tokens", "how": fix}
             },
             {
                 "fingerprint": t.fp2, "rule_id": "github.pat-classic", "provider": "github",
@@ -220,7 +223,9 @@ fn merging_two_repositories_reports_gives_one_row_per_credential_json() {
                 "files": [{"repository": a, "path": "keep.env"}],
                 "first_seen": "2024-01-02T12:00:00Z", "last_seen": "2024-01-02T12:00:00Z",
                 "exposed_days": 29, "in_head": true, "removed": false, "place": "head",
-                "validity": {"status": "not_checked"}, "governance": "ungoverned"
+                "validity": {"status": "not_checked", "offline": "checksum_ok"}, "governance": "ungoverned",
+                "severity": "unknown", "severity_reason": "not checked (--validate --blast-radius)",
+                "revoke": {"page": "https://github.com/settings/tokens", "how": fix}
             }
         ]
     });
@@ -245,10 +250,10 @@ fn inventory_markdown_and_csv_are_exact() {
     assert_eq!(
         out.stdout,
         format!(
-            "| provider | secret | owners | files × commits × repos | first seen | exposed days | where | validity | governance | fingerprint |\n\
-             |---|---|---|---|---|---|---|---|---|---|\n\
-             | github | ghp\\_Mk… | alice@example.org, bob@example.org | 2 × 2 × 2 | 2024-01-01 | 30 | head | not\\_checked | ungoverned | {s1} |\n\
-             | github | ghp\\_us… | alice@example.org | 1 × 1 × 1 | 2024-01-02 | 29 | head | not\\_checked | ungoverned | {s2} |\n"
+            "| provider | secret | owners | files × commits × repos | first seen | exposed days | where | validity | severity | governance | fingerprint |\n\
+             |---|---|---|---|---|---|---|---|---|---|---|\n\
+             | github | ghp\\_Mk… | alice@example.org, bob@example.org | 2 × 2 × 2 | 2024-01-01 | 30 | head | not\\_checked | unknown | ungoverned | {s1} |\n\
+             | github | ghp\\_us… | alice@example.org | 1 × 1 × 1 | 2024-01-02 | 29 | head | not\\_checked | unknown | ungoverned | {s2} |\n"
         )
     );
     let out = inventory(
@@ -262,17 +267,18 @@ fn inventory_markdown_and_csv_are_exact() {
     assert_eq!(
         std::fs::read_to_string(t.dir.join("inv.csv")).unwrap(),
         format!(
-            "provider,rule_id,secret,owners,findings,files,commits,repositories,first_seen,last_seen,exposed_days,where,validity,governance,fingerprint\n\
-             github,github.pat-classic,ghp_Mk…,alice@example.org bob@example.org,2,2,2,2,2024-01-01T12:00:00Z,2024-01-03T12:00:00Z,30,head,not_checked,ungoverned,{}\n\
-             github,github.pat-classic,ghp_us…,alice@example.org,1,1,1,1,2024-01-02T12:00:00Z,2024-01-02T12:00:00Z,29,head,not_checked,ungoverned,{}\n",
+            "provider,rule_id,secret,owners,findings,files,commits,repositories,first_seen,last_seen,exposed_days,where,validity,governance,fingerprint,severity,severity_reason,revoke_page,revoke_cli\n\
+             github,github.pat-classic,ghp_Mk…,alice@example.org bob@example.org,2,2,2,2,2024-01-01T12:00:00Z,2024-01-03T12:00:00Z,30,head,not_checked,ungoverned,{},unknown,not checked (--validate --blast-radius),https://github.com/settings/tokens,\n\
+             github,github.pat-classic,ghp_us…,alice@example.org,1,1,1,1,2024-01-02T12:00:00Z,2024-01-02T12:00:00Z,29,head,not_checked,ungoverned,{},unknown,not checked (--validate --blast-radius),https://github.com/settings/tokens,\n",
             t.fp1, t.fp2
         )
     );
 }
 
 #[test]
-fn inventory_by_owner_counts_credentials_live_and_oldest_exposure() {
+fn inventory_by_owner_leads_each_owner_with_what_to_revoke() {
     let t = two_repos();
+    let (s1, s2) = (&t.fp1[..12], &t.fp2[..12]);
     let out = inventory(
         &t.dir,
         &[
@@ -280,19 +286,92 @@ fn inventory_by_owner_counts_credentials_live_and_oldest_exposure() {
         ],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
+    let head = "| severity | validity | provider | secret | exposed days | where | locations | reach | revoke | fingerprint |\n\
+                |---|---|---|---|---|---|---|---|---|---|\n";
+    let row = |secret: &str, days: u32, locations: &str, fp: &str| {
+        format!(
+            "| unknown | not\\_checked | github | {secret} | {days} | head | {locations} | \
+             not checked \\(--validate --blast-radius\\) | https://github.com/settings/tokens | {fp} |\n"
+        )
+    };
+    let gh1 = row("ghp\\_Mk…", 30, "b:config/b.yml, a:a.env", s1);
+    let gh2 = row("ghp\\_us…", 29, "a:keep.env", s2);
     assert_eq!(
         out.stdout,
-        "| owner | credentials | live | in HEAD | oldest first seen | max exposed days |\n\
-         |---|---|---|---|---|---|\n\
-         | alice@example.org | 2 | 0 | 2 | 2024-01-01 | 30 |\n\
-         | bob@example.org | 1 | 0 | 1 | 2024-01-01 | 30 |\n"
+        format!(
+            "## alice@example.org\n\n\
+             2 credentials: 0 live, 2 in HEAD, greatest severity unknown, oldest first seen 2024-01-01 (exposed up to 30 days)\n\n\
+             {head}{gh1}{gh2}\n\
+             ## bob@example.org\n\n\
+             1 credential: 0 live, 1 in HEAD, greatest severity unknown, oldest first seen 2024-01-01 (exposed up to 30 days)\n\n\
+             {head}{gh1}"
+        )
     );
     let out = inventory(&t.dir, &["--from", "a.json", "b.json", "--by", "owner"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let block = |n: u32, secret: &str, days: u32, fp: &str, at: &str| {
+        format!(
+            "  {n}. unknown  not_checked  github  {secret}  exposed {days} days  head  {fp}\n\
+             \x20    at      {at}\n\
+             \x20    reach   not checked (--validate --blast-radius)\n\
+             \x20    revoke  https://github.com/settings/tokens\n"
+        )
+    };
     assert_eq!(
         out.stdout,
-        "owner              credentials  live  in HEAD  oldest first seen  max exposed days\n\
-         alice@example.org  2            0     2        2024-01-01         30\n\
-         bob@example.org    1            0     1        2024-01-01         30\n"
+        format!(
+            "alice@example.org: 2 credentials: 0 live, 2 in HEAD, greatest severity unknown, oldest first seen 2024-01-01 (exposed up to 30 days)\n\
+             {}{}\n\
+             bob@example.org: 1 credential: 0 live, 1 in HEAD, greatest severity unknown, oldest first seen 2024-01-01 (exposed up to 30 days)\n\
+             {}",
+            block(1, "ghp_Mk…", 30, s1, "b:config/b.yml, a:a.env"),
+            block(2, "ghp_us…", 29, s2, "a:keep.env"),
+            block(1, "ghp_Mk…", 30, s1, "b:config/b.yml, a:a.env"),
+        )
+    );
+    let out = inventory(
+        &t.dir,
+        &[
+            "--from", "a.json", "b.json", "--by", "owner", "--format", "json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let got: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let owners: Vec<(&str, u64, &str, u64, Vec<&str>)> = got["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["owner"].as_str().unwrap(),
+                o["credentials"].as_u64().unwrap(),
+                o["max_severity"].as_str().unwrap(),
+                o["max_exposed_days"].as_u64().unwrap(),
+                o["by_risk"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["fingerprint"].as_str().unwrap())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        owners,
+        [
+            (
+                "alice@example.org",
+                2,
+                "unknown",
+                30,
+                vec![t.fp1.as_str(), t.fp2.as_str()]
+            ),
+            ("bob@example.org", 1, "unknown", 30, vec![t.fp1.as_str()]),
+        ]
+    );
+    assert_eq!(
+        got["owners"][0]["by_risk"][0]["revoke"]["page"],
+        "https://github.com/settings/tokens"
     );
 }
 
@@ -319,7 +398,7 @@ fn inventory_scans_directly_like_scan_and_reads_history() {
         .map(str::trim)
         .collect();
     assert_eq!(
-        &cols[..9],
+        &cols[..10],
         &[
             "github",
             "ghp_Mk…",
@@ -329,6 +408,7 @@ fn inventory_scans_directly_like_scan_and_reads_history() {
             "3",
             "history",
             "not_checked",
+            "unknown",
             "ungoverned"
         ]
     );

@@ -93,6 +93,12 @@ fn human_report_has_location_redacted_secret_fix_and_summary() {
     assert!(run.stdout.contains("  where   deploy/.env:3:14\n"));
     assert!(run.stdout.contains("  secret  ghp_Mk…"));
     assert!(run.stdout.contains("  fix     "));
+    assert!(
+        run.stdout
+            .contains("  revoke  https://github.com/settings/tokens\n"),
+        "{}",
+        run.stdout
+    );
     assert!(run
         .stdout
         .contains("1 finding of 1 distinct credential · scanned 1 file"));
@@ -278,4 +284,48 @@ fn min_confidence_holds_back_and_counts_by_reason() {
     // Only held-back findings: nothing reported, exit 0.
     let quiet = run_in(sb.path(), &["scan", "docs", "app.env"]);
     assert_eq!(quiet.code, 0, "{}", quiet.stdout);
+}
+
+#[test]
+fn every_format_says_where_and_how_to_revoke_by_hand() {
+    let sb = Sandbox::new();
+    sb.file("ci.env", "GITLAB_TOKEN=glpat-HJVsKg6aKg7u86iGRcZI\n");
+    let page = "https://gitlab.com/-/user_settings/personal_access_tokens";
+    let cli = "glab token revoke --user @me <TOKEN_ID>";
+    let human = run_in(sb.path(), &["scan", "."]);
+    assert_eq!(human.code, 1);
+    assert!(
+        human
+            .stdout
+            .contains(&format!("  revoke  {page} (CLI: `{cli}`)\n")),
+        "{}",
+        human.stdout
+    );
+    let json = run_in(sb.path(), &["scan", "--format", "json", "."]);
+    let report: Report = serde_json::from_str(&json.stdout).unwrap();
+    let fix = "Revoke it in GitLab (User settings > Access tokens, \
+               https://gitlab.com/-/user_settings/personal_access_tokens), then remove it from the \
+               code and its git history.";
+    assert_eq!(
+        report.credentials[0].revoke,
+        Some(RevokeByHand {
+            page: page.into(),
+            cli: Some(cli.into()),
+            how: fix.into()
+        })
+    );
+    let csv = run_in(sb.path(), &["scan", "--format", "csv", "."]);
+    let row = csv.stdout.lines().nth(1).unwrap();
+    assert!(row.ends_with(&format!(",{page},{cli}")), "{row}");
+    let sarif = run_in(sb.path(), &["scan", "--format", "sarif", "."]);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let rule = &log["runs"][0]["tool"]["driver"]["rules"][0];
+    assert_eq!(
+        (
+            rule["properties"]["revoke_page"].as_str(),
+            rule["properties"]["revoke_cli"].as_str()
+        ),
+        (Some(page), Some(cli))
+    );
+    assert!(rule["help"]["text"].as_str().unwrap().contains(page));
 }

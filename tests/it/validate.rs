@@ -1170,10 +1170,11 @@ fn human_and_csv_reports_show_the_outcome() {
     let csv = run("csv");
     let row = csv.stdout.lines().nth(1).unwrap();
     assert!(
-        // … validity, offline, identity, checked_at, decoded (empty: found as written), severity and
-        // why.
+        // … validity, offline, identity, checked_at, decoded (empty: found as written), severity,
+        // why, and where to revoke it by hand (no command for this rule).
         row.ends_with(&format!(
-            ",live,checksum_ok,octocat,{NOW},,unknown,live; what it can reach was not read (--blast-radius)"
+            ",live,checksum_ok,octocat,{NOW},,unknown,live; what it can reach was not read (--blast-radius),\
+             https://github.com/settings/tokens,"
         )),
         "{row}"
     );
