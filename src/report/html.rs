@@ -195,7 +195,8 @@ fn row_html(r: &Row, out: &mut dyn Write) -> io::Result<()> {
         "<tr class=\"credential\" data-fingerprint=\"{fp}\" data-severity=\"{sev}\">\
          <td><span class=\"sev sev-{sev}\">{sev}</span></td><td>{status}</td><td>{provider}</td>\
          <td><code>{secret}</code></td><td class=\"num\">{days}</td><td>{place}</td>\
-         <td>{locations}</td><td>{reach}</td><td>{revoke}</td><td><code>{short}</code></td></tr>",
+         <td class=\"long\">{locations}</td><td>{reach}</td><td class=\"long\">{revoke}</td>\
+         <td><code>{short}</code></td></tr>",
         fp = escape(&r.fingerprint),
         sev = escape(&r.severity),
         status = escape(r.status()),
@@ -219,6 +220,7 @@ h1{font-size:22px}h2{font-size:17px;margin:28px 0 4px}\
 table{border-collapse:collapse;width:100%;margin-top:8px}\
 th,td{border:1px solid #ccc;padding:4px 6px;text-align:left;vertical-align:top}\
 th{background:#f3f3f3}td.num{text-align:right}code{font-size:12px}\
+td.long{overflow-wrap:anywhere}code,.sev,th{white-space:nowrap}td.long code{white-space:normal}\
 .sev{color:#fff;border-radius:3px;padding:1px 6px;font-weight:600}\
 .sev-admin{background:#b71c1c}.sev-write{background:#e65100}.sev-read{background:#f9a825;color:#222}\
 .sev-unknown{background:#607d8b}.sev-none{background:#2e7d32}";

@@ -154,7 +154,7 @@ fn the_html_inventory_is_self_contained_and_leaks_nothing() {
     // Text from the report is escaped, and only an https:// page becomes a link.
     assert!(html.contains("api:&lt;img src=x onerror=alert(1)&gt;.env"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-    assert!(html.contains("<td>javascript:alert(1)</td>"));
+    assert!(html.contains("<td class=\"long\">javascript:alert(1)</td>"));
     assert!(html
         .contains("<a href=\"https://github.com/settings/tokens\" rel=\"noreferrer noopener\">"));
     assert!(html

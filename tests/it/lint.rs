@@ -101,6 +101,7 @@ fn shellcheck_passes_every_shell_script() {
             "scripts/fuzz.sh",
             "scripts/github-action.sh",
             "scripts/hostile-bench.sh",
+            "scripts/inventory-screenshot.sh",
             "scripts/package-release.sh",
             "scripts/test-tools.sh",
             ".ci/run"
