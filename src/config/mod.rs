@@ -10,11 +10,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
 use crate::engine::allow::Allowlist;
 use crate::rules::{self, Confidence, RawRule, Rule, RuleError, RuleOrigin};
+use crate::source::paths::PathPatterns;
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -161,8 +161,8 @@ struct RawAllowlist {
 pub struct FileConfig {
     pub rules: Vec<Rule>,
     pub disabled_rules: Vec<String>,
-    /// `[allowlist] paths` globs: files never scanned.
-    pub exclude_paths: GlobSet,
+    /// `[allowlist] paths`, gitignore patterns: files never scanned, findings never reported.
+    pub exclude_paths: PathPatterns,
     /// What is never reported: sprawl's `[allowlist]` values and regexes, a gitleaks config's
     /// allowlists (top-level and per rule).
     pub allowlists: Vec<Allowlist>,
@@ -194,7 +194,7 @@ impl Default for FileConfig {
         FileConfig {
             rules: Vec::new(),
             disabled_rules: Vec::new(),
-            exclude_paths: GlobSet::empty(),
+            exclude_paths: PathPatterns::default(),
             allowlists: Vec::new(),
             builtin_rules: true,
             warnings: Vec::new(),
@@ -213,7 +213,7 @@ impl FileConfig {
 
     /// True if findings at `path` are not to be reported.
     pub fn excludes(&self, path: &str) -> bool {
-        self.exclude_paths.is_match(path)
+        self.exclude_paths.is_match(Path::new(path), false)
     }
 
     pub fn parse(file: &str, text: &str) -> Result<FileConfig, RuleError> {
@@ -239,16 +239,17 @@ impl FileConfig {
                 rules::from_raw(s.into_inner(), None, origin)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut globs = GlobSetBuilder::new();
-        for p in &raw.allowlist.paths {
-            let glob = Glob::new(p.get_ref())
-                .map_err(|e| at(p.span(), format!("allowlist path {:?}: {e}", p.get_ref())))?;
-            globs.add(glob);
-        }
-        let exclude_paths = globs.build().map_err(|e| RuleError::Parse {
-            file: file.to_string(),
-            message: e.to_string(),
-        })?;
+        let paths = &raw.allowlist.paths;
+        let exclude_paths =
+            PathPatterns::new(paths.iter().map(|p| p.get_ref().as_str())).map_err(|(i, e)| {
+                match paths.get(i) {
+                    Some(p) => at(p.span(), format!("allowlist path {:?}: {e}", p.get_ref())),
+                    None => RuleError::Parse {
+                        file: file.to_string(),
+                        message: e,
+                    },
+                }
+            })?;
         let regexes = raw
             .allowlist
             .regexes

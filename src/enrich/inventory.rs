@@ -23,12 +23,14 @@
 //!     rotate_every: 90d
 //! ```
 
-use globset::{Glob, GlobMatcher};
+use std::path::Path;
+
 use serde::Deserialize;
 use time::{Date, Duration};
 
 use crate::finding::Finding;
 use crate::rules::{self, RuleError};
+use crate::source::paths::PathPatterns;
 
 /// Where a credential stands against the inventory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -89,7 +91,7 @@ struct RawEntry {
 pub struct Entry {
     fingerprint: Option<String>,
     rule: Option<String>,
-    path: Option<GlobMatcher>,
+    path: Option<PathPatterns>,
     pub owner: String,
     pub purpose: Option<String>,
     pub created: Option<Date>,
@@ -103,7 +105,10 @@ impl Entry {
             return *fp == f.fingerprint.0;
         }
         self.rule.as_ref().is_none_or(|r| *r == f.rule.id)
-            && self.path.as_ref().is_none_or(|g| g.is_match(&f.path))
+            && self
+                .path
+                .as_ref()
+                .is_none_or(|g| g.is_match(Path::new(&f.path), false))
     }
 
     /// The entry's verdict on `today`.
@@ -252,9 +257,9 @@ impl Inventory {
                 path: r
                     .path
                     .as_deref()
-                    .map(|p| Glob::new(p).map(|g| g.compile_matcher()))
+                    .map(|p| PathPatterns::new([p]))
                     .transpose()
-                    .map_err(|e| at(format!("path: {e}")))?,
+                    .map_err(|(_, e)| at(format!("path: {e}")))?,
                 owner: r.owner.clone(),
                 purpose: r.purpose.clone(),
                 created: date(&r.created)?,

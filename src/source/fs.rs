@@ -9,11 +9,11 @@
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use globset::GlobSet;
 use ignore::{WalkBuilder, WalkState};
 
 use super::archive::{self, ArchiveLimits};
 use super::control::{self, IgnoreRules};
+use super::paths::PathPatterns;
 use super::{BlobSink, Skip, BINARY_PROBE};
 
 /// How to walk.
@@ -24,8 +24,8 @@ pub struct FsOptions {
     /// Files larger than this are skipped.
     pub max_file_size: u64,
     pub threads: usize,
-    /// Relative paths matching these are not scanned.
-    pub exclude: GlobSet,
+    /// Relative paths matching these (`[allowlist] paths`) are not scanned.
+    pub exclude: PathPatterns,
     /// Bounds on opening archives.
     pub archives: ArchiveLimits,
 }
@@ -68,7 +68,7 @@ where
             let mut sink = make_sink();
             let mut buf = Vec::new();
             let display = root.to_string_lossy().replace('\\', "/");
-            if !opts.exclude.is_match(root) {
+            if !opts.exclude.is_match(root, false) {
                 read_and_scan(root, true, &display, opts, &mut buf, &mut sink);
             }
         }
@@ -170,11 +170,18 @@ where
                         message: err.to_string(),
                     },
                     Ok(entry) => {
-                        if !entry.file_type().is_some_and(|t| t.is_file()) {
-                            return WalkState::Continue;
-                        }
                         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                        if opts.exclude.is_match(rel) {
+                        if entry.file_type().is_some_and(|t| t.is_dir()) {
+                            // An excluded directory is not entered.
+                            return if entry.depth() > 0 && opts.exclude.is_match(rel, true) {
+                                WalkState::Skip
+                            } else {
+                                WalkState::Continue
+                            };
+                        }
+                        if !entry.file_type().is_some_and(|t| t.is_file())
+                            || opts.exclude.is_match(rel, false)
+                        {
                             return WalkState::Continue;
                         }
                         Job::File {

@@ -7,6 +7,7 @@ pub mod control;
 pub mod fs;
 pub mod git;
 pub mod loose;
+pub mod paths;
 pub mod strings;
 
 /// Where a blob came from.

@@ -1,6 +1,7 @@
 //! `--config sprawl.toml`: custom rules, disabled rules, path excludes, allowlisted values and regexes,
 //! and the inline `sprawl:allow` marker.
 
+use crate::git::{Repo, ALICE};
 use crate::support::*;
 
 #[test]
@@ -50,6 +51,55 @@ regexes = ['^acme_zz']
         }
     );
     assert_eq!(run.stderr, "sprawl: using config sprawl.toml\n");
+}
+
+/// `[allowlist] paths` are gitignore patterns, as in `.gitignore` and CODEOWNERS: `*` stays inside a
+/// directory, `**` crosses them, a name without `/` matches at any depth, a leading `/` anchors, `!`
+/// re-includes; the same in a directory scan and in a history scan.
+#[test]
+fn allowlist_paths_have_gitignore_semantics_in_files_and_history() {
+    let config = "[allowlist]\npaths = [\"docs/*.md\", \"**/*.lock\", \"vendor\", \"/tmp\", \"*.pem\", \"!keep.pem\"]\n";
+    let files = [
+        ("docs/a.md", false),
+        ("docs/guide/b.md", true),
+        ("Cargo.lock", false),
+        ("crates/x/Cargo.lock", false),
+        ("vendor/lib.env", false),
+        ("src/vendor/lib.env", false),
+        ("tmp/t.env", false),
+        ("src/tmp/t.env", true),
+        ("certs/server.pem", false),
+        ("certs/keep.pem", true),
+    ];
+    let mut reported: Vec<String> = files
+        .iter()
+        .filter(|(_, shown)| *shown)
+        .map(|(p, _)| p.to_string())
+        .collect();
+    reported.sort();
+    let cfg = Sandbox::new();
+    cfg.file("sprawl.toml", config);
+    let config_path = cfg.join("sprawl.toml");
+    let config_arg = config_path.to_str().unwrap();
+
+    let sb = Sandbox::new();
+    for (path, _) in files {
+        sb.file(path, format!("T={GH1}\n"));
+    }
+    let (_, r) = scan_json(sb.path(), &["--config", config_arg, "."]);
+    let mut paths: Vec<String> = r.findings.iter().map(|f| f.path.clone()).collect();
+    paths.sort();
+    assert_eq!(paths, reported);
+
+    let repo = Repo::init();
+    for (path, _) in files {
+        repo.write(path, &format!("T={GH1}\n"));
+    }
+    repo.commit("add", ALICE, 1);
+    let (_, r) = scan_json(repo.path(), &["--config", config_arg, "--git", "."]);
+    let mut paths: Vec<String> = r.findings.iter().map(|f| f.path.clone()).collect();
+    paths.sort();
+    assert_eq!(paths, reported);
 }
 
 #[test]

@@ -22,7 +22,7 @@ fn no_secret(what: &str, run: &Run) {
 fn config_and_inventory_errors_never_quote_a_secret() {
     let cases: [(&str, &str, String); 7] = [
         ("--config", "a.toml", format!("min_confidence = \"{GH1}\"\n")),
-        ("--config", "b.toml", format!("[allowlist]\npaths = ['{GH1}[']\n")),
+        ("--config", "b.toml", format!("[allowlist]\npaths = ['{GH1}{{']\n")),
         ("--config", "c.toml", format!("[allowlist]\nregexes = ['{GH1}(']\n")),
         (
             "--config",
