@@ -115,13 +115,14 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// `1.2 MB`-style size for messages.
+/// `1.2 MiB`-style size for messages. Sizes are binary everywhere in sprawl: what is read
+/// (`--max-file-size 50M`, `50MB` and `50MiB` all mean 50 × 2^20 bytes) and what is printed.
 pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut v = n as f64;
     let mut unit = 0;
-    while v >= 1000.0 && unit < UNITS.len() - 1 {
-        v /= 1000.0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
         unit += 1;
     }
     if unit == 0 {
@@ -134,6 +135,15 @@ pub fn human_bytes(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_are_printed_in_binary_units() {
+        assert_eq!(human_bytes(0), "0 B");
+        assert_eq!(human_bytes(1023), "1023 B");
+        assert_eq!(human_bytes(2048), "2.0 KiB");
+        assert_eq!(human_bytes(50 << 20), "50.0 MiB");
+        assert_eq!(human_bytes(4 << 30), "4.0 GiB");
+    }
 
     #[test]
     fn control_characters_become_visible_text() {

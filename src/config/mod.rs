@@ -305,7 +305,8 @@ fn check_endpoint(url: &str) -> Result<(), String> {
         .map_err(|e| e.message().to_string())
 }
 
-/// Parses a size such as `50MiB`, `300M`, `1G`, `4096`.
+/// Parses a size such as `50MiB`, `300M`, `1G`, `4096`: units are binary, so `50MB`, `50M` and `50MiB`
+/// all mean 50 × 2^20 bytes, as [`crate::diag::human_bytes`] prints them.
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
@@ -333,6 +334,9 @@ mod tests {
         assert_eq!(parse_size("50MiB"), Ok(50 << 20));
         assert_eq!(parse_size("300M"), Ok(300 << 20));
         assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("50MB"), parse_size("50MiB"));
+        assert_eq!(parse_size("2k"), Ok(2048));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
         assert!(parse_size("12Q").is_err());
         assert!(parse_size("").is_err());
     }

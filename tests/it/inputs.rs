@@ -139,7 +139,7 @@ fn huge_file_is_skipped_with_a_warning_unless_the_limit_allows_it() {
     assert_eq!(r.stats.files, 0);
     assert!(
         run.stderr.contains(
-            "warning: dump.sql: skipped: 209.7 MB is over the size limit (--max-file-size)"
+            "warning: dump.sql: skipped: 200.0 MiB is over the size limit (--max-file-size)"
         ),
         "{}",
         run.stderr

@@ -124,7 +124,7 @@ fn a_four_gib_sparse_file_is_skipped_by_its_size_without_being_read() {
         errors(&r),
         vec![(
             "sparse.env".into(),
-            "skipped: 4.3 GB is over the size limit (--max-file-size)".into()
+            "skipped: 4.0 GiB is over the size limit (--max-file-size)".into()
         )]
     );
     assert!(r.stats.bytes < 1000, "{}", r.stats.bytes);

@@ -618,7 +618,7 @@ fn a_file_skipped_for_its_size_is_an_entry_in_json_errors() {
         errors(&r),
         vec![(
             "big.env".into(),
-            "skipped: 2.0 KB is over the size limit (--max-file-size)".into()
+            "skipped: 2.0 KiB is over the size limit (--max-file-size)".into()
         )]
     );
 }
