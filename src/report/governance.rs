@@ -134,14 +134,19 @@ fn revoke_text(r: &Row) -> String {
 /// to 30 days)`.
 pub fn summary(o: &Owner<'_>) -> String {
     let n = o.credentials.len();
+    let age = match (o.oldest_first_seen, o.max_exposed_days) {
+        (Some(_), Some(d)) => format!(
+            "oldest first seen {} (exposed up to {d} days)",
+            date_only(&o.oldest_first_seen.cloned())
+        ),
+        _ => "age unknown".to_string(),
+    };
     format!(
-        "{n} credential{}: {} live, {} in HEAD, greatest severity {}, oldest first seen {} (exposed up to {} days)",
+        "{n} credential{}: {} live, {} in HEAD, greatest severity {}, {age}",
         if n == 1 { "" } else { "s" },
         o.live,
         o.in_head,
         o.max_severity,
-        date_only(&o.oldest_first_seen.cloned()),
-        days(o.max_exposed_days)
     )
 }
 
@@ -192,121 +197,136 @@ struct JsonDoc<'a> {
     owners: Vec<JsonOwner<'a>>,
 }
 
-/// Writes the governance view in a text format (HTML is [`super::html::write`]).
+/// Writes the view of `rows` by owner in `format` (HTML has its own page, [`super::html`]).
 pub fn write(rows: &[Row], format: InventoryFormat, out: &mut dyn Write) -> io::Result<()> {
     let owners = by_owner(rows);
     match format {
-        InventoryFormat::Json => {
-            let doc = JsonDoc {
-                schema_version: crate::report::json::SCHEMA_VERSION,
-                owners: owners
-                    .iter()
-                    .map(|o| JsonOwner {
-                        owner: &o.owner,
-                        credentials: o.credentials.len(),
-                        live: o.live,
-                        in_head: o.in_head,
-                        max_severity: o.max_severity,
-                        oldest_first_seen: o.oldest_first_seen.map(|f| f.1.as_str()),
-                        max_exposed_days: o.max_exposed_days,
-                        by_risk: o.credentials.iter().map(|r| json_row(r)).collect(),
-                    })
-                    .collect(),
-            };
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
-            writeln!(out)
-        }
-        InventoryFormat::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record([
-                "owner",
-                "severity",
-                "validity",
-                "provider",
-                "rule_id",
-                "secret",
-                "first_seen",
-                "exposed_days",
-                "where",
-                "locations",
-                "reach",
-                "revoke_page",
-                "revoke_cli",
-                "fingerprint",
-            ])?;
-            for o in &owners {
-                for r in &o.credentials {
-                    w.write_record(
-                        [
-                            o.owner.clone(),
-                            r.severity.clone(),
-                            r.status().to_string(),
-                            r.provider.clone(),
-                            r.rule_id.clone(),
-                            r.secret.clone(),
-                            r.first_seen
-                                .as_ref()
-                                .map(|f| f.1.clone())
-                                .unwrap_or_default(),
-                            r.exposed_days.map(|d| d.to_string()).unwrap_or_default(),
-                            r.place().to_string(),
-                            locations(r).join(" "),
-                            r.severity_reason.clone(),
-                            r.revoke
-                                .as_ref()
-                                .map(|v| v.page.clone())
-                                .unwrap_or_default(),
-                            r.revoke
-                                .as_ref()
-                                .and_then(|v| v.cli.clone())
-                                .unwrap_or_default(),
-                            r.fingerprint.clone(),
-                        ]
-                        .map(|c| super::csv::cell(&c)),
-                    )?;
-                }
-            }
-            w.flush()
-        }
-        InventoryFormat::Markdown => {
-            for (i, o) in owners.iter().enumerate() {
-                if i > 0 {
-                    writeln!(out)?;
-                }
-                writeln!(out, "## {}\n\n{}\n", cell(&o.owner, true), summary(o))?;
-                let cells: Vec<[String; 10]> =
-                    o.credentials.iter().map(|r| markdown_cells(r)).collect();
-                write_table(COLUMNS, &cells, true, out)?;
-            }
-            Ok(())
-        }
-        InventoryFormat::Human | InventoryFormat::Html => {
-            for (i, o) in owners.iter().enumerate() {
-                if i > 0 {
-                    writeln!(out)?;
-                }
-                writeln!(out, "{}: {}", cell(&o.owner, false), summary(o))?;
-                for (n, r) in o.credentials.iter().enumerate() {
-                    writeln!(
-                        out,
-                        "  {}. {}  {}  {}  {}  exposed {} days  {}  {}",
-                        n + 1,
-                        r.severity,
-                        r.status(),
-                        cell(&r.provider, false),
-                        cell(&r.secret, false),
-                        days(r.exposed_days),
-                        r.place(),
-                        r.fingerprint.get(..12).unwrap_or(&r.fingerprint)
-                    )?;
-                    writeln!(out, "     at      {}", locations_text(r, false))?;
-                    writeln!(out, "     reach   {}", cell(reach_text(r), false))?;
-                    writeln!(out, "     revoke  {}", cell(&revoke_text(r), false))?;
-                }
-            }
-            Ok(())
+        InventoryFormat::Json => write_json(&owners, out),
+        InventoryFormat::Csv => write_csv(&owners, out),
+        InventoryFormat::Markdown => write_markdown(&owners, out),
+        InventoryFormat::Human | InventoryFormat::Html => write_human(&owners, out),
+    }
+}
+
+/// `{"schema_version", "owners": [...]}`, each owner with its credentials by risk.
+fn write_json(owners: &[Owner], out: &mut dyn Write) -> io::Result<()> {
+    let doc = JsonDoc {
+        schema_version: crate::report::json::SCHEMA_VERSION,
+        owners: owners
+            .iter()
+            .map(|o| JsonOwner {
+                owner: &o.owner,
+                credentials: o.credentials.len(),
+                live: o.live,
+                in_head: o.in_head,
+                max_severity: o.max_severity,
+                oldest_first_seen: o.oldest_first_seen.map(|f| f.1.as_str()),
+                max_exposed_days: o.max_exposed_days,
+                by_risk: o.credentials.iter().map(|r| json_row(r)).collect(),
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// One line per owner and credential.
+fn write_csv(owners: &[Owner], out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "owner",
+        "severity",
+        "validity",
+        "provider",
+        "rule_id",
+        "secret",
+        "first_seen",
+        "exposed_days",
+        "where",
+        "locations",
+        "reach",
+        "revoke_page",
+        "revoke_cli",
+        "fingerprint",
+    ])?;
+    for o in owners {
+        for r in &o.credentials {
+            w.write_record(
+                [
+                    o.owner.clone(),
+                    r.severity.clone(),
+                    r.status().to_string(),
+                    r.provider.clone(),
+                    r.rule_id.clone(),
+                    r.secret.clone(),
+                    r.first_seen
+                        .as_ref()
+                        .map(|f| f.1.clone())
+                        .unwrap_or_default(),
+                    r.exposed_days.map(|d| d.to_string()).unwrap_or_default(),
+                    r.place().to_string(),
+                    locations(r).join(" "),
+                    r.severity_reason.clone(),
+                    r.revoke
+                        .as_ref()
+                        .map(|v| v.page.clone())
+                        .unwrap_or_default(),
+                    r.revoke
+                        .as_ref()
+                        .and_then(|v| v.cli.clone())
+                        .unwrap_or_default(),
+                    r.fingerprint.clone(),
+                ]
+                .map(|c| super::csv::cell(&c)),
+            )?;
         }
     }
+    w.flush()
+}
+
+/// A section per owner: its summary, then a table of its credentials.
+fn write_markdown(owners: &[Owner], out: &mut dyn Write) -> io::Result<()> {
+    for (i, o) in owners.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "## {}\n\n{}\n", cell(&o.owner, true), summary(o))?;
+        let cells: Vec<[String; 10]> = o.credentials.iter().map(|r| markdown_cells(r)).collect();
+        write_table(COLUMNS, &cells, true, out)?;
+    }
+    Ok(())
+}
+
+/// A block per owner: its summary, then each credential with where it is, what it can reach and
+/// where to revoke it.
+fn write_human(owners: &[Owner], out: &mut dyn Write) -> io::Result<()> {
+    for (i, o) in owners.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "{}: {}", cell(&o.owner, false), summary(o))?;
+        for (n, r) in o.credentials.iter().enumerate() {
+            writeln!(
+                out,
+                "  {}. {}  {}  {}  {}  {}  {}  {}",
+                n + 1,
+                r.severity,
+                r.status(),
+                cell(&r.provider, false),
+                cell(&r.secret, false),
+                match r.exposed_days {
+                    Some(d) => format!("exposed {d} days"),
+                    None => "age unknown".to_string(),
+                },
+                r.place(),
+                r.fingerprint.get(..12).unwrap_or(&r.fingerprint)
+            )?;
+            writeln!(out, "     at      {}", locations_text(r, false))?;
+            writeln!(out, "     reach   {}", cell(reach_text(r), false))?;
+            writeln!(out, "     revoke  {}", cell(&revoke_text(r), false))?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -115,6 +115,25 @@ fn directory_scans_have_no_age() {
         (None, None, None, None)
     );
     assert_eq!(r.findings[0].repository, None);
+    // The governance view says so rather than printing a number of days.
+    let out = run_cmd(
+        sprawl()
+            .current_dir(sb.path())
+            .args(["inventory", "--by", "owner", "."]),
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let fp = &c.fingerprint[..12];
+    assert_eq!(
+        out.stdout,
+        format!(
+            "(no owner): 1 credential: 0 live, 0 in HEAD, greatest severity unknown, age unknown\n\
+             \x20 1. unknown  not_checked  github  ghp_Mk…  age unknown  files  {fp}\n\
+             \x20    at      a.env\n\
+             \x20    reach   not checked (--validate --blast-radius)\n\
+             \x20    revoke  https://github.com/settings/tokens\n"
+        )
+    );
 }
 
 /// Two repositories sharing GH1 (and A also holding GH2), each scanned to its own JSON report.
