@@ -386,10 +386,10 @@ fn five_megabyte_minified_line_with_three_planted_secrets() {
         })
         .collect();
     sb.file("dist/bundle.min.js", &js);
-    let started = std::time::Instant::now();
+    // A scan that went quadratic on the long line would hit the harness's hang limit (support::HANG).
     let (run, r) = scan_json(sb.path(), &["--no-redact", "."]);
-    let elapsed = started.elapsed();
     assert_eq!(run.code, 1);
+    assert_eq!(r.stats.bytes, js.len() as u64);
     let got: Vec<(u32, String, Vec<String>)> = r
         .findings
         .iter()
@@ -406,5 +406,4 @@ fn five_megabyte_minified_line_with_three_planted_secrets() {
             .collect::<Vec<_>>(),
         vec![GH1, GH2, slack]
     );
-    assert!(elapsed.as_secs() < 20, "took {elapsed:?}");
 }
