@@ -1,20 +1,22 @@
-//! `--format sarif`: SARIF 2.1.0 as GitHub code scanning accepts it, built with the `serde-sarif` types.
+//! `--format sarif`: SARIF 2.1.0 as GitHub code scanning accepts it.
 //!
 //! One run; the driver lists every rule that has results, with help text on how to rotate and remove the
 //! credential and a `security-severity`. Each result carries the credential fingerprint in
 //! `partialFingerprints` (never line numbers or commit metadata, so alerts survive edits), and history
 //! findings carry their commit in `properties`. The secret value appears nowhere unless `--no-redact`.
+//!
+//! The log is written from the few plain serde structs below, only the parts of the format sprawl
+//! fills (keys in alphabetical order, as SARIF viewers expect nothing else); the tests check every log
+//! against the official schema (tests/data/sarif-schema-2.1.0.json). A generated binding of the whole
+//! schema (`serde-sarif`) cost a second `syn` and a schema compiler in every build for these dozen
+//! types.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use serde_json::json;
-use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
-    Region, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool,
-    ToolComponent,
-};
+use serde::Serialize;
+use serde_json::{json, Value};
 
 use super::RenderOptions;
 use crate::finding::Finding;
@@ -24,12 +26,119 @@ use crate::scan::ScanResult;
 /// The key of the fingerprint in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "sprawlCredential/v1";
 
-fn severity(c: Confidence) -> (&'static str, &'static str, ResultLevel) {
+/// `sarifLog`.
+#[derive(Serialize)]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run; 1],
+    version: &'static str,
+}
+
+/// `run`: one per log.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    column_kind: &'static str,
+    results: Vec<SarifResult>,
+    tool: Tool,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+/// `toolComponent`: sprawl and the rules that have results.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    information_uri: &'static str,
+    name: &'static str,
+    rules: Vec<ReportingDescriptor>,
+    semantic_version: &'static str,
+    version: &'static str,
+}
+
+/// `reportingDescriptor`: a rule.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor {
+    full_description: Text,
+    help: Help,
+    id: String,
+    name: String,
+    properties: Properties,
+    short_description: Text,
+}
+
+/// `message` and `multiformatMessageString` with text only.
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    markdown: String,
+    text: String,
+}
+
+/// `propertyBag`: `tags`, then sprawl's own keys.
+#[derive(Serialize)]
+struct Properties {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<String>,
+    #[serde(flatten)]
+    rest: BTreeMap<String, Value>,
+}
+
+/// `result`: one finding.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    level: &'static str,
+    locations: [Location; 1],
+    message: Text,
+    partial_fingerprints: BTreeMap<&'static str, String>,
+    properties: Properties,
+    rule_id: String,
+    rule_index: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    end_column: u32,
+    end_line: u32,
+    start_column: u32,
+    start_line: u32,
+}
+
+fn severity(c: Confidence) -> (&'static str, &'static str, &'static str) {
     // (security-severity, precision, level): GitHub maps >= 9.0 to critical, >= 7.0 to high.
     match c {
-        Confidence::High => ("9.0", "very-high", ResultLevel::Error),
-        Confidence::Medium => ("7.5", "high", ResultLevel::Error),
-        Confidence::Low => ("5.0", "medium", ResultLevel::Warning),
+        Confidence::High => ("9.0", "very-high", "error"),
+        Confidence::Medium => ("7.5", "high", "error"),
+        Confidence::Low => ("5.0", "medium", "warning"),
     }
 }
 
@@ -89,41 +198,33 @@ fn rule_descriptor(rule: &RuleMeta) -> ReportingDescriptor {
             help.push_str(&format!(" {s}"));
         }
     }
-    ReportingDescriptor::builder()
-        .id(rule.id.clone())
-        .name(rule.name.clone())
-        .short_description(
-            MultiformatMessageString::builder()
-                .text(rule.name.clone())
-                .build(),
-        )
-        .full_description(
-            MultiformatMessageString::builder()
-                .text(format!(
-                    "{} ({} credential, {} confidence).",
-                    rule.name,
-                    rule.provider,
-                    rule.confidence.as_str()
-                ))
-                .build(),
-        )
-        .help(
-            MultiformatMessageString::builder()
-                .text(help.clone())
-                .markdown(format!("**{}**\n\n{}", rule.name, help))
-                .build(),
-        )
-        .properties(
-            PropertyBag::builder()
-                .tags(vec![
-                    "security".to_string(),
-                    "secret".to_string(),
-                    rule.provider.clone(),
-                ])
-                .additional_properties(props)
-                .build(),
-        )
-        .build()
+    ReportingDescriptor {
+        full_description: Text {
+            text: format!(
+                "{} ({} credential, {} confidence).",
+                rule.name,
+                rule.provider,
+                rule.confidence.as_str()
+            ),
+        },
+        help: Help {
+            markdown: format!("**{}**\n\n{}", rule.name, help),
+            text: help,
+        },
+        id: rule.id.clone(),
+        name: rule.name.clone(),
+        properties: Properties {
+            tags: vec![
+                "security".to_string(),
+                "secret".to_string(),
+                rule.provider.clone(),
+            ],
+            rest: props,
+        },
+        short_description: Text {
+            text: rule.name.clone(),
+        },
+    }
 }
 
 fn sarif_result(f: &Finding, rule_index: usize, opts: RenderOptions) -> SarifResult {
@@ -133,22 +234,18 @@ fn sarif_result(f: &Finding, rule_index: usize, opts: RenderOptions) -> SarifRes
         "{} ({}): {}. Rotate it, then remove it from the code and its history.",
         f.rule.name, f.rule.id, shown
     );
-    let region = Region::builder()
-        .start_line(f.line as i64)
-        .start_column(f.column as i64)
-        .end_line(f.end_line as i64)
-        .end_column(f.end_column as i64)
-        .build();
-    let location = Location::builder()
-        .physical_location(
-            PhysicalLocation::builder()
-                .artifact_location(ArtifactLocation::builder().uri(uri(&f.path)).build())
-                .region(region)
-                .build(),
-        )
-        .build();
-    let mut fingerprints = BTreeMap::new();
-    fingerprints.insert(FINGERPRINT_KEY.to_string(), f.fingerprint.0.clone());
+    let location = Location {
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation { uri: uri(&f.path) },
+            region: Region {
+                end_column: f.end_column,
+                end_line: f.end_line,
+                start_column: f.column,
+                start_line: f.line,
+            },
+        },
+    };
+    let fingerprints = BTreeMap::from([(FINGERPRINT_KEY, f.fingerprint.0.clone())]);
     let mut props = BTreeMap::new();
     props.insert("fingerprint".to_string(), json!(f.fingerprint.0));
     props.insert("confidence".to_string(), json!(f.rule.confidence.as_str()));
@@ -190,15 +287,18 @@ fn sarif_result(f: &Finding, rule_index: usize, opts: RenderOptions) -> SarifRes
         props.insert("author_email".to_string(), json!(c.author_email));
         props.insert("commit_date".to_string(), json!(c.date));
     }
-    SarifResult::builder()
-        .rule_id(f.rule.id.clone())
-        .rule_index(rule_index as i64)
-        .level(level)
-        .message(Message::builder().text(text).build())
-        .locations(vec![location])
-        .partial_fingerprints(fingerprints)
-        .properties(PropertyBag::builder().additional_properties(props).build())
-        .build()
+    SarifResult {
+        level,
+        locations: [location],
+        message: Text { text },
+        partial_fingerprints: fingerprints,
+        properties: Properties {
+            tags: Vec::new(),
+            rest: props,
+        },
+        rule_id: f.rule.id.clone(),
+        rule_index,
+    }
 }
 
 /// The whole report as one SARIF log.
@@ -220,23 +320,23 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
         .iter()
         .map(|f| sarif_result(f, index[f.rule.id.as_str()], opts))
         .collect();
-    let driver = ToolComponent::builder()
-        .name("sprawl")
-        .version(env!("CARGO_PKG_VERSION"))
-        .semantic_version(env!("CARGO_PKG_VERSION"))
-        .information_uri(env!("CARGO_PKG_REPOSITORY"))
-        .rules(rules)
-        .build();
-    let run = Run::builder()
-        .tool(Tool::builder().driver(driver).build())
-        .results(results)
-        .column_kind(json!("unicodeCodePoints"))
-        .build();
-    let log = Sarif::builder()
-        .schema("https://json.schemastore.org/sarif-2.1.0.json")
-        .version(json!("2.1.0"))
-        .runs(vec![run])
-        .build();
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            results,
+            tool: Tool {
+                driver: Driver {
+                    information_uri: env!("CARGO_PKG_REPOSITORY"),
+                    name: "sprawl",
+                    rules,
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    version: env!("CARGO_PKG_VERSION"),
+                },
+            },
+        }],
+        version: "2.1.0",
+    };
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
