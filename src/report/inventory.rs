@@ -608,84 +608,94 @@ pub fn write(
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)
         }
-        InventoryFormat::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record([
-                "provider",
-                "rule_id",
-                "secret",
-                "owners",
-                "findings",
-                "files",
-                "commits",
-                "repositories",
-                "first_seen",
-                "last_seen",
-                "exposed_days",
-                "where",
-                "validity",
-                "governance",
-                "fingerprint",
-                "severity",
-                "severity_reason",
-                "revoke_page",
-                "revoke_cli",
-            ])?;
-            for r in rows {
-                w.write_record(
-                    [
-                        r.provider.clone(),
-                        r.rule_id.clone(),
-                        r.secret.clone(),
-                        r.owners.iter().cloned().collect::<Vec<_>>().join(" "),
-                        r.findings.to_string(),
-                        r.files.len().to_string(),
-                        r.commits.len().to_string(),
-                        r.repositories.len().to_string(),
-                        r.first_seen
-                            .as_ref()
-                            .map(|f| f.1.clone())
-                            .unwrap_or_default(),
-                        r.last_seen
-                            .as_ref()
-                            .map(|f| f.1.clone())
-                            .unwrap_or_default(),
-                        r.exposed_days.map(|d| d.to_string()).unwrap_or_default(),
-                        r.place().to_string(),
-                        r.status().to_string(),
-                        r.governance.clone(),
-                        r.fingerprint.clone(),
-                        r.severity.clone(),
-                        r.severity_reason.clone(),
-                        r.revoke
-                            .as_ref()
-                            .map(|v| v.page.clone())
-                            .unwrap_or_default(),
-                        r.revoke
-                            .as_ref()
-                            .and_then(|v| v.cli.clone())
-                            .unwrap_or_default(),
-                    ]
-                    .map(|c| super::csv::cell(&c)),
-                )?;
-            }
-            w.flush()
-        }
+        InventoryFormat::Csv => write_csv(rows, out),
         InventoryFormat::Human | InventoryFormat::Markdown | InventoryFormat::Html => {
-            let markdown = format == InventoryFormat::Markdown;
-            let cells: Vec<[String; 11]> = rows.iter().map(|r| row_cells(r, markdown)).collect();
-            write_table(COLUMNS, &cells, markdown, out)?;
-            if !markdown {
-                let live = rows.iter().filter(|r| r.is_live()).count();
-                let head = rows.iter().filter(|r| r.in_head == Some(true)).count();
-                writeln!(
-                    out,
-                    "{} credential{}: {live} live, {head} in HEAD",
-                    rows.len(),
-                    if rows.len() == 1 { "" } else { "s" }
-                )?;
-            }
-            Ok(())
+            write_text(rows, format == InventoryFormat::Markdown, out)
         }
     }
+}
+
+/// The inventory as CSV: a header, then one record per credential.
+fn write_csv(rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "provider",
+        "rule_id",
+        "secret",
+        "owners",
+        "findings",
+        "files",
+        "commits",
+        "repositories",
+        "first_seen",
+        "last_seen",
+        "exposed_days",
+        "where",
+        "validity",
+        "governance",
+        "fingerprint",
+        "severity",
+        "severity_reason",
+        "revoke_page",
+        "revoke_cli",
+    ])?;
+    for r in rows {
+        w.write_record(csv_cells(r).map(|c| super::csv::cell(&c)))?;
+    }
+    w.flush()
+}
+
+/// One credential's CSV cells, in the order of [`write_csv`]'s header, before CSV escaping.
+fn csv_cells(r: &Row) -> [String; 19] {
+    [
+        r.provider.clone(),
+        r.rule_id.clone(),
+        r.secret.clone(),
+        r.owners.iter().cloned().collect::<Vec<_>>().join(" "),
+        r.findings.to_string(),
+        r.files.len().to_string(),
+        r.commits.len().to_string(),
+        r.repositories.len().to_string(),
+        r.first_seen
+            .as_ref()
+            .map(|f| f.1.clone())
+            .unwrap_or_default(),
+        r.last_seen
+            .as_ref()
+            .map(|f| f.1.clone())
+            .unwrap_or_default(),
+        r.exposed_days.map(|d| d.to_string()).unwrap_or_default(),
+        r.place().to_string(),
+        r.status().to_string(),
+        r.governance.clone(),
+        r.fingerprint.clone(),
+        r.severity.clone(),
+        r.severity_reason.clone(),
+        r.revoke
+            .as_ref()
+            .map(|v| v.page.clone())
+            .unwrap_or_default(),
+        r.revoke
+            .as_ref()
+            .and_then(|v| v.cli.clone())
+            .unwrap_or_default(),
+    ]
+}
+
+/// The inventory as a text or (`markdown`) Markdown table; the text table ends with a count of the
+/// credentials, live and in HEAD.
+fn write_text(rows: &[Row], markdown: bool, out: &mut dyn Write) -> io::Result<()> {
+    let cells: Vec<[String; 11]> = rows.iter().map(|r| row_cells(r, markdown)).collect();
+    write_table(COLUMNS, &cells, markdown, out)?;
+    if !markdown {
+        let live = rows.iter().filter(|r| r.is_live()).count();
+        let head = rows.iter().filter(|r| r.in_head == Some(true)).count();
+        writeln!(
+            out,
+            "{} credential{}: {live} live, {head} in HEAD",
+            rows.len(),
+            if rows.len() == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(())
 }
