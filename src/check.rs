@@ -5,7 +5,7 @@
 //! rule must say where it is revoked by hand (`revoke.page`).
 //! `cargo test` runs it on the built-in rules; `sprawl rules check FILE` runs it on a user's file.
 
-use crate::engine::{check_pattern, gate_version, Engine, EngineOptions, GateUse};
+use crate::engine::{check_pattern, gate_version, Engine, EngineOptions, GateUse, Scratch};
 use crate::finding::{Hold, Match, Secret};
 use crate::rules::Rule;
 
@@ -52,9 +52,12 @@ fn check_with(rules: Vec<Rule>, gate: GateUse, label: &str) -> Vec<CheckFailure>
         },
     );
     let mut failures = Vec::new();
-    let mut scratch = engine.scratch();
-    let mut windowed = Vec::new();
-    let mut exhaustive = Vec::new();
+    let mut checker = Checker {
+        engine: &engine,
+        scratch: engine.scratch(),
+        windowed: Vec::new(),
+        exhaustive: Vec::new(),
+    };
     for (index, rule) in engine.rules().enumerate() {
         let mut fail = |message: String| {
             failures.push(CheckFailure {
@@ -72,20 +75,49 @@ fn check_with(rules: Vec<Rule>, gate: GateUse, label: &str) -> Vec<CheckFailure>
             continue;
         }
         if first {
-            if rule.examples.is_empty() {
-                fail("has no examples".into());
-            }
-            if rule.negative_examples.is_empty() {
-                fail("has no negative_examples".into());
-            }
-            if rule.meta.revoke.is_none() {
-                fail(
-                    "says nowhere how to revoke it by hand: add `revoke = { page = \"https://…\" }` \
-                     (and `cli` when the provider has one), or `[revoke]` for the whole file"
-                        .into(),
-                );
-            }
+            check_required(rule, &mut fail);
         }
+        checker.examples(index, rule, first, &mut fail);
+        // The gate only narrows where regexes run: it cannot add a finding to a negative example.
+        if first {
+            checker.negative_examples(index, rule, &mut fail);
+            checker.documented_examples(index, rule, &mut fail);
+        }
+    }
+    failures
+}
+
+/// Fails a rule without examples, without negative examples, or without a way to revoke it by hand.
+fn check_required(rule: &Rule, fail: &mut impl FnMut(String)) {
+    if rule.examples.is_empty() {
+        fail("has no examples".into());
+    }
+    if rule.negative_examples.is_empty() {
+        fail("has no negative_examples".into());
+    }
+    if rule.meta.revoke.is_none() {
+        fail(
+            "says nowhere how to revoke it by hand: add `revoke = { page = \"https://…\" }` \
+             (and `cli` when the provider has one), or `[revoke]` for the whole file"
+                .into(),
+        );
+    }
+}
+
+/// Runs examples through one engine, reusing its scratch space and match buffers.
+struct Checker<'e> {
+    engine: &'e Engine,
+    scratch: Scratch,
+    /// Matches of the windowed (prefiltered) scan.
+    windowed: Vec<Match>,
+    /// Matches of the full regex scan.
+    exhaustive: Vec<Match>,
+}
+
+impl Checker<'_> {
+    /// Each example of rule `index` must be reported by it, and the prefilter must find what the full
+    /// regex scan finds; with `first` (the run without the gate), it must also contain a keyword.
+    fn examples(&mut self, index: usize, rule: &Rule, first: bool, fail: &mut impl FnMut(String)) {
         for (n, example) in rule.examples.iter().enumerate() {
             let lower = example.to_ascii_lowercase();
             if first
@@ -96,19 +128,30 @@ fn check_with(rules: Vec<Rule>, gate: GateUse, label: &str) -> Vec<CheckFailure>
             {
                 fail(format!("example {} contains none of the keywords", n + 1));
             }
-            windowed.clear();
-            exhaustive.clear();
-            engine.scan(example.as_bytes(), &mut scratch, &mut windowed);
-            let found_decoded = windowed.iter().any(|m| m.rule == index && m.held.is_none());
-            windowed.clear();
-            engine.scan_as_written(example.as_bytes(), &mut scratch, &mut windowed);
-            engine.scan_exhaustive(example.as_bytes(), &mut scratch, &mut exhaustive);
+            self.windowed.clear();
+            self.exhaustive.clear();
+            self.engine
+                .scan(example.as_bytes(), &mut self.scratch, &mut self.windowed);
+            let found_decoded = self
+                .windowed
+                .iter()
+                .any(|m| m.rule == index && m.held.is_none());
+            self.windowed.clear();
+            self.engine
+                .scan_as_written(example.as_bytes(), &mut self.scratch, &mut self.windowed);
+            self.engine.scan_exhaustive(
+                example.as_bytes(),
+                &mut self.scratch,
+                &mut self.exhaustive,
+            );
             if first && !found_decoded {
-                let found: Vec<&str> = windowed
+                let found: Vec<&str> = self
+                    .windowed
                     .iter()
-                    .map(|m| engine.rule(m.rule).meta.id.as_str())
+                    .map(|m| self.engine.rule(m.rule).meta.id.as_str())
                     .collect();
-                let held = windowed
+                let held = self
+                    .windowed
                     .iter()
                     .find(|m| m.rule == index)
                     .and_then(|m| m.held);
@@ -126,7 +169,7 @@ fn check_with(rules: Vec<Rule>, gate: GateUse, label: &str) -> Vec<CheckFailure>
                     }
                 ));
             }
-            if spans(&windowed) != spans(&exhaustive) {
+            if spans(&self.windowed) != spans(&self.exhaustive) {
                 fail(format!(
                     "example {}: the prefilter missed a match the full regex scan finds \
                      (a match without a keyword, or longer than the window)",
@@ -134,24 +177,39 @@ fn check_with(rules: Vec<Rule>, gate: GateUse, label: &str) -> Vec<CheckFailure>
                 ));
             }
         }
-        // The gate only narrows where regexes run: it cannot add a finding to a negative example.
-        for (n, negative) in rule.negative_examples.iter().enumerate().filter(|_| first) {
-            windowed.clear();
-            engine.scan(negative.as_bytes(), &mut scratch, &mut windowed);
-            if windowed.iter().any(|m| m.rule == index && m.held.is_none()) {
+    }
+
+    /// No negative example of rule `index` may be reported by it.
+    fn negative_examples(&mut self, index: usize, rule: &Rule, fail: &mut impl FnMut(String)) {
+        for (n, negative) in rule.negative_examples.iter().enumerate() {
+            self.windowed.clear();
+            self.engine
+                .scan(negative.as_bytes(), &mut self.scratch, &mut self.windowed);
+            if self
+                .windowed
+                .iter()
+                .any(|m| m.rule == index && m.held.is_none())
+            {
                 fail(format!("negative example {} is found", n + 1));
             }
         }
-        for d in rule.documented.iter().filter(|_| first) {
+    }
+
+    /// Each documented example of rule `index` must come from an https:// page and be matched by the
+    /// rule and held back as a documented example.
+    fn documented_examples(&mut self, index: usize, rule: &Rule, fail: &mut impl FnMut(String)) {
+        for d in &rule.documented {
             if !d.source.starts_with("https://") {
                 fail(format!(
                     "documented example {:?}: source must be an https:// page",
                     Secret::new(d.value.clone().into_bytes())
                 ));
             }
-            windowed.clear();
-            engine.scan(d.value.as_bytes(), &mut scratch, &mut windowed);
-            let held = windowed
+            self.windowed.clear();
+            self.engine
+                .scan(d.value.as_bytes(), &mut self.scratch, &mut self.windowed);
+            let held = self
+                .windowed
                 .iter()
                 .find(|m| m.rule == index)
                 .and_then(|m| m.held);
@@ -163,7 +221,6 @@ fn check_with(rules: Vec<Rule>, gate: GateUse, label: &str) -> Vec<CheckFailure>
             }
         }
     }
-    failures
 }
 
 fn spans(ms: &[Match]) -> Vec<(usize, usize, usize)> {

@@ -510,44 +510,14 @@ impl Cli {
     pub fn into_action(self) -> Action {
         match self.command {
             Command::Scan(a) => scan_action(a),
-            Command::GithubOrg(a) => {
-                let query = OrgQuery {
-                    org: a.org,
-                    // Empty: resolved from the config's endpoints (or the public API) when run.
-                    api_url: a.api_url.unwrap_or_default(),
-                    include_archived: a.include_archived,
-                    include_forks: a.include_forks,
-                };
-                let config = Config {
-                    mode: Mode::History { range: None },
-                    paths: Vec::new(),
-                    ..report_config(a.report, options_config(a.options, Config::default()))
-                };
-                Action::Bulk {
-                    options: bulk_options(a.bulk, config.threads),
-                    config,
-                    source: RepoSource::GithubOrg(query),
-                }
-            }
+            Command::GithubOrg(a) => github_org_action(a),
             Command::Hook {
                 command: HookCommand::Install { path, force },
             } => Action::HookInstall { path, force },
             Command::Hook {
                 command: HookCommand::Uninstall { path },
             } => Action::HookUninstall(path),
-            Command::Inventory(a) => Action::Inventory {
-                config: target_config(a.target),
-                from: a.from,
-                format: match a.format {
-                    InventoryFormatArg::Human => InventoryFormat::Human,
-                    InventoryFormatArg::Json => InventoryFormat::Json,
-                    InventoryFormatArg::Csv => InventoryFormat::Csv,
-                    InventoryFormatArg::Markdown => InventoryFormat::Markdown,
-                    InventoryFormatArg::Html => InventoryFormat::Html,
-                },
-                by_owner: matches!(a.by, Some(GroupArg::Owner)),
-                output: a.output,
-            },
+            Command::Inventory(a) => inventory_action(a),
             Command::Rules {
                 command: RulesCommand::List { format, config },
             } => Action::RulesList {
@@ -557,57 +527,99 @@ impl Cli {
             Command::Rules {
                 command: RulesCommand::Check { files },
             } => Action::RulesCheck(files),
-            Command::Baseline {
-                command:
-                    BaselineCommand::Create {
-                        output,
-                        reason,
-                        from,
-                        target,
-                    },
-            } => Action::BaselineCreate {
-                config: target_config(target),
-                output,
-                reason,
-                from,
-            },
-            Command::Baseline {
-                command:
-                    BaselineCommand::Import {
-                        output,
-                        from,
-                        reason,
-                        target,
-                    },
-            } => Action::BaselineImport {
-                config: target_config(target),
-                output,
-                from,
-                reason,
-            },
-            Command::Baseline {
-                command: BaselineCommand::Prune { file, target },
-            } => Action::BaselinePrune {
-                config: target_config(target),
-                file,
-            },
-            Command::Revoke(a) => Action::Revoke {
-                options: sprawl::revoke::Options {
-                    report: a.from,
-                    fingerprints: a.fingerprints,
-                    owner: a.owner,
-                    only_live: a.only_live,
-                    yes: a.yes,
-                    root: a.root,
-                    timeout: a.timeout,
-                    audit_log: a.audit_log,
-                },
-                config: a.config,
-                all: a.all,
-            },
+            Command::Baseline { command } => baseline_action(command),
+            Command::Revoke(a) => revoke_action(a),
             Command::Completions { shell } => Action::Generate(Generated::Completions(shell)),
             Command::Man { dir } => Action::Generate(Generated::Man(dir)),
         }
+    }
+}
+
+/// A bulk scan of a GitHub organisation's repositories (their full history).
+fn github_org_action(a: GithubOrgArgs) -> Action {
+    let query = OrgQuery {
+        org: a.org,
+        // Empty: resolved from the config's endpoints (or the public API) when run.
+        api_url: a.api_url.unwrap_or_default(),
+        include_archived: a.include_archived,
+        include_forks: a.include_forks,
+    };
+    let config = Config {
+        mode: Mode::History { range: None },
+        paths: Vec::new(),
+        ..report_config(a.report, options_config(a.options, Config::default()))
+    };
+    Action::Bulk {
+        options: bulk_options(a.bulk, config.threads),
+        config,
+        source: RepoSource::GithubOrg(query),
+    }
+}
+
+/// An inventory of saved reports, in the format asked for.
+fn inventory_action(a: InventoryArgs) -> Action {
+    Action::Inventory {
+        config: target_config(a.target),
+        from: a.from,
+        format: match a.format {
+            InventoryFormatArg::Human => InventoryFormat::Human,
+            InventoryFormatArg::Json => InventoryFormat::Json,
+            InventoryFormatArg::Csv => InventoryFormat::Csv,
+            InventoryFormatArg::Markdown => InventoryFormat::Markdown,
+            InventoryFormatArg::Html => InventoryFormat::Html,
+        },
+        by_owner: matches!(a.by, Some(GroupArg::Owner)),
+        output: a.output,
+    }
+}
+
+/// Creating, importing into or pruning a baseline.
+fn baseline_action(command: BaselineCommand) -> Action {
+    match command {
+        BaselineCommand::Create {
+            output,
+            reason,
+            from,
+            target,
+        } => Action::BaselineCreate {
+            config: target_config(target),
+            output,
+            reason,
+            from,
+        },
+        BaselineCommand::Import {
+            output,
+            from,
+            reason,
+            target,
+        } => Action::BaselineImport {
+            config: target_config(target),
+            output,
+            from,
+            reason,
+        },
+        BaselineCommand::Prune { file, target } => Action::BaselinePrune {
+            config: target_config(target),
+            file,
+        },
+    }
+}
+
+/// Revoking the credentials of a saved report.
+fn revoke_action(a: RevokeArgs) -> Action {
+    Action::Revoke {
+        options: sprawl::revoke::Options {
+            report: a.from,
+            fingerprints: a.fingerprints,
+            owner: a.owner,
+            only_live: a.only_live,
+            yes: a.yes,
+            root: a.root,
+            timeout: a.timeout,
+            audit_log: a.audit_log,
+        },
+        config: a.config,
+        all: a.all,
     }
 }
 

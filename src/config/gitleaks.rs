@@ -265,99 +265,141 @@ fn slug(id: &str) -> String {
 /// Reads one file at extend depth `depth`, and what it extends.
 fn read(file: &str, text: &str, depth: usize) -> Result<Read, RuleError> {
     let gl: GlConfig = toml::from_str(text).map_err(|e| rules::toml_error(file, text, &e))?;
-    let at_line =
-        |span: std::ops::Range<usize>| format!("{file}:{}", rules::line_of(text, span.start));
-    let at = |span: std::ops::Range<usize>, message: String| RuleError::Parse {
-        file: at_line(span),
-        message: format!("gitleaks config: {message}"),
-    };
+    let at = Locator { file, text };
     let mut warnings = Vec::new();
     if let Some(v) = &gl.min_version {
-        let (major, minor) = parse_version(v.get_ref()).ok_or_else(|| {
-            at(
-                v.span(),
-                "minVersion: expected a version such as \"v8.25.0\"".into(),
-            )
-        })?;
-        if (major, minor) > SYNTAX_VERSION {
-            warnings.push(format!(
-                "minVersion {} is newer than the gitleaks syntax sprawl knows (up to {}.{}): fields it does not know are refused",
-                v.get_ref().trim(),
-                SYNTAX_VERSION.0,
-                SYNTAX_VERSION.1
-            ));
-        }
+        warnings.extend(version_warning(v, &at)?);
     }
     let mut rules = Vec::new();
     for spanned in &gl.rules {
-        let r = spanned.get_ref();
-        let field = |what: &str| at(spanned.span(), format!("rule `{}`: {what}", r.id));
-        if r.required.is_some() {
-            return Err(field(
-                "[[rules.required]] (composite rules) is not supported: write one rule per part",
-            ));
-        }
-        if r.skip_report {
-            return Err(field(
-                "`skipReport` (parts of composite rules) is not supported",
-            ));
-        }
-        let mut allowlists = Vec::new();
-        for a in r.allowlist.iter().chain(&r.allowlists) {
-            if !a.get_ref().target_rules.is_empty() {
-                return Err(at(
-                    a.span(),
-                    format!(
-                        "rule `{}`: `targetRules` belongs in a top-level [[allowlists]]",
-                        r.id
-                    ),
-                ));
-            }
-            allowlists.push(allowlist(a.get_ref(), |m| at(a.span(), m))?);
-        }
-        rules.push(RuleDef {
-            id: r.id.clone(),
-            origin: RuleOrigin {
-                file: file.to_string(),
-                line: rules::line_of(text, spanned.span().start),
-            },
-            description: r.description.clone(),
-            regex: r.regex.as_deref().filter(|s| !s.is_empty()).map(go_regex),
-            secret_group: r.secret_group,
-            entropy: r.entropy.filter(|&e| e != 0.0),
-            keywords: r.keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
-            path: r.path.as_deref().filter(|s| !s.is_empty()).map(go_regex),
-            allowlists,
-        });
+        rules.push(rule_def(spanned, &at)?);
     }
     let mut allowlists = Vec::new();
     for a in gl.allowlist.iter().chain(&gl.allowlists) {
         allowlists.push(GlobalAllow {
-            at: at_line(a.span()),
+            at: at.line(a.span()),
             targets: a.get_ref().target_rules.clone(),
-            allowlist: allowlist(a.get_ref(), |m| at(a.span(), m))?,
+            allowlist: allowlist(a.get_ref(), |m| at.error(a.span(), m))?,
         });
     }
-    let mut out = Read {
+    let out = Read {
         rules,
         allowlists,
         use_default: false,
         disabled: Vec::new(),
         warnings,
     };
-    let Some(ext) = &gl.extend else {
-        return Ok(out);
-    };
+    match &gl.extend {
+        None => Ok(out),
+        Some(ext) => extend(out, ext, &at, depth),
+    }
+}
+
+/// Where in a gitleaks config file something is, for error messages.
+struct Locator<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Locator<'_> {
+    /// `file:line` of the start of `span`.
+    fn line(&self, span: std::ops::Range<usize>) -> String {
+        format!("{}:{}", self.file, rules::line_of(self.text, span.start))
+    }
+
+    /// A parse error at `span`, its message prefixed with `gitleaks config: `.
+    fn error(&self, span: std::ops::Range<usize>, message: String) -> RuleError {
+        RuleError::Parse {
+            file: self.line(span),
+            message: format!("gitleaks config: {message}"),
+        }
+    }
+}
+
+/// The warning for a `minVersion` newer than the syntax sprawl knows; an error when it is not a
+/// version.
+fn version_warning(
+    v: &toml::Spanned<String>,
+    at: &Locator<'_>,
+) -> Result<Option<String>, RuleError> {
+    let (major, minor) = parse_version(v.get_ref()).ok_or_else(|| {
+        at.error(
+            v.span(),
+            "minVersion: expected a version such as \"v8.25.0\"".into(),
+        )
+    })?;
+    Ok(((major, minor) > SYNTAX_VERSION).then(|| {
+        format!(
+            "minVersion {} is newer than the gitleaks syntax sprawl knows (up to {}.{}): fields it does not know are refused",
+            v.get_ref().trim(),
+            SYNTAX_VERSION.0,
+            SYNTAX_VERSION.1
+        )
+    }))
+}
+
+/// One `[[rules]]` entry as a rule definition with its own allowlists; composite rules and
+/// `targetRules` in a rule's allowlist are refused.
+fn rule_def(spanned: &toml::Spanned<GlRule>, at: &Locator<'_>) -> Result<RuleDef, RuleError> {
+    let r = spanned.get_ref();
+    let field = |what: &str| at.error(spanned.span(), format!("rule `{}`: {what}", r.id));
+    if r.required.is_some() {
+        return Err(field(
+            "[[rules.required]] (composite rules) is not supported: write one rule per part",
+        ));
+    }
+    if r.skip_report {
+        return Err(field(
+            "`skipReport` (parts of composite rules) is not supported",
+        ));
+    }
+    let mut allowlists = Vec::new();
+    for a in r.allowlist.iter().chain(&r.allowlists) {
+        if !a.get_ref().target_rules.is_empty() {
+            return Err(at.error(
+                a.span(),
+                format!(
+                    "rule `{}`: `targetRules` belongs in a top-level [[allowlists]]",
+                    r.id
+                ),
+            ));
+        }
+        allowlists.push(allowlist(a.get_ref(), |m| at.error(a.span(), m))?);
+    }
+    Ok(RuleDef {
+        id: r.id.clone(),
+        origin: RuleOrigin {
+            file: at.file.to_string(),
+            line: rules::line_of(at.text, spanned.span().start),
+        },
+        description: r.description.clone(),
+        regex: r.regex.as_deref().filter(|s| !s.is_empty()).map(go_regex),
+        secret_group: r.secret_group,
+        entropy: r.entropy.filter(|&e| e != 0.0),
+        keywords: r.keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
+        path: r.path.as_deref().filter(|s| !s.is_empty()).map(go_regex),
+        allowlists,
+    })
+}
+
+/// Applies `[extend]` to `out`, the file read at extend depth `depth`: the default rules, rules
+/// disabled, or the extended file read and merged under it.
+fn extend(
+    mut out: Read,
+    ext: &toml::Spanned<GlExtend>,
+    at: &Locator<'_>,
+    depth: usize,
+) -> Result<Read, RuleError> {
     let e = ext.get_ref();
     if e.url.is_some() {
-        return Err(at(
+        return Err(at.error(
             ext.span(),
             "[extend] url is not supported (gitleaks does not implement it either): use `path`"
                 .into(),
         ));
     }
     if e.use_default && e.path.is_some() {
-        return Err(at(
+        return Err(at.error(
             ext.span(),
             "[extend] useDefault and path cannot both be set (gitleaks refuses it too)".into(),
         ));
@@ -368,15 +410,15 @@ fn read(file: &str, text: &str, depth: usize) -> Result<Read, RuleError> {
         return Ok(out);
     };
     if depth >= MAX_EXTEND_DEPTH {
-        return Err(at(
+        return Err(at.error(
             ext.span(),
             format!("[extend] path: configs extend at most {MAX_EXTEND_DEPTH} levels deep"),
         ));
     }
-    let base_file = extended_path(file, path);
+    let base_file = extended_path(at.file, path);
     let base_name = base_file.display().to_string();
     let base_text = std::fs::read_to_string(&base_file)
-        .map_err(|err| at(ext.span(), format!("[extend] path {base_name}: {err}")))?;
+        .map_err(|err| at.error(ext.span(), format!("[extend] path {base_name}: {err}")))?;
     let base = read(&base_name, &base_text, depth + 1)?;
     merge(&mut out, base, &e.disabled_rules);
     Ok(out)

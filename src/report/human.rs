@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use super::RenderOptions;
 use crate::diag::human_bytes;
-use crate::finding::{Credential, Liveness, Offline, Validity};
+use crate::finding::{Credential, Finding, Liveness, Offline, Validity};
 use crate::scan::ScanResult;
 
 struct Style {
@@ -38,61 +38,97 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
         .iter()
         .any(|f| f.repository.as_deref() != first_repo);
     for f in &result.findings {
-        let title = format!("{} ({})", f.rule.name, f.rule.id);
-        writeln!(
-            out,
-            "{} {}",
-            style.paint("1;31", "●"),
-            style.paint("1", &title)
-        )?;
-        if let (true, Some(repo)) = (several_repos, &f.repository) {
-            writeln!(out, "  repo    {}", printable(repo))?;
-        }
-        writeln!(
-            out,
-            "  where   {}:{}:{}",
-            printable(&f.path),
-            f.line,
-            f.column
-        )?;
-        if let Some(c) = &f.commit {
-            writeln!(
-                out,
-                "  commit  {} {} <{}> {}",
-                short(&c.id),
-                printable(&c.author_name),
-                printable(&c.author_email),
-                c.date
-            )?;
-        }
-        if let Some(p) = &f.provenance {
-            writeln!(out, "  commit  {p}")?;
-        }
-        let secret = opts.show(&f.secret);
-        let decoded = if f.decoded.is_empty() {
-            String::new()
-        } else {
-            format!("   decoded from {}", f.decoded.join(" > "))
-        };
-        let held = f
-            .held
-            .map(|h| format!(" (held back: {})", h.as_str().replace('_', " ")))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "  secret  {}   confidence {}{held}{decoded}",
-            secret,
-            f.rule.confidence.as_str()
-        )?;
-        if let Some(v) = validity_text(&f.validity) {
-            writeln!(out, "  valid   {v}")?;
-        }
-        writeln!(out, "  fix     {}", f.rule.fix)?;
-        if let Some(r) = &f.rule.revoke {
-            writeln!(out, "  revoke  {}", r.line())?;
-        }
-        writeln!(out)?;
+        write_finding(f, several_repos, opts, &style, out)?;
     }
+    let summary = summary_line(result);
+    let colour = if result.findings.is_empty() {
+        "32"
+    } else {
+        "1;31"
+    };
+    writeln!(out, "{}", style.paint(colour, &summary))?;
+    if opts.staged {
+        return write_commit_blocked(result, &style, out);
+    }
+    if !result.findings.is_empty() {
+        writeln!(
+            out,
+            "A false positive? Add `sprawl:allow` in a comment on its line, or list it in a config allowlist."
+        )?;
+        write_credential_summary(result, opts, out)?;
+    }
+    Ok(())
+}
+
+/// One finding's block: rule, repository (with `several_repos`), location, commit, secret as `opts`
+/// shows it, validity, fix and revoke hints, then a blank line.
+fn write_finding(
+    f: &Finding,
+    several_repos: bool,
+    opts: RenderOptions,
+    style: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let title = format!("{} ({})", f.rule.name, f.rule.id);
+    writeln!(
+        out,
+        "{} {}",
+        style.paint("1;31", "●"),
+        style.paint("1", &title)
+    )?;
+    if let (true, Some(repo)) = (several_repos, &f.repository) {
+        writeln!(out, "  repo    {}", printable(repo))?;
+    }
+    writeln!(
+        out,
+        "  where   {}:{}:{}",
+        printable(&f.path),
+        f.line,
+        f.column
+    )?;
+    if let Some(c) = &f.commit {
+        writeln!(
+            out,
+            "  commit  {} {} <{}> {}",
+            short(&c.id),
+            printable(&c.author_name),
+            printable(&c.author_email),
+            c.date
+        )?;
+    }
+    if let Some(p) = &f.provenance {
+        writeln!(out, "  commit  {p}")?;
+    }
+    let secret = opts.show(&f.secret);
+    let decoded = if f.decoded.is_empty() {
+        String::new()
+    } else {
+        format!("   decoded from {}", f.decoded.join(" > "))
+    };
+    let held = f
+        .held
+        .map(|h| format!(" (held back: {})", h.as_str().replace('_', " ")))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "  secret  {}   confidence {}{held}{decoded}",
+        secret,
+        f.rule.confidence.as_str()
+    )?;
+    if let Some(v) = validity_text(&f.validity) {
+        writeln!(out, "  valid   {v}")?;
+    }
+    writeln!(out, "  fix     {}", f.rule.fix)?;
+    if let Some(r) = &f.rule.revoke {
+        writeln!(out, "  revoke  {}", r.line())?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+/// The summary line: how many findings and credentials, what was scanned in how long, validation
+/// counts, and what was allowed, baselined, allowlisted, held back or unreadable.
+fn summary_line(result: &ScanResult) -> String {
     let s = &result.stats;
     let mut summary = if result.findings.is_empty() {
         "No credentials found".to_string()
@@ -165,39 +201,28 @@ pub fn write(result: &ScanResult, opts: RenderOptions, out: &mut dyn Write) -> i
     if !result.errors.is_empty() {
         summary.push_str(&format!(" · {} unreadable", result.errors.len()));
     }
-    let colour = if result.findings.is_empty() {
-        "32"
-    } else {
-        "1;31"
-    };
-    writeln!(out, "{}", style.paint(colour, &summary))?;
-    if opts.staged {
-        let n = result.credentials.len();
-        writeln!(
-            out,
-            "{}",
-            style.paint(
-                "1;31",
-                &format!(
-                    "Commit blocked: {n} credential{} in the staged changes.",
-                    plural(n)
-                )
+    summary
+}
+
+/// After the summary of a pre-commit run with findings: the commit is blocked, and what to do.
+fn write_commit_blocked(result: &ScanResult, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    let n = result.credentials.len();
+    writeln!(
+        out,
+        "{}",
+        style.paint(
+            "1;31",
+            &format!(
+                "Commit blocked: {n} credential{} in the staged changes.",
+                plural(n)
             )
-        )?;
-        writeln!(
-            out,
-            "A false positive? Add `sprawl:allow` in a comment on its line and stage the file again, or accept it\n\
-             in a baseline (`sprawl baseline create`). A real credential: remove it, and rotate it if it was ever pushed."
-        )?;
-        return Ok(());
-    }
-    if !result.findings.is_empty() {
-        writeln!(
-            out,
-            "A false positive? Add `sprawl:allow` in a comment on its line, or list it in a config allowlist."
-        )?;
-        write_credential_summary(result, opts, out)?;
-    }
+        )
+    )?;
+    writeln!(
+        out,
+        "A false positive? Add `sprawl:allow` in a comment on its line and stage the file again, or accept it\n\
+         in a baseline (`sprawl baseline create`). A real credential: remove it, and rotate it if it was ever pushed."
+    )?;
     Ok(())
 }
 

@@ -193,118 +193,137 @@ fn governance_rank(g: &str) -> u8 {
     }
 }
 
+/// Parses a saved JSON report (`name` is used in errors) and refuses a schema newer than this build
+/// reads.
+fn parse_report(name: &str, text: &str) -> Result<InReport, InventoryError> {
+    let err = |message: String| InventoryError {
+        file: name.to_string(),
+        message,
+    };
+    let report: InReport = serde_json::from_str(text).map_err(|e| {
+        // serde's message may quote a value from the file; report only the kind and the place.
+        let kind = match e.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                "not valid JSON"
+            }
+            _ => "not a sprawl JSON report (`sprawl scan --format json`)",
+        };
+        err(format!("{kind} (line {}, column {})", e.line(), e.column()))
+    })?;
+    if report.schema_version > crate::report::json::SCHEMA_VERSION {
+        return Err(err(format!(
+            "report schema_version {} is newer than this sprawl reads ({})",
+            report.schema_version,
+            crate::report::json::SCHEMA_VERSION
+        )));
+    }
+    Ok(report)
+}
+
 impl Inventory {
     /// Adds one JSON report (`name` is used in errors).
     pub fn add_json(&mut self, name: &str, text: &str) -> Result<(), InventoryError> {
-        let err = |message: String| InventoryError {
-            file: name.to_string(),
-            message,
-        };
-        let report: InReport = serde_json::from_str(text).map_err(|e| {
-            // serde's message may quote a value from the file; report only the kind and the place.
-            let kind = match e.classify() {
-                serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                    "not valid JSON"
-                }
-                _ => "not a sprawl JSON report (`sprawl scan --format json`)",
-            };
-            err(format!("{kind} (line {}, column {})", e.line(), e.column()))
-        })?;
-        if report.schema_version > crate::report::json::SCHEMA_VERSION {
-            return Err(err(format!(
-                "report schema_version {} is newer than this sprawl reads ({})",
-                report.schema_version,
-                crate::report::json::SCHEMA_VERSION
-            )));
-        }
+        let report = parse_report(name, text)?;
         for f in report.findings {
-            let row = self
-                .rows
-                .entry(f.fingerprint.clone())
-                .or_insert_with(|| Row {
-                    fingerprint: f.fingerprint.clone(),
-                    rule_id: f.rule_id.clone(),
-                    provider: f.provider.clone(),
-                    secret: f.secret.clone(),
-                    owners: BTreeSet::new(),
-                    findings: 0,
-                    files: BTreeSet::new(),
-                    commits: BTreeSet::new(),
-                    repositories: BTreeSet::new(),
-                    first_seen: None,
-                    last_seen: None,
-                    removed: None,
-                    exposed_days: None,
-                    in_head: None,
-                    validity: serde_json::json!({"status": "not_checked"}),
-                    governance: "ungoverned".into(),
-                    severity: "unknown".into(),
-                    severity_reason: String::new(),
-                    revoke: None,
-                });
-            row.findings += 1;
-            row.owners.extend(f.owners);
-            if let Some(c) = f.commit {
-                row.commits.insert(c);
-            }
-            if let Some(r) = &f.repository {
-                row.repositories.insert(r.clone());
-            }
-            row.files.insert((f.repository, f.path));
+            self.add_finding(f);
         }
         for c in report.credentials {
-            // A credential without findings (a hand-edited report) has nothing to show.
-            let Some(row) = self.rows.get_mut(&c.fingerprint) else {
-                continue;
-            };
-            row.owners.extend(c.owners);
-            if let Some(first) = c.first_seen {
-                if let Some(t) = parse_time(&first) {
-                    if row.first_seen.as_ref().is_none_or(|(old, _)| t < *old) {
-                        row.first_seen = Some((t, first));
-                    }
-                }
-            }
-            if let Some(here) = c.in_head {
-                row.in_head = Some(row.in_head.unwrap_or(false) || here);
-            }
-            if let (Some(removed), Some(last)) = (c.removed, c.last_seen) {
-                if let Some(t) = parse_time(&last) {
-                    self.last
-                        .entry(c.fingerprint.clone())
-                        .or_default()
-                        .push((!removed, t, last));
-                }
-            }
-            if let Some(removed) = c.removed {
-                row.removed = Some(row.removed.unwrap_or(true) && removed);
-            }
-            // Severity goes with the validity it was judged from: the best-known validity wins, and
-            // between equally known ones the greater severity.
-            let v = c
-                .validity
-                .unwrap_or_else(|| serde_json::json!({"status": "not_checked"}));
-            let severity = c.severity.unwrap_or_else(|| "unknown".into());
-            let (new, old) = (validity_rank(&v), validity_rank(&row.validity));
-            if new > old
-                || (new == old
-                    && (severity_rank(&severity) > row.severity_rank()
-                        || row.severity_reason.is_empty()))
-            {
-                row.validity = v;
-                row.severity = severity;
-                row.severity_reason = c.severity_reason.unwrap_or_default();
-            }
-            if row.revoke.is_none() {
-                row.revoke = c.revoke;
-            }
-            if let Some(g) = c.governance {
-                if governance_rank(&g) > governance_rank(&row.governance) {
-                    row.governance = g;
+            self.add_credential(c);
+        }
+        Ok(())
+    }
+
+    /// Counts finding `f` in its credential's row (created on first sight): owners, commit,
+    /// repository and file.
+    fn add_finding(&mut self, f: InFinding) {
+        let row = self
+            .rows
+            .entry(f.fingerprint.clone())
+            .or_insert_with(|| Row {
+                fingerprint: f.fingerprint.clone(),
+                rule_id: f.rule_id.clone(),
+                provider: f.provider.clone(),
+                secret: f.secret.clone(),
+                owners: BTreeSet::new(),
+                findings: 0,
+                files: BTreeSet::new(),
+                commits: BTreeSet::new(),
+                repositories: BTreeSet::new(),
+                first_seen: None,
+                last_seen: None,
+                removed: None,
+                exposed_days: None,
+                in_head: None,
+                validity: serde_json::json!({"status": "not_checked"}),
+                governance: "ungoverned".into(),
+                severity: "unknown".into(),
+                severity_reason: String::new(),
+                revoke: None,
+            });
+        row.findings += 1;
+        row.owners.extend(f.owners);
+        if let Some(c) = f.commit {
+            row.commits.insert(c);
+        }
+        if let Some(r) = &f.repository {
+            row.repositories.insert(r.clone());
+        }
+        row.files.insert((f.repository, f.path));
+    }
+
+    /// Merges credential `c` into its row: owners, first seen, in HEAD, last seen, removed, the
+    /// best-known validity with its severity, revoke and the worst governance state.
+    fn add_credential(&mut self, c: InCredential) {
+        // A credential without findings (a hand-edited report) has nothing to show.
+        let Some(row) = self.rows.get_mut(&c.fingerprint) else {
+            return;
+        };
+        row.owners.extend(c.owners);
+        if let Some(first) = c.first_seen {
+            if let Some(t) = parse_time(&first) {
+                if row.first_seen.as_ref().is_none_or(|(old, _)| t < *old) {
+                    row.first_seen = Some((t, first));
                 }
             }
         }
-        Ok(())
+        if let Some(here) = c.in_head {
+            row.in_head = Some(row.in_head.unwrap_or(false) || here);
+        }
+        if let (Some(removed), Some(last)) = (c.removed, c.last_seen) {
+            if let Some(t) = parse_time(&last) {
+                self.last
+                    .entry(c.fingerprint.clone())
+                    .or_default()
+                    .push((!removed, t, last));
+            }
+        }
+        if let Some(removed) = c.removed {
+            row.removed = Some(row.removed.unwrap_or(true) && removed);
+        }
+        // Severity goes with the validity it was judged from: the best-known validity wins, and
+        // between equally known ones the greater severity.
+        let v = c
+            .validity
+            .unwrap_or_else(|| serde_json::json!({"status": "not_checked"}));
+        let severity = c.severity.unwrap_or_else(|| "unknown".into());
+        let (new, old) = (validity_rank(&v), validity_rank(&row.validity));
+        if new > old
+            || (new == old
+                && (severity_rank(&severity) > row.severity_rank()
+                    || row.severity_reason.is_empty()))
+        {
+            row.validity = v;
+            row.severity = severity;
+            row.severity_reason = c.severity_reason.unwrap_or_default();
+        }
+        if row.revoke.is_none() {
+            row.revoke = c.revoke;
+        }
+        if let Some(g) = c.governance {
+            if governance_rank(&g) > governance_rank(&row.governance) {
+                row.governance = g;
+            }
+        }
     }
 
     /// Adds a saved report, or every `*.json` file directly in a directory (in name order).
@@ -589,84 +608,94 @@ pub fn write(
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)
         }
-        InventoryFormat::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record([
-                "provider",
-                "rule_id",
-                "secret",
-                "owners",
-                "findings",
-                "files",
-                "commits",
-                "repositories",
-                "first_seen",
-                "last_seen",
-                "exposed_days",
-                "where",
-                "validity",
-                "governance",
-                "fingerprint",
-                "severity",
-                "severity_reason",
-                "revoke_page",
-                "revoke_cli",
-            ])?;
-            for r in rows {
-                w.write_record(
-                    [
-                        r.provider.clone(),
-                        r.rule_id.clone(),
-                        r.secret.clone(),
-                        r.owners.iter().cloned().collect::<Vec<_>>().join(" "),
-                        r.findings.to_string(),
-                        r.files.len().to_string(),
-                        r.commits.len().to_string(),
-                        r.repositories.len().to_string(),
-                        r.first_seen
-                            .as_ref()
-                            .map(|f| f.1.clone())
-                            .unwrap_or_default(),
-                        r.last_seen
-                            .as_ref()
-                            .map(|f| f.1.clone())
-                            .unwrap_or_default(),
-                        r.exposed_days.map(|d| d.to_string()).unwrap_or_default(),
-                        r.place().to_string(),
-                        r.status().to_string(),
-                        r.governance.clone(),
-                        r.fingerprint.clone(),
-                        r.severity.clone(),
-                        r.severity_reason.clone(),
-                        r.revoke
-                            .as_ref()
-                            .map(|v| v.page.clone())
-                            .unwrap_or_default(),
-                        r.revoke
-                            .as_ref()
-                            .and_then(|v| v.cli.clone())
-                            .unwrap_or_default(),
-                    ]
-                    .map(|c| super::csv::cell(&c)),
-                )?;
-            }
-            w.flush()
-        }
+        InventoryFormat::Csv => write_csv(rows, out),
         InventoryFormat::Human | InventoryFormat::Markdown | InventoryFormat::Html => {
-            let markdown = format == InventoryFormat::Markdown;
-            let cells: Vec<[String; 11]> = rows.iter().map(|r| row_cells(r, markdown)).collect();
-            write_table(COLUMNS, &cells, markdown, out)?;
-            if !markdown {
-                let live = rows.iter().filter(|r| r.is_live()).count();
-                let head = rows.iter().filter(|r| r.in_head == Some(true)).count();
-                writeln!(
-                    out,
-                    "{} credential{}: {live} live, {head} in HEAD",
-                    rows.len(),
-                    if rows.len() == 1 { "" } else { "s" }
-                )?;
-            }
-            Ok(())
+            write_text(rows, format == InventoryFormat::Markdown, out)
         }
     }
+}
+
+/// The inventory as CSV: a header, then one record per credential.
+fn write_csv(rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "provider",
+        "rule_id",
+        "secret",
+        "owners",
+        "findings",
+        "files",
+        "commits",
+        "repositories",
+        "first_seen",
+        "last_seen",
+        "exposed_days",
+        "where",
+        "validity",
+        "governance",
+        "fingerprint",
+        "severity",
+        "severity_reason",
+        "revoke_page",
+        "revoke_cli",
+    ])?;
+    for r in rows {
+        w.write_record(csv_cells(r).map(|c| super::csv::cell(&c)))?;
+    }
+    w.flush()
+}
+
+/// One credential's CSV cells, in the order of [`write_csv`]'s header, before CSV escaping.
+fn csv_cells(r: &Row) -> [String; 19] {
+    [
+        r.provider.clone(),
+        r.rule_id.clone(),
+        r.secret.clone(),
+        r.owners.iter().cloned().collect::<Vec<_>>().join(" "),
+        r.findings.to_string(),
+        r.files.len().to_string(),
+        r.commits.len().to_string(),
+        r.repositories.len().to_string(),
+        r.first_seen
+            .as_ref()
+            .map(|f| f.1.clone())
+            .unwrap_or_default(),
+        r.last_seen
+            .as_ref()
+            .map(|f| f.1.clone())
+            .unwrap_or_default(),
+        r.exposed_days.map(|d| d.to_string()).unwrap_or_default(),
+        r.place().to_string(),
+        r.status().to_string(),
+        r.governance.clone(),
+        r.fingerprint.clone(),
+        r.severity.clone(),
+        r.severity_reason.clone(),
+        r.revoke
+            .as_ref()
+            .map(|v| v.page.clone())
+            .unwrap_or_default(),
+        r.revoke
+            .as_ref()
+            .and_then(|v| v.cli.clone())
+            .unwrap_or_default(),
+    ]
+}
+
+/// The inventory as a text or (`markdown`) Markdown table; the text table ends with a count of the
+/// credentials, live and in HEAD.
+fn write_text(rows: &[Row], markdown: bool, out: &mut dyn Write) -> io::Result<()> {
+    let cells: Vec<[String; 11]> = rows.iter().map(|r| row_cells(r, markdown)).collect();
+    write_table(COLUMNS, &cells, markdown, out)?;
+    if !markdown {
+        let live = rows.iter().filter(|r| r.is_live()).count();
+        let head = rows.iter().filter(|r| r.in_head == Some(true)).count();
+        writeln!(
+            out,
+            "{} credential{}: {live} live, {head} in HEAD",
+            rows.len(),
+            if rows.len() == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(())
 }

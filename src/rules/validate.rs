@@ -445,61 +445,10 @@ fn check_names(what: &str, text: &str, more: &[String]) -> Result<(), String> {
 
 /// Checks a raw `validate` table; the error says what is wrong (the caller adds file, line and rule).
 pub fn check(raw: RawValidate) -> Result<ValidateSpec, String> {
-    if raw.hosts.is_empty() {
-        return Err("validate.hosts must list the provider's hosts".into());
-    }
-    let Some(rest) = raw.url.strip_prefix("https://") else {
-        return Err("validate.url must start with https://".into());
-    };
-    let (origin, host, path) =
-        split_url(&raw.url).ok_or_else(|| "validate.url has no host".to_string())?;
-    if rest.starts_with('{') || origin.contains('{') {
-        return Err("validate.url: the host cannot contain a placeholder".into());
-    }
-    if !raw.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
-        return Err(format!(
-            "validate.url host {host:?} is not in validate.hosts"
-        ));
-    }
-    check_placeholders("validate.url", path)?;
-    for (name, value) in &raw.headers {
-        check_placeholders(&format!("validate.headers.{name}"), value)?;
-    }
-    if let Some([u, p]) = &raw.basic_auth {
-        check_placeholders("validate.basic_auth", u)?;
-        check_placeholders("validate.basic_auth", p)?;
-    }
-    if let Some(b) = &raw.body {
-        check_placeholders("validate.body", b)?;
-    }
-    let uses_pair = path.contains("{pair}")
-        || raw.headers.values().any(|v| v.contains("{pair}"))
-        || raw
-            .basic_auth
-            .iter()
-            .flatten()
-            .any(|v| v.contains("{pair}"))
-        || raw.body.as_deref().is_some_and(|b| b.contains("{pair}"));
-    let signer = match raw.signer.as_deref() {
-        None => None,
-        Some("aws-sigv4") => Some(Signer::AwsSigV4),
-        Some(other) => return Err(format!("validate.signer {other:?} is unknown (aws-sigv4)")),
-    };
-    if (uses_pair || signer.is_some()) && raw.pair.is_none() {
-        return Err("validate uses {pair} or a signer but names no `pair` rule".into());
-    }
-    let live_if_pointer = raw.live_if.as_ref().map(|l| &l.pointer);
-    for p in raw
-        .identity
-        .iter()
-        .chain(&raw.scopes)
-        .chain(&raw.ok)
-        .chain(live_if_pointer)
-    {
-        if !p.is_empty() && !p.starts_with('/') {
-            return Err(format!("JSON pointer {p:?} must start with `/`"));
-        }
-    }
+    let (origin, path) = check_url(&raw.url, &raw.hosts)?;
+    let uses_pair = check_request_placeholders(&raw, path)?;
+    let signer = check_signer(raw.signer.as_deref(), uses_pair, raw.pair.as_deref())?;
+    check_pointers(&raw)?;
     let method = raw
         .method
         .unwrap_or_else(|| "GET".into())
@@ -510,20 +459,7 @@ pub fn check(raw: RawValidate) -> Result<ValidateSpec, String> {
         ));
     }
     let reach = check_reach(&raw.reach, &raw.hosts)?;
-    let from_secret = raw
-        .from_secret
-        .iter()
-        .map(|(name, pattern)| {
-            let re = regex::Regex::new(pattern)
-                .map_err(|e| format!("validate.from_secret.{name}: {}", super::regex_error(&e)))?;
-            if re.captures_len() < 2 {
-                return Err(format!(
-                    "validate.from_secret.{name}: the regex needs a group"
-                ));
-            }
-            Ok((name.clone(), Pattern(re)))
-        })
-        .collect::<Result<Vec<_>, String>>()?;
+    let from_secret = check_from_secret(&raw.from_secret)?;
     let revoke = check_revoke(&raw.revoke, &raw.hosts, &from_secret)?;
     Ok(ValidateSpec {
         reach,
@@ -549,6 +485,106 @@ pub fn check(raw: RawValidate) -> Result<ValidateSpec, String> {
         signer,
         requires_endpoint: raw.requires_endpoint,
     })
+}
+
+/// Checks `validate.url` against `validate.hosts` (which must not be empty): `https://`, a host of
+/// `hosts`, no placeholder in the host. Returns its origin and path.
+fn check_url<'a>(url: &'a str, hosts: &[String]) -> Result<(&'a str, &'a str), String> {
+    if hosts.is_empty() {
+        return Err("validate.hosts must list the provider's hosts".into());
+    }
+    let Some(rest) = url.strip_prefix("https://") else {
+        return Err("validate.url must start with https://".into());
+    };
+    let (origin, host, path) =
+        split_url(url).ok_or_else(|| "validate.url has no host".to_string())?;
+    if rest.starts_with('{') || origin.contains('{') {
+        return Err("validate.url: the host cannot contain a placeholder".into());
+    }
+    if !hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+        return Err(format!(
+            "validate.url host {host:?} is not in validate.hosts"
+        ));
+    }
+    Ok((origin, path))
+}
+
+/// Checks the placeholders of the request's URL `path`, headers, basic auth and body; returns whether
+/// any of them uses `{pair}`.
+fn check_request_placeholders(raw: &RawValidate, path: &str) -> Result<bool, String> {
+    check_placeholders("validate.url", path)?;
+    for (name, value) in &raw.headers {
+        check_placeholders(&format!("validate.headers.{name}"), value)?;
+    }
+    if let Some([u, p]) = &raw.basic_auth {
+        check_placeholders("validate.basic_auth", u)?;
+        check_placeholders("validate.basic_auth", p)?;
+    }
+    if let Some(b) = &raw.body {
+        check_placeholders("validate.body", b)?;
+    }
+    Ok(path.contains("{pair}")
+        || raw.headers.values().any(|v| v.contains("{pair}"))
+        || raw
+            .basic_auth
+            .iter()
+            .flatten()
+            .any(|v| v.contains("{pair}"))
+        || raw.body.as_deref().is_some_and(|b| b.contains("{pair}")))
+}
+
+/// The request signer named by `validate.signer`; a signer, or a request using `{pair}` (`uses_pair`),
+/// needs a `pair` rule.
+fn check_signer(
+    signer: Option<&str>,
+    uses_pair: bool,
+    pair: Option<&str>,
+) -> Result<Option<Signer>, String> {
+    let signer = match signer {
+        None => None,
+        Some("aws-sigv4") => Some(Signer::AwsSigV4),
+        Some(other) => return Err(format!("validate.signer {other:?} is unknown (aws-sigv4)")),
+    };
+    if (uses_pair || signer.is_some()) && pair.is_none() {
+        return Err("validate uses {pair} or a signer but names no `pair` rule".into());
+    }
+    Ok(signer)
+}
+
+/// Every JSON pointer (identity, scopes, ok, live_if) is empty or starts with `/`.
+fn check_pointers(raw: &RawValidate) -> Result<(), String> {
+    let live_if_pointer = raw.live_if.as_ref().map(|l| &l.pointer);
+    for p in raw
+        .identity
+        .iter()
+        .chain(&raw.scopes)
+        .chain(&raw.ok)
+        .chain(live_if_pointer)
+    {
+        if !p.is_empty() && !p.starts_with('/') {
+            return Err(format!("JSON pointer {p:?} must start with `/`"));
+        }
+    }
+    Ok(())
+}
+
+/// Compiles `validate.from_secret`: each regex must have a group.
+fn check_from_secret(
+    from_secret: &BTreeMap<String, String>,
+) -> Result<Vec<(String, Pattern)>, String> {
+    from_secret
+        .iter()
+        .map(|(name, pattern)| {
+            let re = regex::Regex::new(pattern)
+                .map_err(|e| format!("validate.from_secret.{name}: {}", super::regex_error(&e)))?;
+            if re.captures_len() < 2 {
+                return Err(format!(
+                    "validate.from_secret.{name}: the regex needs a group"
+                ));
+            }
+            Ok((name.clone(), Pattern(re)))
+        })
+        .collect::<Result<Vec<_>, String>>()
 }
 
 /// Splits a reach or revoke `url`: `https://`, a host of `hosts`, no placeholder in the host.

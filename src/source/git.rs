@@ -503,23 +503,9 @@ where
     let unavailable = AtomicUsize::new(0);
     pool.broadcast(|_| {
         let mut sink = make_sink();
-        let repo = match Repository::open_ext(
-            repo_path,
-            RepositoryOpenFlags::NO_SEARCH,
-            std::iter::empty::<&OsStr>(),
-        ) {
-            Ok(r) => r,
-            Err(e) => {
-                sink.warning(&repo_path.display().to_string(), e.message().to_string());
-                return;
-            }
+        let Some(repo) = open_worker_repo(repo_path, objects, &mut sink) else {
+            return;
         };
-        if let Some(dir) = objects {
-            if let Err(e) = super::loose::apply(&repo, dir) {
-                sink.warning(&repo_path.display().to_string(), e);
-                return;
-            }
-        }
         let odb = match repo.odb() {
             Ok(o) => o,
             Err(e) => {
@@ -534,36 +520,7 @@ where
                 break;
             }
             for &id in &blobs[start..(start + BATCH).min(blobs.len())] {
-                let label = format!("blob {id}");
-                match odb.read_header(id) {
-                    Ok((size, _)) if size as u64 > max_size => {
-                        sink.skipped(&label, Skip::TooLarge(size as u64));
-                        continue;
-                    }
-                    Ok(_) => {}
-                    Err(e) if partial && e.code() == git2::ErrorCode::NotFound => {
-                        unavailable.fetch_add(1, Ordering::Relaxed);
-                        continue;
-                    }
-                    Err(e) => {
-                        sink.warning(&label, e.message().to_string());
-                        continue;
-                    }
-                }
-                match odb.read(id) {
-                    Ok(obj) => {
-                        let origin = Origin {
-                            path: String::new(),
-                            blob: Some(id),
-                            commit: None,
-                        };
-                        // Text as is, UTF-16 transcoded, archives opened: a member's origin path is
-                        // `!member`, appended to the blob's paths once they are known.
-                        let place = Place { origin, label };
-                        archive::deliver(&place, obj.data(), &ArchiveLimits::default(), &mut sink);
-                    }
-                    Err(e) => sink.warning(&label, e.message().to_string()),
-                }
+                read_blob_into(&odb, id, max_size, partial, &unavailable, &mut sink);
             }
         }
     });
@@ -578,6 +535,76 @@ where
         );
     }
     Ok(())
+}
+
+/// A worker's own `Repository` for [`read_blobs`], reading from the `objects` directory when given;
+/// `None` after a warning to `sink` when it cannot be opened.
+fn open_worker_repo(
+    repo_path: &Path,
+    objects: Option<&Path>,
+    sink: &mut impl BlobSink,
+) -> Option<Repository> {
+    let repo = match Repository::open_ext(
+        repo_path,
+        RepositoryOpenFlags::NO_SEARCH,
+        std::iter::empty::<&OsStr>(),
+    ) {
+        Ok(r) => r,
+        Err(e) => {
+            sink.warning(&repo_path.display().to_string(), e.message().to_string());
+            return None;
+        }
+    };
+    if let Some(dir) = objects {
+        if let Err(e) = super::loose::apply(&repo, dir) {
+            sink.warning(&repo_path.display().to_string(), e);
+            return None;
+        }
+    }
+    Some(repo)
+}
+
+/// Inflates blob `id` and hands it to `sink` (text as is, UTF-16 transcoded, archives opened). Larger
+/// than `max_size` is a skip; absent from a `partial` clone is counted in `unavailable`, not warned
+/// about; any other read error is a warning.
+fn read_blob_into(
+    odb: &git2::Odb<'_>,
+    id: Oid,
+    max_size: u64,
+    partial: bool,
+    unavailable: &AtomicUsize,
+    sink: &mut impl BlobSink,
+) {
+    let label = format!("blob {id}");
+    match odb.read_header(id) {
+        Ok((size, _)) if size as u64 > max_size => {
+            sink.skipped(&label, Skip::TooLarge(size as u64));
+            return;
+        }
+        Ok(_) => {}
+        Err(e) if partial && e.code() == git2::ErrorCode::NotFound => {
+            unavailable.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        Err(e) => {
+            sink.warning(&label, e.message().to_string());
+            return;
+        }
+    }
+    match odb.read(id) {
+        Ok(obj) => {
+            let origin = Origin {
+                path: String::new(),
+                blob: Some(id),
+                commit: None,
+            };
+            // Text as is, UTF-16 transcoded, archives opened: a member's origin path is
+            // `!member`, appended to the blob's paths once they are known.
+            let place = Place { origin, label };
+            archive::deliver(&place, obj.data(), &ArchiveLimits::default(), sink);
+        }
+        Err(e) => sink.warning(&label, e.message().to_string()),
+    }
 }
 
 /// Whether `repo` is a partial clone (`git clone --filter`): a promisor remote, or
