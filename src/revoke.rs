@@ -468,7 +468,7 @@ fn send(
         let (status, outcome) = match answer {
             Err(reason) => (None, Err(reason.replace('_', " "))),
             Ok(resp) => {
-                let status = resp.status();
+                let status = resp.status().as_u16();
                 let body = http::body_text(resp).unwrap_or_default();
                 (Some(status), step_result(step, status, &body, &borrowed))
             }

@@ -3,12 +3,16 @@
 //! its API base URL (`https://HOST/api/v3`).
 //!
 //! The token (`GITHUB_TOKEN`) is sent only to the API base's own scheme, host and port (a `next` link
-//! elsewhere is an error), redirects are not followed, and the token never appears in a message.
+//! elsewhere is an error), redirects are not followed, no proxy is taken from the environment, and the
+//! token never appears in a message. The server's certificate is checked against the platform's
+//! certificate store (`SSL_CERT_FILE` on Linux), so a GitHub Enterprise server behind a private CA works.
 
 use std::time::Duration;
 
 use base64::Engine;
 use serde::Deserialize;
+
+use crate::enrich::validity::http;
 
 /// The public GitHub API.
 pub const DEFAULT_API: &str = "https://api.github.com";
@@ -134,12 +138,16 @@ pub fn list_org_repos(query: &OrgQuery, token: Option<&str>) -> Result<Listing, 
     {
         return Err(GithubError::BadOrg(org.clone()));
     }
-    let agent = ureq::AgentBuilder::new()
-        .redirects(0)
-        .timeout_connect(Duration::from_secs(15))
-        .timeout(Duration::from_secs(60))
-        .user_agent(concat!("sprawl/", env!("CARGO_PKG_VERSION")))
-        .build();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .timeout_connect(Some(Duration::from_secs(15)))
+        .timeout_global(Some(Duration::from_secs(60)))
+        .proxy(None)
+        .user_agent(http::USER_AGENT)
+        .tls_config(http::platform_tls())
+        .build()
+        .into();
     let mut url = format!("{api}/orgs/{org}/repos?per_page=100&type=all");
     let mut all: Vec<OrgRepo> = Vec::new();
     for _ in 0..MAX_PAGES {
@@ -185,42 +193,46 @@ fn get_page(
     };
     let mut req = agent
         .get(url)
-        .set("Accept", "application/vnd.github+json")
-        .set("X-GitHub-Api-Version", "2022-11-28");
+        .header("Accept", "application/vnd.github+json")
+        .header("X-GitHub-Api-Version", "2022-11-28");
     if let Some(t) = token {
-        req = req.set("Authorization", &format!("Bearer {t}"));
+        req = req.header("Authorization", &format!("Bearer {t}"));
     }
-    let resp = match req.call() {
-        Ok(r) => r,
-        Err(ureq::Error::Status(code, resp)) => {
-            let body = resp.into_string().unwrap_or_default();
-            let message = serde_json::from_str::<serde_json::Value>(&body)
-                .ok()
-                .and_then(|v| v.get("message")?.as_str().map(str::to_string))
-                .unwrap_or_default();
-            let hint = match code {
-                401 => " (set GITHUB_TOKEN to a valid token)",
-                403 | 429 => " (rate limited or forbidden: set GITHUB_TOKEN, or wait)",
-                404 => " (no such organisation, or the token cannot see it)",
-                _ => "",
-            };
-            // The server's text, bounded and without control characters (it reaches a terminal).
-            let message: String = message
-                .chars()
-                .filter(|c| !c.is_control())
-                .take(200)
-                .collect();
-            return Err(fail(format!("HTTP {code} {message}{hint}")));
-        }
-        Err(ureq::Error::Transport(t)) => return Err(fail(t.to_string())),
-    };
-    let next = resp.header("link").and_then(next_link);
-    let body = resp
-        .into_string()
-        .map_err(|e| fail(format!("reading the response: {e}")))?;
+    let mut resp = req.call().map_err(|e| fail(e.to_string()))?;
+    let code = resp.status().as_u16();
+    if code >= 400 {
+        let body = into_string(&mut resp).unwrap_or_default();
+        let message = serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v.get("message")?.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let hint = match code {
+            401 => " (set GITHUB_TOKEN to a valid token)",
+            403 | 429 => " (rate limited or forbidden: set GITHUB_TOKEN, or wait)",
+            404 => " (no such organisation, or the token cannot see it)",
+            _ => "",
+        };
+        // The server's text, bounded and without control characters (it reaches a terminal).
+        let message: String = message
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        return Err(fail(format!("HTTP {code} {message}{hint}")));
+    }
+    let next = http::header(&resp, "link").and_then(next_link);
+    let body = into_string(&mut resp).map_err(|e| fail(format!("reading the response: {e}")))?;
     let page: Vec<OrgRepo> =
         serde_json::from_str(&body).map_err(|e| fail(format!("unexpected response: {e}")))?;
     Ok((page, next))
+}
+
+/// The body as UTF-8 text, at most 10 MiB (a longer or non-UTF-8 body is an error).
+fn into_string(resp: &mut http::Response) -> Result<String, ureq::Error> {
+    resp.body_mut()
+        .with_config()
+        .limit(10 * 1024 * 1024)
+        .read_to_string()
 }
 
 /// The `rel="next"` URL of a `Link` header.

@@ -31,4 +31,5 @@ mod revoke;
 mod rules;
 mod sarif;
 mod support;
+mod tls;
 mod validate;

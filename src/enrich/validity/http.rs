@@ -5,19 +5,26 @@
 //!   the rule's `hosts` (or the endpoint's host) before anything is sent;
 //! - `https://` only; `http://` only for a user-configured loopback endpoint (checked in the config);
 //! - redirects are never followed: a 3xx is an `unexpected_response`;
-//! - the resolver refuses loopback, private, link-local, CGNAT, multicast, unspecified and other
-//!   non-public addresses (also inside IPv6 forms that embed IPv4, see [`is_public`]), except for
-//!   the host of a user-configured endpoint;
-//! - one timeout per request; no proxy from the environment;
+//! - the resolver ([`Guarded`], around ureq's own) refuses loopback, private, link-local, CGNAT,
+//!   multicast, unspecified and other non-public addresses (also inside IPv6 forms that embed IPv4,
+//!   see [`is_public`]), except for the host of a user-configured endpoint;
+//! - one timeout per request, name resolution included (ureq's global timeout); no proxy from the
+//!   environment;
+//! - server certificates are checked against the platform's certificate store ([`platform_tls`]):
+//!   `SSL_CERT_FILE` / `SSL_CERT_DIR` on Linux, so a private CA can be trusted;
 //! - errors are mapped to a reason and never printed: a transport error can quote the URL, and a
 //!   Telegram URL contains the token.
 
 use std::io;
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use base64::Engine as _;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use ureq::http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
+use ureq::tls::{RootCerts, TlsConfig};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use super::sigv4;
 use crate::finding::{Liveness, Secret};
@@ -59,60 +66,84 @@ impl Outcome {
     }
 }
 
-/// A blocking client with the guards above. `allowed_private` lists the hosts of configured endpoints.
-pub fn agent(timeout: Duration, allowed_private: Vec<String>) -> ureq::Agent {
-    ureq::AgentBuilder::new()
-        .redirects(0)
-        .timeout(timeout)
-        .user_agent(concat!("sprawl/", env!("CARGO_PKG_VERSION")))
-        .resolver(move |netloc: &str| resolve(netloc, &allowed_private, timeout, system_lookup))
+/// An answer, whatever its status (the agents never turn a 4xx or 5xx into an error).
+pub type Response = ureq::http::Response<ureq::Body>;
+
+/// The user agent of every request sprawl sends.
+pub const USER_AGENT: &str = concat!("sprawl/", env!("CARGO_PKG_VERSION"));
+
+/// TLS verified against the platform's certificate store (rustls-platform-verifier): on Linux and
+/// the BSDs the files named by `SSL_CERT_FILE` / `SSL_CERT_DIR` when either is set, else the system
+/// bundle; the OS verifier on macOS and Windows. A private CA (GitHub Enterprise, an internal
+/// endpoint) is trusted once the platform, or `SSL_CERT_FILE`, trusts it.
+pub fn platform_tls() -> TlsConfig {
+    TlsConfig::builder()
+        .root_certs(RootCerts::PlatformVerifier)
         .build()
 }
 
-fn system_lookup(netloc: String) -> io::Result<Vec<SocketAddr>> {
-    Ok(netloc.to_socket_addrs()?.collect())
+/// A blocking client with the guards above. `allowed_private` lists the hosts of configured endpoints.
+pub fn agent(timeout: Duration, allowed_private: Vec<String>) -> ureq::Agent {
+    let config = ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        // One deadline for the whole request: name resolution, connection, TLS, answer and body.
+        .timeout_global(Some(timeout))
+        .proxy(None)
+        .user_agent(USER_AGENT)
+        .tls_config(platform_tls())
+        .build();
+    ureq::Agent::with_parts(
+        config,
+        DefaultConnector::default(),
+        Guarded {
+            allowed_private,
+            inner: DefaultResolver::default(),
+        },
+    )
 }
 
-/// Looks `netloc` up with `lookup` within `timeout`: ureq 2's timeout does not cover DNS, and the
-/// system resolver has no deadline of its own, so the lookup runs on a helper thread that is
-/// abandoned (it ends when the resolver gives up) if it is late.
-fn lookup_within(
-    netloc: &str,
-    timeout: Duration,
-    lookup: fn(String) -> io::Result<Vec<SocketAddr>>,
-) -> io::Result<Vec<SocketAddr>> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let netloc = netloc.to_string();
-    std::thread::Builder::new()
-        .name("sprawl-dns".into())
-        .spawn(move || {
-            let _ = tx.send(lookup(netloc));
-        })?;
-    match rx.recv_timeout(timeout) {
-        Ok(result) => result,
-        Err(_) => Err(io::Error::new(
-            io::ErrorKind::TimedOut,
-            "name resolution timed out",
-        )),
+/// ureq's resolver (which bounds the lookup by the request's deadline), keeping only public
+/// addresses unless the host is one of `allowed_private` (the hosts of configured endpoints).
+#[derive(Debug)]
+pub struct Guarded {
+    allowed_private: Vec<String>,
+    inner: DefaultResolver,
+}
+
+impl Resolver for Guarded {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let found = self.inner.resolve(uri, config, timeout)?;
+        let host = uri.host().unwrap_or_default();
+        let mut kept = self.empty();
+        for addr in permitted(host, &found, &self.allowed_private)? {
+            kept.push(addr);
+        }
+        Ok(kept)
     }
 }
 
-fn resolve(
-    netloc: &str,
+/// The addresses of `host` that may be connected to: all of them for a host in `allowed_private`,
+/// else the public ones; none is a `PermissionDenied` error.
+fn permitted(
+    host: &str,
+    addrs: &[SocketAddr],
     allowed_private: &[String],
-    timeout: Duration,
-    lookup: fn(String) -> io::Result<Vec<SocketAddr>>,
 ) -> io::Result<Vec<SocketAddr>> {
-    let host = netloc
-        .rsplit_once(':')
-        .map_or(netloc, |(h, _)| h)
-        .trim_start_matches('[')
-        .trim_end_matches(']');
-    let addrs: Vec<SocketAddr> = lookup_within(netloc, timeout, lookup)?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
     if allowed_private.iter().any(|h| h.eq_ignore_ascii_case(host)) {
-        return Ok(addrs);
+        return Ok(addrs.to_vec());
     }
-    let public: Vec<SocketAddr> = addrs.into_iter().filter(|a| is_public(a.ip())).collect();
+    let public: Vec<SocketAddr> = addrs
+        .iter()
+        .copied()
+        .filter(|a| is_public(a.ip()))
+        .collect();
     if public.is_empty() {
         return Err(io::Error::new(
             io::ErrorKind::PermissionDenied,
@@ -309,14 +340,16 @@ pub fn send(
     target: &Target,
     vars: &[(&str, &str)],
     amz_date: &str,
-) -> Result<ureq::Response, &'static str> {
+) -> Result<Response, &'static str> {
     // A value that cannot travel in a header unchanged is not sent at all.
     if vars.iter().any(|(_, v)| v.chars().any(char::is_control)) {
         return Err("not_sendable");
     }
     let path = fill(req.path, vars, url_encode);
     let url = format!("{}{}", target.base.trim_end_matches('/'), path);
-    // Checked as the client will read it: ureq parses the URL with the `url` crate, so does this.
+    // What is sent is the `url` crate's reading of the URL (as ureq 2 sent it: normalised, unsafe
+    // characters percent-encoded), which ureq then parses as an `http::Uri`: both readings must find
+    // the target's host and no userinfo, with an allowed scheme.
     let parsed = url::Url::parse(&url).ok();
     let host_ok = parsed.as_ref().is_some_and(|u| {
         let host = u.host_str().unwrap_or_default();
@@ -329,13 +362,31 @@ pub fn send(
     let scheme_ok = parsed
         .as_ref()
         .is_some_and(|u| u.scheme() == "https" || (target.configured && u.scheme() == "http"));
-    if !host_ok || !scheme_ok {
+    let uri: Option<Uri> = parsed.as_ref().and_then(|u| u.as_str().parse().ok());
+    let sent_ok = uri.as_ref().is_some_and(|u| {
+        let host = u.host().unwrap_or_default();
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        u.authority().is_some_and(|a| !a.as_str().contains('@'))
+            && host.eq_ignore_ascii_case(&target.host)
+            && u.scheme_str() == parsed.as_ref().map(url::Url::scheme)
+    });
+    let (Some(uri), true, true, true) = (uri, host_ok, scheme_ok, sent_ok) else {
         return Err("refused_address");
-    }
+    };
+    let method = Method::from_bytes(req.method.as_bytes()).map_err(|_| "network_error")?;
+    // A header set twice keeps its last value (an explicit `Authorization` is replaced by basic
+    // authentication or a signature). A name or value HTTP cannot carry is refused here, before any
+    // connection, as the client would refuse it.
+    let mut headers = HeaderMap::new();
+    let mut set = |name: &str, value: &str| -> Result<(), &'static str> {
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| "network_error")?;
+        let value = HeaderValue::from_str(value).map_err(|_| "network_error")?;
+        headers.insert(name, value);
+        Ok(())
+    };
     let plain = |v: &str| v.to_string();
-    let mut r = agent.request(req.method, &url);
     for (name, value) in req.headers {
-        r = r.set(name, &fill(value, vars, plain));
+        set(name, &fill(value, vars, plain))?;
     }
     if let Some((user, password)) = req.basic_auth {
         let raw = format!(
@@ -344,7 +395,7 @@ pub fn send(
             fill(password, vars, plain)
         );
         let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-        r = r.set("Authorization", &format!("Basic {encoded}"));
+        set("Authorization", &format!("Basic {encoded}"))?;
     }
     // In a JSON body, values are JSON-escaped so they cannot change its structure.
     let body = req.body.map(|b| {
@@ -388,19 +439,19 @@ pub fn send(
                 service,
             },
         );
-        r = r
-            .set("Content-Type", content_type)
-            .set("X-Amz-Date", amz_date)
-            .set("Authorization", &authorization);
+        set("Content-Type", content_type)?;
+        set("X-Amz-Date", amz_date)?;
+        set("Authorization", &authorization)?;
     }
+    let mut request = ureq::http::Request::new(());
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    *request.headers_mut() = headers;
     let result = match &body {
-        Some(b) => r.send_string(b),
-        None => r.call(),
+        Some(b) => agent.run(request.map(|()| b.as_str())),
+        None => agent.run(request),
     };
-    match result {
-        Ok(resp) | Err(ureq::Error::Status(_, resp)) => Ok(resp),
-        Err(ureq::Error::Transport(t)) => Err(transport_reason(&t)),
-    }
+    result.map_err(|e| error_reason(&e))
 }
 
 /// Sends the rule's request for `secret` (and its `pair`) to `target` and reads the answer.
@@ -432,17 +483,29 @@ pub fn amz_date() -> String {
         .unwrap_or_default()
 }
 
-fn transport_reason(t: &ureq::Transport) -> &'static str {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(t);
-    while let Some(e) = source {
-        if let Some(io) = e.downcast_ref::<io::Error>() {
+/// The reason for a failed request; the error itself is never shown (it can quote the URL).
+fn error_reason(e: &ureq::Error) -> &'static str {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = next {
+        if let Some(ureq::Error::Timeout(_)) = err.downcast_ref::<ureq::Error>() {
+            return "timeout";
+        }
+        let io = match err.downcast_ref::<ureq::Error>() {
+            Some(ureq::Error::Io(io)) => Some(io),
+            _ => err.downcast_ref::<io::Error>(),
+        };
+        if let Some(io) = io {
             match io.kind() {
                 io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => return "timeout",
                 io::ErrorKind::PermissionDenied => return "refused_address",
                 _ => {}
             }
+            next = io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static));
+        } else {
+            next = err.source();
         }
-        source = e.source();
     }
     "network_error"
 }
@@ -451,9 +514,9 @@ fn transport_reason(t: &ureq::Transport) -> &'static str {
 pub const MAX_BODY: u64 = 1 << 20;
 
 /// The body of `resp` as text (at most [`MAX_BODY`]); `None` when it cannot be read.
-pub fn body_text(resp: ureq::Response) -> Option<String> {
+pub fn body_text(resp: Response) -> Option<String> {
     let mut text = String::new();
-    io::Read::read_to_string(&mut io::Read::take(resp.into_reader(), MAX_BODY), &mut text)
+    io::Read::read_to_string(&mut body_reader(resp), &mut text)
         .ok()
         .map(|_| text)
 }
@@ -461,11 +524,21 @@ pub fn body_text(resp: ureq::Response) -> Option<String> {
 /// Reads an answer. `paired`: the request used a second value found next to the credential (a
 /// secret key, a username), so a rejection may be the pair's fault, not the credential's: it is
 /// `unknown` (`pair_mismatch`) unless the body proves the credential itself invalid (`invalid_body`).
-fn read(spec: &ValidateSpec, resp: ureq::Response, paired: bool) -> Outcome {
-    let status = resp.status();
+/// The first `name` header of `resp` as text (`None` when absent or not text).
+pub fn header<'a>(resp: &'a Response, name: &str) -> Option<&'a str> {
+    resp.headers().get(name)?.to_str().ok()
+}
+
+/// The body of `resp`, at most [`MAX_BODY`] of it (the rest is not read).
+fn body_reader(resp: Response) -> impl io::Read {
+    io::Read::take(resp.into_body().into_reader(), MAX_BODY)
+}
+
+fn read(spec: &ValidateSpec, resp: Response, paired: bool) -> Outcome {
+    let status = resp.status().as_u16();
     if status == 429 {
         return Outcome {
-            retry_after: resp.header("retry-after").is_some(),
+            retry_after: header(&resp, "retry-after").is_some(),
             ..Outcome::unknown("rate_limited", Some(status))
         };
     }
@@ -478,8 +551,7 @@ fn read(spec: &ValidateSpec, resp: ureq::Response, paired: bool) -> Outcome {
             };
         }
         let mut text = String::new();
-        let _ =
-            io::Read::read_to_string(&mut io::Read::take(resp.into_reader(), MAX_BODY), &mut text);
+        let _ = io::Read::read_to_string(&mut body_reader(resp), &mut text);
         return if spec.invalid_body.iter().any(|t| text.contains(t.as_str())) {
             Outcome::invalid(status)
         } else if paired {
@@ -494,13 +566,11 @@ fn read(spec: &ValidateSpec, resp: ureq::Response, paired: bool) -> Outcome {
     let mut scopes: Vec<String> = spec
         .scopes_header
         .as_deref()
-        .and_then(|h| resp.header(h))
+        .and_then(|h| header(&resp, h))
         .map(split_list)
         .unwrap_or_default();
     let mut text = String::new();
-    if io::Read::read_to_string(&mut io::Read::take(resp.into_reader(), MAX_BODY), &mut text)
-        .is_err()
-    {
+    if io::Read::read_to_string(&mut body_reader(resp), &mut text).is_err() {
         return Outcome::unknown("unexpected_response", Some(status));
     }
     let json: Option<serde_json::Value> = serde_json::from_str(&text).ok();
@@ -664,37 +734,58 @@ mod tests {
         ] {
             assert!(is_public(ip.parse().unwrap()), "{ip}");
         }
-        let t = Duration::from_secs(5);
+        // Through the resolver the agent uses (an address literal needs no DNS).
+        let resolve = |uri: &str, allowed: &[&str]| {
+            let guarded = Guarded {
+                allowed_private: allowed.iter().map(|h| h.to_string()).collect(),
+                inner: DefaultResolver::default(),
+            };
+            let config = ureq::config::Config::builder().build();
+            guarded
+                .resolve(&uri.parse().unwrap(), &config, NextTimeout::default())
+                .map(|addrs| addrs.to_vec())
+        };
+        match resolve("https://127.0.0.1/", &[]) {
+            Err(ureq::Error::Io(e)) => assert_eq!(e.kind(), io::ErrorKind::PermissionDenied),
+            other => panic!("{other:?}"),
+        }
         assert_eq!(
-            resolve("127.0.0.1:443", &[], t, system_lookup)
-                .unwrap_err()
-                .kind(),
-            io::ErrorKind::PermissionDenied
+            error_reason(&resolve("https://[::1]/", &[]).unwrap_err()),
+            "refused_address"
         );
         assert_eq!(
-            resolve("127.0.0.1:443", &["127.0.0.1".into()], t, system_lookup).unwrap(),
+            resolve("https://127.0.0.1/", &["127.0.0.1"]).unwrap(),
             vec!["127.0.0.1:443".parse().unwrap()]
+        );
+        assert_eq!(
+            resolve("https://[::1]:8443/", &["::1"]).unwrap(),
+            vec!["[::1]:8443".parse().unwrap()]
+        );
+        assert_eq!(
+            resolve("https://140.82.112.5/", &[]).unwrap(),
+            vec!["140.82.112.5:443".parse().unwrap()]
         );
     }
 
     #[test]
-    fn name_resolution_has_a_deadline() {
-        // Never answers: only the deadline can end the lookup, so no clock is needed to prove it.
-        fn stuck(_: String) -> io::Result<Vec<SocketAddr>> {
-            loop {
-                std::thread::park();
-            }
-        }
-        fn quick(_: String) -> io::Result<Vec<SocketAddr>> {
-            Ok(vec!["140.82.112.5:443".parse().unwrap()])
-        }
-        let err =
-            resolve("api.github.com:443", &[], Duration::from_millis(200), stuck).unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::TimedOut);
-        assert_eq!(
-            resolve("api.github.com:443", &[], Duration::from_secs(5), quick).unwrap(),
-            vec!["140.82.112.5:443".parse().unwrap()]
-        );
+    fn the_agent_keeps_its_guards() {
+        // Name resolution is inside the global deadline: ureq's resolver runs the lookup on a thread
+        // it abandons when the deadline passes (the system resolver has no deadline of its own).
+        let t = Duration::from_millis(1500);
+        let agent = agent(t, Vec::new());
+        let config = agent.config();
+        assert_eq!(config.timeouts().global, Some(t));
+        assert_eq!(config.max_redirects(), 0);
+        assert!(!config.http_status_as_error());
+        assert!(config.proxy().is_none());
+        assert!(matches!(
+            config.user_agent(),
+            ureq::config::AutoHeaderValue::Provided(ua) if ua.as_str() == USER_AGENT
+        ));
+        assert!(matches!(
+            config.tls_config().root_certs(),
+            RootCerts::PlatformVerifier
+        ));
     }
 
     #[test]

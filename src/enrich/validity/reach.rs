@@ -83,9 +83,9 @@ pub fn run(
         let request = request(spec, step);
         let answer = http::send(agent, &request, &target, &vars, &http::amz_date());
         let resp = match answer {
-            Ok(resp) if (200..300).contains(&resp.status()) => resp,
+            Ok(resp) if resp.status().is_success() => resp,
             Ok(resp) => {
-                let status = resp.status();
+                let status = resp.status().as_u16();
                 unreadable.push(format!("{whats} (HTTP {status})"));
                 audit(Sent {
                     step: n,
@@ -106,13 +106,16 @@ pub fn run(
                 continue;
             }
         };
-        let status = resp.status();
+        let status = resp.status().as_u16();
+        // Names are lowercase; a header sent twice is read by its first value.
         let headers: Vec<(String, String)> = resp
-            .headers_names()
-            .into_iter()
+            .headers()
+            .keys()
             .filter_map(|h| {
-                let v = resp.header(&h)?.to_string();
-                Some((h.to_ascii_lowercase(), v))
+                Some((
+                    h.as_str().to_string(),
+                    http::header(&resp, h.as_str())?.to_string(),
+                ))
             })
             .collect();
         let text = http::body_text(resp).unwrap_or_default();
