@@ -251,6 +251,7 @@ fn write_csv(owners: &[Owner], out: &mut dyn Write) -> io::Result<()> {
     ])?;
     for o in owners {
         for r in &o.credentials {
+            let [page, cli] = r.revoke_cells();
             w.write_record(
                 [
                     o.owner.clone(),
@@ -267,14 +268,8 @@ fn write_csv(owners: &[Owner], out: &mut dyn Write) -> io::Result<()> {
                     r.place().to_string(),
                     locations(r).join(" "),
                     r.severity_reason.clone(),
-                    r.revoke
-                        .as_ref()
-                        .map(|v| v.page.clone())
-                        .unwrap_or_default(),
-                    r.revoke
-                        .as_ref()
-                        .and_then(|v| v.cli.clone())
-                        .unwrap_or_default(),
+                    page,
+                    cli,
                     r.fingerprint.clone(),
                 ]
                 .map(|c| super::csv::cell(&c)),

@@ -124,6 +124,14 @@ pub fn severity_rank(s: &str) -> u8 {
 }
 
 impl Row {
+    /// The revoke page and CLI command as CSV cells (empty when the rule names none).
+    pub fn revoke_cells(&self) -> [String; 2] {
+        match &self.revoke {
+            Some(v) => [v.page.clone(), v.cli.clone().unwrap_or_default()],
+            None => [String::new(), String::new()],
+        }
+    }
+
     pub fn severity_rank(&self) -> u8 {
         severity_rank(&self.severity)
     }
@@ -647,6 +655,7 @@ fn write_csv(rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
 
 /// One credential's CSV cells, in the order of [`write_csv`]'s header, before CSV escaping.
 fn csv_cells(r: &Row) -> [String; 19] {
+    let [page, cli] = r.revoke_cells();
     [
         r.provider.clone(),
         r.rule_id.clone(),
@@ -671,14 +680,8 @@ fn csv_cells(r: &Row) -> [String; 19] {
         r.fingerprint.clone(),
         r.severity.clone(),
         r.severity_reason.clone(),
-        r.revoke
-            .as_ref()
-            .map(|v| v.page.clone())
-            .unwrap_or_default(),
-        r.revoke
-            .as_ref()
-            .and_then(|v| v.cli.clone())
-            .unwrap_or_default(),
+        page,
+        cli,
     ]
 }
 

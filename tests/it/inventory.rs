@@ -392,6 +392,28 @@ fn inventory_by_owner_leads_each_owner_with_what_to_revoke() {
         got["owners"][0]["by_risk"][0]["revoke"]["page"],
         "https://github.com/settings/tokens"
     );
+    let out = inventory(
+        &t.dir,
+        &[
+            "--from", "a.json", "b.json", "--by", "owner", "--format", "csv",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let row = |owner: &str, secret: &str, first: &str, days: u32, at: &str, fp: &str| {
+        format!(
+            "{owner},unknown,not_checked,github,github.pat-classic,{secret},{first},{days},head,{at},\
+             not checked (--validate --blast-radius),https://github.com/settings/tokens,,{fp}\n"
+        )
+    };
+    assert_eq!(
+        out.stdout,
+        format!(
+            "owner,severity,validity,provider,rule_id,secret,first_seen,exposed_days,where,locations,reach,revoke_page,revoke_cli,fingerprint\n{}{}{}",
+            row("alice@example.org", "ghp_Mk…", "2024-01-01T12:00:00Z", 30, "b:config/b.yml a:a.env", &t.fp1),
+            row("alice@example.org", "ghp_us…", "2024-01-02T12:00:00Z", 29, "a:keep.env", &t.fp2),
+            row("bob@example.org", "ghp_Mk…", "2024-01-01T12:00:00Z", 30, "b:config/b.yml a:a.env", &t.fp1),
+        )
+    );
 }
 
 #[test]
