@@ -392,7 +392,7 @@ struct ReportArgs {
     #[arg(long, value_enum, default_value_t = FailOnArg::Any, requires_if("live", "validate"))]
     fail_on: FailOnArg,
     /// Report findings of at least this confidence (default medium, or `min_confidence` in the config
-    /// file); `low` also shows what is held back (failed checksums, test fixtures, masked, truncated,
+    /// file); `low` also shows what is held back (failed checksums, expired JWTs, test fixtures, masked, truncated,
     /// references, names, documented examples, publishable keys).
     #[arg(long, value_enum, value_name = "LEVEL")]
     min_confidence: Option<ConfidenceArg>,

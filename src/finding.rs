@@ -183,6 +183,8 @@ pub struct Pending {
 pub enum Hold {
     /// The provider's checksum or structure check fails: the provider never issued it.
     FailedCheck,
+    /// A JWT whose `exp` is past: it no longer authenticates anyone.
+    Expired,
     /// A generic match in test code or a data fixture, or assigned to a test-ish name.
     TestFixture,
     /// A generic match whose value is a cut-off copy of a provider token.
@@ -203,8 +205,9 @@ pub enum Hold {
 }
 
 impl Hold {
-    pub const ALL: [Hold; 9] = [
+    pub const ALL: [Hold; 10] = [
         Hold::FailedCheck,
+        Hold::Expired,
         Hold::TestFixture,
         Hold::Truncated,
         Hold::Masked,
@@ -219,6 +222,7 @@ impl Hold {
     pub fn as_str(self) -> &'static str {
         match self {
             Hold::FailedCheck => "failed_check",
+            Hold::Expired => "expired",
             Hold::TestFixture => "test_fixture",
             Hold::Truncated => "truncated",
             Hold::Masked => "masked",

@@ -229,6 +229,7 @@ pub struct Suppressed {
     pub allowlist: u64,
     pub baseline: u64,
     pub failed_check: u64,
+    pub expired: u64,
     pub test_fixture: u64,
     pub truncated: u64,
     pub masked: u64,

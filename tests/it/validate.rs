@@ -888,11 +888,11 @@ fn offline_checks_have_exact_outcomes() {
                 "checksum_failed",
                 Some("failed_check")
             ),
-            row("c.env", "jwt.token", "medium", "expired", None),
+            row("c.env", "jwt.token", "low", "expired", Some("expired")),
             row("d.env", "jwt.token", "medium", "structure_ok", None),
         ]
     );
-    // By default the failed checksum is held back and counted.
+    // By default the failed checksum and the expired JWT are held back and counted.
     let default = run_cmd(
         sprawl()
             .current_dir(sb.path())
@@ -905,7 +905,6 @@ fn offline_checks_have_exact_outcomes() {
         rows(&default),
         vec![
             row("a.env", "github.pat-classic", "high", "checksum_ok", None),
-            row("c.env", "jwt.token", "medium", "expired", None),
             row("d.env", "jwt.token", "medium", "structure_ok", None),
         ]
     );
@@ -913,6 +912,7 @@ fn offline_checks_have_exact_outcomes() {
         default.stats.suppressed,
         Suppressed {
             failed_check: 1,
+            expired: 1,
             ..Default::default()
         }
     );

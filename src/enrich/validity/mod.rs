@@ -24,15 +24,21 @@ use crate::finding::{Credential, Finding, Fingerprint, Hold, Liveness, Offline, 
 use crate::rules::validate::ValidateSpec;
 use crate::rules::{Confidence, RuleMeta};
 
-/// Runs the offline checks on every finding, and holds back ([`Hold::FailedCheck`], confidence low) values
-/// whose checksum or structure says the provider never issued them.
+/// Runs the offline checks on every finding, and holds back (confidence low) values whose checksum or
+/// structure says the provider never issued them ([`Hold::FailedCheck`]) and JWTs that have expired
+/// ([`Hold::Expired`]).
 pub fn apply_offline(findings: &mut [Finding], now: OffsetDateTime) {
     let mut lowered: HashMap<String, Arc<RuleMeta>> = HashMap::new();
     for f in findings {
         let verdict = offline::check(&f.rule.id, f.secret.expose(), now.unix_timestamp());
         f.validity.offline = verdict;
-        if matches!(verdict, Some(Offline::ChecksumFailed | Offline::Malformed)) {
-            f.held = f.held.or(Some(Hold::FailedCheck));
+        let hold = match verdict {
+            Some(Offline::ChecksumFailed | Offline::Malformed) => Some(Hold::FailedCheck),
+            Some(Offline::Expired) => Some(Hold::Expired),
+            _ => None,
+        };
+        if let Some(hold) = hold {
+            f.held = f.held.or(Some(hold));
             if f.rule.confidence != Confidence::Low {
                 let low = lowered.entry(f.rule.id.clone()).or_insert_with(|| {
                     Arc::new(RuleMeta {

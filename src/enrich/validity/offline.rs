@@ -9,7 +9,8 @@
 //! - Slack tokens: `xox?-` followed by numeric ids and a final alphanumeric part.
 //!
 //! A failed checksum or structure ([`Offline::ChecksumFailed`], [`Offline::Malformed`]) means the
-//! provider cannot have issued the value: the finding is kept but its confidence drops to low.
+//! provider cannot have issued the value, and an expired JWT ([`Offline::Expired`]) cannot be used any
+//! more: the finding is kept but its confidence drops to low (held back, see `apply_offline`).
 
 use base64::Engine as _;
 
