@@ -46,7 +46,10 @@ pub fn classify(rule: &Rule, hay: &[u8], start: usize, end: usize) -> Option<Hol
         Some(Hold::Reference)
     } else if has_test_name(name) {
         Some(Hold::TestFixture)
-    } else if is_code_or_name(value) || is_not_a_credential_name(name) {
+    } else if is_code_or_name(value)
+        || is_not_a_credential_name(name)
+        || spells_its_name(value, assigned_name(name))
+    {
         Some(Hold::NotAValue)
     } else {
         None
@@ -288,21 +291,45 @@ fn is_reference(value: &[u8]) -> bool {
 }
 
 /// The assignment's name says the value is a test value (`test_password`, `mockToken`, `FAKE_SECRET`).
+/// The name itself out of the text before a value: the last identifier-ish run before the assignment
+/// operator (`stsLDAPPassword` in `\tstsLDAPPassword = "`).
+fn assigned_name(name: &[u8]) -> &[u8] {
+    let ident = |b: &u8| b.is_ascii_alphanumeric() || b"_-.".contains(b);
+    name.iter().rposition(ident).map_or(&name[..0], |end| {
+        let start = name[..=end]
+            .iter()
+            .rposition(|b| !ident(b))
+            .map_or(0, |i| i + 1);
+        &name[start..=end]
+    })
+}
+
+/// The value spells the name it is assigned to, or its start or end (`stsLDAPPassword = "LDAPPassword"`,
+/// `PASSWORD_FIELD = "password_field"`): a constant that names a field, not a secret. Letters and digits
+/// are compared case-insensitively; the value needs six of them.
+fn spells_its_name(value: &[u8], name: &[u8]) -> bool {
+    let v = || {
+        value
+            .iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .map(u8::to_ascii_lowercase)
+    };
+    let n = || {
+        name.iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .map(u8::to_ascii_lowercase)
+    };
+    let len = v().count();
+    len >= 6
+        && len <= n().count()
+        && (v().zip(n()).all(|(a, b)| a == b) || v().rev().zip(n().rev()).all(|(a, b)| a == b))
+}
+
 fn has_test_name(name: &[u8]) -> bool {
     const WORDS: &[&[u8]] = &[
         b"test", b"mock", b"stub", b"fake", b"dummy", b"sample", b"example",
     ];
-    // Only the name itself: the last identifier-ish run before the assignment operator.
-    let trimmed = name
-        .iter()
-        .rposition(|b| b.is_ascii_alphanumeric() || b"_-.".contains(b))
-        .map_or(&name[..0], |end| {
-            let start = name[..=end]
-                .iter()
-                .rposition(|b| !(b.is_ascii_alphanumeric() || b"_-.".contains(b)))
-                .map_or(0, |i| i + 1);
-            &name[start..=end]
-        });
+    let trimmed = assigned_name(name);
     // A word at a word start (`test_`, `_test`, `mockToken`, `isFake`): `attest`, `latest`, `contest` are
     // not tests.
     WORDS.iter().any(|w| {
@@ -360,9 +387,28 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// (`SecretName-6RandomCharacters`).
 fn is_code_or_name(value: &[u8]) -> bool {
     if value.starts_with(b"x-") || value.starts_with(b"X-") {
-        return words_only(&value[2..]);
+        return words_only(&value[2..]) || is_header_name(&value[2..]);
     }
     words_only(value) || is_dotted_path(value)
+}
+
+/// The rest of an `X-…` header name: two or more `-`-separated pieces of letters and digits (at most 20
+/// each), each a word with a vowel or an abbreviation of at most three characters
+/// (`Minio-Internal-Server-Side-Encryption-S3-Kms-Sealed-Key`).
+fn is_header_name(rest: &[u8]) -> bool {
+    let mut pieces = 0;
+    for piece in rest.split(|&b| b == b'-') {
+        let word = !piece.is_empty()
+            && piece.len() <= 20
+            && piece[0].is_ascii_alphabetic()
+            && piece.iter().all(u8::is_ascii_alphanumeric)
+            && (piece.len() <= 3 || piece.iter().any(|b| b"aeiouyAEIOUY".contains(b)));
+        if !word {
+            return false;
+        }
+        pieces += 1;
+    }
+    pieces >= 2
 }
 
 /// A dotted path of code identifiers ending in a type or attribute name: `x25519.X25519PrivateKey`,
@@ -488,6 +534,8 @@ mod tests {
             "rust_openssl.hpke.MLKEM768X25519PrivateKey",
             "CLIENT_TRAFFIC_SECRET_0",
             "yegor256/home#assets/crates-credentials",
+            "X-Minio-Internal-Server-Side-Encryption-S3-Kms-Sealed-Key",
+            "x-goog-api-key",
         ] {
             assert!(is_code_or_name(v.as_bytes()), "{v}");
         }
@@ -503,9 +551,31 @@ mod tests {
             "CorrectHorseBatteryStaple",
             "Ab3kd.9xkQ7vLmR2",
             "QWXKZRPT_LMNVBCXZ",
+            "x-9fKq2-Zr7wPx-Lm4Tq8vNb",
+            "X-a8Fk2mQ9vXw4LpB8nHc3sJd6fYg1",
         ] {
             assert!(!is_code_or_name(v.as_bytes()), "{v}");
         }
+    }
+
+    #[test]
+    fn a_value_that_spells_its_own_name_is_a_name() {
+        let spells = |value: &str, before: &str| {
+            spells_its_name(value.as_bytes(), assigned_name(before.as_bytes()))
+        };
+        assert!(spells("LDAPPassword", "\tstsLDAPPassword           = \""));
+        assert!(spells("password_field", "PASSWORD_FIELD = '"));
+        assert!(spells("db-password", "  \"dbPasswordKey\": \""));
+        assert!(!spells("pass", "password = \""), "too short to say");
+        assert!(!spells("Xk29vLqPzT", "password = \""));
+        assert!(
+            !spells("password123", "password = \""),
+            "more than the name"
+        );
+        assert_eq!(
+            assigned_name(b"  config.db_password: "),
+            b"config.db_password"
+        );
     }
 
     #[test]
