@@ -189,6 +189,11 @@ fn is_publishable(value: &[u8], name: &[u8], before: &[u8]) -> bool {
     if value.len() == 40 && value.starts_with(b"6L") && contains_ci(name, b"site") {
         return true;
     }
+    // The access key id in a presigned S3 URL (`X-Amz-Credential=AKIA…%2F20190814%2F…`): shared with
+    // the URL by design; the secret key it was signed with is not in it.
+    if name.len() >= 17 && name[name.len() - 17..].eq_ignore_ascii_case(b"X-Amz-Credential=") {
+        return true;
+    }
     value.starts_with(b"AIza")
         && (contains_ci(before, b"firebase")
             || contains_ci(before, b"authdomain")
@@ -556,6 +561,17 @@ mod tests {
         ] {
             assert!(!is_code_or_name(v.as_bytes()), "{v}");
         }
+    }
+
+    #[test]
+    fn a_presigned_urls_access_key_id_is_public_by_design() {
+        let before = b"url = https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=";
+        assert!(is_publishable(b"AKIA32P3D2JDNMVAJLGF", before, before));
+        assert!(!is_publishable(
+            b"AKIA32P3D2JDNMVAJLGF",
+            b"aws_access_key_id = ",
+            b""
+        ));
     }
 
     #[test]
