@@ -7,7 +7,7 @@
 //! Provider rules are held only for what the value itself proves (a documented example, a publishable
 //! key); a provider token with a valid structure is reported wherever it is, test files included.
 //! [`classify`] reads the secret, the byte after it and at most [`CONTEXT`] bytes before it, and allocates
-//! nothing; [`path_hold`] runs once per generic finding, on its path.
+//! nothing; [`path_hold`] runs once per generic or private-key finding, on its path.
 
 use crate::finding::Hold;
 use crate::rules::Rule;
@@ -60,6 +60,13 @@ pub fn classify(rule: &Rule, hay: &[u8], start: usize, end: usize) -> Option<Hol
 /// is reported at medium and everything triage finds is held.
 pub fn is_generic(rule: &Rule) -> bool {
     rule.meta.provider == "generic"
+}
+
+/// Rules whose matches [`path_hold`] judges by their file: generic keyword rules, and private keys (a
+/// PEM key in test code or fixtures is a test key: TLS and SSH tests keep dozens; a key anywhere else is
+/// reported whatever its file).
+pub fn held_by_path(rule: &Rule) -> bool {
+    is_generic(rule) || rule.meta.provider == "privatekey"
 }
 
 /// Why a generic match in the file at `path` is held back, whatever its value: test code, fixtures and

@@ -484,15 +484,17 @@ impl Collected {
 }
 
 /// Turns an engine match in a blob at `path` into a finding, with the confidence triage gives it: low
-/// when held back (the engine's reason, or a generic match in a file that holds no real values: tests,
-/// fixtures, examples, type declarations; [`triage::path_hold`]), medium for a
+/// when held back (the engine's reason, or a generic match or a private key in a file that holds no real
+/// values: tests, fixtures, examples, type declarations; [`triage::path_hold`]), medium for a
 /// generic match triage found nothing against, the rule's otherwise.
 pub fn to_finding(engine: &Engine, m: Match, path: &str) -> Finding {
     let rule = engine.rule(m.rule);
     let generic = triage::is_generic(rule);
-    let held = m
-        .held
-        .or_else(|| generic.then(|| triage::path_hold(path)).flatten());
+    let held = m.held.or_else(|| {
+        triage::held_by_path(rule)
+            .then(|| triage::path_hold(path))
+            .flatten()
+    });
     let confidence = match held {
         Some(_) => Confidence::Low,
         None if generic => Confidence::Medium,

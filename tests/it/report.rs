@@ -329,3 +329,37 @@ fn every_format_says_where_and_how_to_revoke_by_hand() {
     );
     assert!(rule["help"]["text"].as_str().unwrap().contains(page));
 }
+
+/// A private key in test code or fixtures is a test key (TLS and SSH tests keep dozens): held back as
+/// `test_fixture`. The same key anywhere else is reported.
+#[test]
+fn a_private_key_in_test_fixtures_is_held_back_and_elsewhere_reported() {
+    let rules: toml::Table = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/privatekey.toml"),
+    )
+    .unwrap()
+    .parse()
+    .unwrap();
+    let rsa = rules["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"].as_str() == Some("privatekey.rsa"))
+        .unwrap();
+    let key = rsa["examples"][0].as_str().unwrap();
+    let sb = Sandbox::new();
+    sb.file("deploy/server.key", key)
+        .file("integration/fixtures/https/server.key", key)
+        .file("pkg/tls/listener_test.go", format!("const key = `{key}`\n"));
+    let (run, r) = scan_json(sb.path(), &["."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let reported: Vec<&str> = r.findings.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(reported, ["deploy/server.key"]);
+    assert_eq!(
+        r.stats.suppressed,
+        Suppressed {
+            test_fixture: 2,
+            ..Default::default()
+        }
+    );
+}
