@@ -908,39 +908,20 @@ impl Introducer<'_> {
             .zip(&parent_entries)
             .any(|(p, e)| p.is_some() && e.is_none());
         let gap = gap.or(missing_parent_tree.then_some(HistoryGap::Missing));
-        // One cursor per parent: entries are in git order on both sides, so a merge join finds each
-        // name's counterpart without searching.
         let mut cursors = vec![0usize; parents.len()];
         for (name, mode, eid) in entries.iter() {
             let kind = entry_kind(*mode);
-            let is_tree = matches!(kind, Kind::Tree);
-            let mut counterparts: Vec<Option<(i32, Oid)>> = Vec::with_capacity(parents.len());
-            for (pi, pe) in parent_entries.iter().enumerate() {
-                let found = pe.as_ref().and_then(|pe| {
-                    while let Some((pname, pmode, pid)) = pe.get(cursors[pi]) {
-                        let p_tree = matches!(entry_kind(*pmode), Kind::Tree);
-                        match git_order(pname, p_tree, name, is_tree) {
-                            std::cmp::Ordering::Less => cursors[pi] += 1,
-                            std::cmp::Ordering::Equal => return Some((*pmode, *pid)),
-                            std::cmp::Ordering::Greater => return None,
-                        }
-                    }
-                    None
-                });
-                counterparts.push(found);
-            }
+            let counterparts = counterparts(
+                &parent_entries,
+                &mut cursors,
+                name,
+                matches!(kind, Kind::Tree),
+            );
             let same_in_a_parent = counterparts.iter().any(|c| c.map(|c| c.1) == Some(*eid));
             match kind {
                 Kind::Blob => {
                     if !same_in_a_parent && self.wanted_blob(*eid) {
-                        let mut full = path.clone();
-                        full.extend_from_slice(name);
-                        self.out.push(Introduction {
-                            blob: *eid,
-                            path: String::from_utf8_lossy(&full).into_owned(),
-                            commit,
-                            gap,
-                        });
+                        self.introduce(*eid, path, name, commit, gap);
                     }
                 }
                 Kind::Tree => {
@@ -949,13 +930,7 @@ impl Introducer<'_> {
                     if same_in_a_parent && (parents.len() < 2 || !self.tracks_removals()) {
                         continue;
                     }
-                    let sub_parents: Vec<Option<Oid>> = counterparts
-                        .iter()
-                        .map(|c| {
-                            c.filter(|(m, _)| matches!(entry_kind(*m), Kind::Tree))
-                                .map(|c| c.1)
-                        })
-                        .collect();
+                    let sub_parents = subtree_parents(&counterparts);
                     let len = path.len();
                     path.extend_from_slice(name);
                     path.push(b'/');
@@ -966,6 +941,64 @@ impl Introducer<'_> {
             }
         }
     }
+
+    /// Records blob `id` at `path` + `name` as introduced by `commit` (or where history stops, with
+    /// a `gap`).
+    fn introduce(
+        &mut self,
+        id: Oid,
+        path: &[u8],
+        name: &[u8],
+        commit: Option<Oid>,
+        gap: Option<HistoryGap>,
+    ) {
+        let mut full = path.to_vec();
+        full.extend_from_slice(name);
+        self.out.push(Introduction {
+            blob: id,
+            path: String::from_utf8_lossy(&full).into_owned(),
+            commit,
+            gap,
+        });
+    }
+}
+
+/// The ids of the `counterparts` that are trees: the parents of a subtree.
+fn subtree_parents(counterparts: &[Option<(i32, Oid)>]) -> Vec<Option<Oid>> {
+    counterparts
+        .iter()
+        .map(|c| {
+            c.filter(|(m, _)| matches!(entry_kind(*m), Kind::Tree))
+                .map(|c| c.1)
+        })
+        .collect()
+}
+
+/// The counterpart (mode, id) of entry `name` (a tree when `is_tree`) in each parent's entries, or
+/// `None` where a parent has no such name or its tree could not be read. One cursor per parent, moved forward: entries
+/// are in git order on both sides, so a merge join finds each name's counterpart without searching.
+fn counterparts(
+    parents: &[Option<Entries>],
+    cursors: &mut [usize],
+    name: &[u8],
+    is_tree: bool,
+) -> Vec<Option<(i32, Oid)>> {
+    let mut counterparts = Vec::with_capacity(parents.len());
+    for (pi, pe) in parents.iter().enumerate() {
+        let found = pe.as_ref().and_then(|pe| {
+            while let Some((pname, pmode, pid)) = pe.get(cursors[pi]) {
+                let p_tree = matches!(entry_kind(*pmode), Kind::Tree);
+                match git_order(pname, p_tree, name, is_tree) {
+                    std::cmp::Ordering::Less => cursors[pi] += 1,
+                    std::cmp::Ordering::Equal => return Some((*pmode, *pid)),
+                    std::cmp::Ordering::Greater => return None,
+                }
+            }
+            None
+        });
+        counterparts.push(found);
+    }
+    counterparts
 }
 
 impl Introducer<'_> {
