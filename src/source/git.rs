@@ -653,78 +653,13 @@ pub fn introductions(
         warnings: Vec::new(),
         broken: HashSet::new(),
     };
-    let shallow = shallow_boundary(repo);
-    let tip_set: HashSet<Oid> = tips.iter().copied().collect();
-    let mut tips: Vec<(i64, Oid, Oid)> = Vec::new();
-    for &id in commits {
-        let Ok(commit) = repo.find_commit(id) else {
-            continue; // already warned in pass 1
-        };
-        let mut gap = shallow.contains(&id).then_some(HistoryGap::Shallow);
-        let parents: Vec<Option<Oid>> = commit
-            .parent_ids()
-            .map(|p| {
-                let tree = repo.find_commit(p).ok().map(|c| c.tree_id());
-                if tree.is_none() {
-                    gap = gap.or(Some(HistoryGap::Missing));
-                }
-                tree
-            })
-            .collect();
-        walker.current = Some((id, commit.time().seconds()));
-        let mut path = Vec::new();
-        walker.diff(Some(id), commit.tree_id(), &parents, &mut path, 0, gap);
-        if tip_set.contains(&id) {
-            tips.push((commit.time().seconds(), id, commit.tree_id()));
-        }
-    }
-    walker.current = None;
-    let mut last_seen = HashMap::new();
-    if wanted.is_some() {
-        // Newest tips first: a blob takes the first (newest) tip that holds it, so a tree shared by
-        // several tips is walked once.
-        tips.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut visited = HashSet::new();
-        for (time, id, tree) in tips {
-            walker.present(tree, Some((id, time)), &mut visited, &mut last_seen, 0);
-        }
-        for (_, id) in ref_objects {
-            match repo.find_object(*id, None).ok().and_then(|o| o.kind()) {
-                Some(ObjectType::Tree) => {
-                    walker.present(*id, None, &mut visited, &mut last_seen, 0)
-                }
-                _ => {
-                    if walker.wanted_blob(*id) {
-                        last_seen.entry(*id).or_insert(LastSeen::Present(None));
-                    }
-                }
-            }
-        }
-        for (blob, (commit, time)) in std::mem::take(&mut walker.removed) {
-            last_seen
-                .entry(blob)
-                .or_insert(LastSeen::Removed(commit, time));
-        }
-    }
-    for (name, id) in ref_objects {
-        let label = format!("<ref:{name}>");
-        match repo.find_object(*id, None).ok().and_then(|o| o.kind()) {
-            Some(ObjectType::Tree) => {
-                let mut path = format!("{label}/").into_bytes();
-                walker.diff(None, *id, &[], &mut path, 0, None);
-            }
-            _ => {
-                if walker.wanted_blob(*id) {
-                    walker.out.push(Introduction {
-                        blob: *id,
-                        path: label,
-                        commit: None,
-                        gap: None,
-                    });
-                }
-            }
-        }
-    }
+    let tips = walker.diff_commits(commits, tips);
+    let last_seen = if wanted.is_some() {
+        walker.last_seen(tips, ref_objects)
+    } else {
+        HashMap::new()
+    };
+    walker.diff_ref_objects(ref_objects);
     for (what, message) in walker.warnings {
         sink.warning(&what, message);
     }
@@ -999,6 +934,99 @@ fn counterparts(
         counterparts.push(found);
     }
     counterparts
+}
+
+impl Introducer<'_> {
+    /// Diffs each of `commits` against its parents (a shallow boundary or a missing parent is a
+    /// history gap). The commits among `tips`, as (time, id, tree).
+    fn diff_commits(&mut self, commits: &[Oid], tips: &[Oid]) -> Vec<(i64, Oid, Oid)> {
+        let repo = self.repo;
+        let shallow = shallow_boundary(repo);
+        let tip_set: HashSet<Oid> = tips.iter().copied().collect();
+        let mut tips: Vec<(i64, Oid, Oid)> = Vec::new();
+        for &id in commits {
+            let Ok(commit) = repo.find_commit(id) else {
+                continue; // already warned in pass 1
+            };
+            let mut gap = shallow.contains(&id).then_some(HistoryGap::Shallow);
+            let parents: Vec<Option<Oid>> = commit
+                .parent_ids()
+                .map(|p| {
+                    let tree = repo.find_commit(p).ok().map(|c| c.tree_id());
+                    if tree.is_none() {
+                        gap = gap.or(Some(HistoryGap::Missing));
+                    }
+                    tree
+                })
+                .collect();
+            self.current = Some((id, commit.time().seconds()));
+            let mut path = Vec::new();
+            self.diff(Some(id), commit.tree_id(), &parents, &mut path, 0, gap);
+            if tip_set.contains(&id) {
+                tips.push((commit.time().seconds(), id, commit.tree_id()));
+            }
+        }
+        self.current = None;
+        tips
+    }
+
+    /// When each wanted blob was last seen: present in the tree of the newest of `tips` (time, id,
+    /// tree) that holds it, or in a tree or blob of `ref_objects`; else removed by the newest commit
+    /// that removed it (`self.removed`, emptied here).
+    fn last_seen(
+        &mut self,
+        mut tips: Vec<(i64, Oid, Oid)>,
+        ref_objects: &[(String, Oid)],
+    ) -> HashMap<Oid, LastSeen> {
+        let mut last_seen = HashMap::new();
+        // Newest tips first: a blob takes the first (newest) tip that holds it, so a tree shared by
+        // several tips is walked once.
+        tips.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut visited = HashSet::new();
+        for (time, id, tree) in tips {
+            self.present(tree, Some((id, time)), &mut visited, &mut last_seen, 0);
+        }
+        for (_, id) in ref_objects {
+            match self.repo.find_object(*id, None).ok().and_then(|o| o.kind()) {
+                Some(ObjectType::Tree) => self.present(*id, None, &mut visited, &mut last_seen, 0),
+                _ => {
+                    if self.wanted_blob(*id) {
+                        last_seen.entry(*id).or_insert(LastSeen::Present(None));
+                    }
+                }
+            }
+        }
+        for (blob, (commit, time)) in std::mem::take(&mut self.removed) {
+            last_seen
+                .entry(blob)
+                .or_insert(LastSeen::Removed(commit, time));
+        }
+        last_seen
+    }
+
+    /// Records the wanted blobs of `ref_objects` (refs to a tree or a blob, not a commit) at
+    /// `<ref:name>` paths, with no commit.
+    fn diff_ref_objects(&mut self, ref_objects: &[(String, Oid)]) {
+        for (name, id) in ref_objects {
+            let label = format!("<ref:{name}>");
+            match self.repo.find_object(*id, None).ok().and_then(|o| o.kind()) {
+                Some(ObjectType::Tree) => {
+                    let mut path = format!("{label}/").into_bytes();
+                    self.diff(None, *id, &[], &mut path, 0, None);
+                }
+                _ => {
+                    if self.wanted_blob(*id) {
+                        self.out.push(Introduction {
+                            blob: *id,
+                            path: label,
+                            commit: None,
+                            gap: None,
+                        });
+                    }
+                }
+            }
+        }
+    }
 }
 
 impl Introducer<'_> {
