@@ -99,92 +99,25 @@ pub fn run(
         .rules()
         .map(|r| (r.meta.id.as_str(), r.meta.as_ref()))
         .collect();
-    let bad = |message: String| RevokeError::Report {
-        path: options.report.display().to_string(),
-        message,
-    };
-    let text = std::fs::read_to_string(&options.report).map_err(|e| bad(e.to_string()))?;
-    let mut report: Value =
-        serde_json::from_str(&text).map_err(|e| bad(format!("not a JSON report: {e}")))?;
-    if report.get("schema_version").and_then(Value::as_u64) != Some(1) {
-        return Err(bad(
-            "not a sprawl JSON report (schema_version 1): write one with `sprawl scan --format json`"
-                .into(),
-        ));
-    }
+    let mut report = read_report(&options.report)?;
     let selected = select(&report, options);
-    let mut audit = match &options.audit_log {
-        Some(p) => Some(
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(p)
-                .map_err(|source| RevokeError::Audit {
-                    path: p.display().to_string(),
-                    source,
-                })?,
-        ),
-        None => None,
-    };
+    let mut audit = AuditLog::open(options.audit_log.as_deref())?;
     let endpoints = http::configured(&file_config.endpoints);
     let agent = http::agent(
         options.timeout,
         endpoints.values().map(|t| t.host.clone()).collect(),
     );
+    let revoker = Revoker {
+        options,
+        engine,
+        specs,
+        metas,
+        endpoints,
+        agent,
+    };
     let mut done = Vec::new();
     for s in selected {
-        let meta = metas.get(s.rule_id.as_str());
-        let by_hand = || match meta {
-            Some(m) => match &m.revoke {
-                Some(r) => format!("{} {}", r.line(), m.fix),
-                None => m.fix.clone(),
-            },
-            None => "revoke it where it was issued".into(),
-        };
-        let spec = match specs.get(&s.rule_id) {
-            Some(spec) if !spec.revoke.is_empty() => spec,
-            _ => {
-                done.push(Done {
-                    outcome: Outcome::ByHand(by_hand()),
-                    fingerprint: s.fingerprint,
-                    rule_id: s.rule_id,
-                });
-                continue;
-            }
-        };
-        let outcome = match find_secret(&s, engine, spec, &options.root) {
-            Err(why) => Outcome::Failed(why),
-            Ok(_) if !options.yes => Outcome::WouldSend(describe(spec)),
-            Ok((secret, pair)) => {
-                let provider = meta.map_or("", |m| m.provider.as_str());
-                let mut log = |line: Value| -> Result<(), RevokeError> {
-                    if let (Some(f), Some(p)) = (audit.as_mut(), &options.audit_log) {
-                        let mut text = line.to_string();
-                        text.push('\n');
-                        f.write_all(text.as_bytes())
-                            .map_err(|source| RevokeError::Audit {
-                                path: p.display().to_string(),
-                                source,
-                            })?;
-                    }
-                    Ok(())
-                };
-                send(
-                    &agent,
-                    spec,
-                    endpoints.get(provider),
-                    &secret,
-                    pair.as_ref(),
-                    &s,
-                    &mut log,
-                )?
-            }
-        };
-        done.push(Done {
-            fingerprint: s.fingerprint,
-            rule_id: s.rule_id,
-            outcome,
-        });
+        done.push(revoker.revoke(s, &mut audit)?);
     }
     let revoked: Vec<&str> = done
         .iter()
@@ -193,14 +126,143 @@ pub fn run(
         .collect();
     if !revoked.is_empty() {
         mark_revoked(&mut report, &revoked, &crate::clock::now_rfc3339());
-        let mut text = serde_json::to_string_pretty(&report).map_err(|e| bad(e.to_string()))?;
-        text.push('\n');
-        let tmp = options.report.with_extension("json.sprawl-tmp");
-        std::fs::write(&tmp, text)
-            .and_then(|_| std::fs::rename(&tmp, &options.report))
-            .map_err(|e| bad(format!("cannot rewrite the report: {e}")))?;
+        rewrite_report(&report, &options.report)?;
     }
     Ok(done)
+}
+
+/// An error about the report at `path`.
+fn bad_report(path: &Path, message: String) -> RevokeError {
+    RevokeError::Report {
+        path: path.display().to_string(),
+        message,
+    }
+}
+
+/// The JSON report at `path`, refused unless it is a sprawl report (schema version 1).
+fn read_report(path: &Path) -> Result<Value, RevokeError> {
+    let text = std::fs::read_to_string(path).map_err(|e| bad_report(path, e.to_string()))?;
+    let report: Value = serde_json::from_str(&text)
+        .map_err(|e| bad_report(path, format!("not a JSON report: {e}")))?;
+    if report.get("schema_version").and_then(Value::as_u64) != Some(1) {
+        return Err(bad_report(
+            path,
+            "not a sprawl JSON report (schema_version 1): write one with `sprawl scan --format json`"
+                .into(),
+        ));
+    }
+    Ok(report)
+}
+
+/// Writes `report` back to `path` through a temporary file renamed over it.
+fn rewrite_report(report: &Value, path: &Path) -> Result<(), RevokeError> {
+    let mut text =
+        serde_json::to_string_pretty(report).map_err(|e| bad_report(path, e.to_string()))?;
+    text.push('\n');
+    let tmp = path.with_extension("json.sprawl-tmp");
+    std::fs::write(&tmp, text)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| bad_report(path, format!("cannot rewrite the report: {e}")))
+}
+
+/// The audit log (`--audit-log`), appended to, one JSON line per request; or none.
+struct AuditLog {
+    file: Option<(std::fs::File, PathBuf)>,
+}
+
+impl AuditLog {
+    /// Opens `path` for appending (creating it), or no log without a path.
+    fn open(path: Option<&Path>) -> Result<AuditLog, RevokeError> {
+        let file = match path {
+            Some(p) => Some((
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)
+                    .map_err(|source| RevokeError::Audit {
+                        path: p.display().to_string(),
+                        source,
+                    })?,
+                p.to_path_buf(),
+            )),
+            None => None,
+        };
+        Ok(AuditLog { file })
+    }
+
+    /// Appends `line` (nothing without a log).
+    fn write(&mut self, line: Value) -> Result<(), RevokeError> {
+        if let Some((f, p)) = self.file.as_mut() {
+            let mut text = line.to_string();
+            text.push('\n');
+            f.write_all(text.as_bytes())
+                .map_err(|source| RevokeError::Audit {
+                    path: p.display().to_string(),
+                    source,
+                })?;
+        }
+        Ok(())
+    }
+}
+
+/// What revoking each selected credential needs, set up once per run.
+struct Revoker<'a> {
+    options: &'a Options,
+    engine: &'a Engine,
+    specs: &'a HashMap<String, Arc<ValidateSpec>>,
+    metas: HashMap<&'a str, &'a crate::rules::RuleMeta>,
+    endpoints: std::collections::BTreeMap<String, Target>,
+    agent: ureq::Agent,
+}
+
+impl Revoker<'_> {
+    /// Revokes one credential (or says how to by hand, or what a dry run would send); an error only
+    /// when the audit log cannot be written.
+    fn revoke(&self, s: Selected, audit: &mut AuditLog) -> Result<Done, RevokeError> {
+        let meta = self.metas.get(s.rule_id.as_str()).copied();
+        let spec = match self.specs.get(&s.rule_id) {
+            Some(spec) if !spec.revoke.is_empty() => spec,
+            _ => {
+                return Ok(Done {
+                    outcome: Outcome::ByHand(by_hand(meta)),
+                    fingerprint: s.fingerprint,
+                    rule_id: s.rule_id,
+                })
+            }
+        };
+        let outcome = match find_secret(&s, self.engine, spec, &self.options.root) {
+            Err(why) => Outcome::Failed(why),
+            Ok(_) if !self.options.yes => Outcome::WouldSend(describe(spec)),
+            Ok((secret, pair)) => {
+                let provider = meta.map_or("", |m| m.provider.as_str());
+                send(
+                    &self.agent,
+                    spec,
+                    self.endpoints.get(provider),
+                    &secret,
+                    pair.as_ref(),
+                    &s,
+                    &mut |line| audit.write(line),
+                )?
+            }
+        };
+        Ok(Done {
+            fingerprint: s.fingerprint,
+            rule_id: s.rule_id,
+            outcome,
+        })
+    }
+}
+
+/// How to revoke a credential of the rule `meta` by hand: the rule's revocation line and fix.
+fn by_hand(meta: Option<&crate::rules::RuleMeta>) -> String {
+    match meta {
+        Some(m) => match &m.revoke {
+            Some(r) => format!("{} {}", r.line(), m.fix),
+            None => m.fix.clone(),
+        },
+        None => "revoke it where it was issued".into(),
+    }
 }
 
 /// The report's credentials that pass the filters, with their findings' locations.
@@ -287,7 +349,33 @@ fn find_secret(
     root: &Path,
 ) -> Result<(Secret, Option<Secret>), String> {
     let fp = Fingerprint(s.fingerprint.clone());
-    let needs_pair = spec.revoke.iter().any(|step| {
+    let needs_pair = needs_pair(spec);
+    if let Some(found) = from_report(s, spec, &fp, needs_pair) {
+        return Ok(found);
+    }
+    if s.locations.is_empty() {
+        return Err(
+            "the report has no finding for it and no unredacted secret: write the report with `sprawl scan --format json --no-redact`, or re-scan, then revoke from that report"
+                .into(),
+        );
+    }
+    let mut tried = Vec::new();
+    for (path, commit, _) in &s.locations {
+        match read_again(engine, spec, root, path, commit.as_deref(), &fp, needs_pair) {
+            Ok(found) => return Ok(found),
+            Err(why) => tried.push(format!("{path} ({why})")),
+        }
+    }
+    Err(format!(
+        "the report is redacted and the secret could not be read again at {} under {}: run from the scanned directory or pass --root, or revoke from a report written with --no-redact",
+        tried.join(", "),
+        root.display()
+    ))
+}
+
+/// Whether a revocation step uses `{pair}` (in its path, body, headers or basic authentication).
+fn needs_pair(spec: &ValidateSpec) -> bool {
+    spec.revoke.iter().any(|step| {
         crate::rules::validate::placeholders(&step.path)
             .into_iter()
             .chain(
@@ -307,8 +395,17 @@ fn find_secret(
                     .flat_map(crate::rules::validate::placeholders),
             )
             .any(|p| p == "pair")
-    });
-    // From the report: the value, and its pair found at the same place.
+    })
+}
+
+/// The secret from the report (an unredacted value whose fingerprint is `fp`), with its pair found
+/// at the same location; at the first location that has both (or the secret, without `needs_pair`).
+fn from_report(
+    s: &Selected,
+    spec: &ValidateSpec,
+    fp: &Fingerprint,
+    needs_pair: bool,
+) -> Option<(Secret, Option<Secret>)> {
     for (path, commit, _) in &s.locations {
         let here = |rule: &str| {
             s.beside
@@ -317,65 +414,55 @@ fn find_secret(
                 .map(|(_, _, _, v)| Secret::new(v.as_bytes().to_vec()))
         };
         let Some(secret) =
-            here(&s.rule_id).filter(|v| Fingerprint::new(&s.rule_id, v.expose()) == fp)
+            here(&s.rule_id).filter(|v| Fingerprint::new(&s.rule_id, v.expose()) == *fp)
         else {
             continue;
         };
         let pair = spec.pair.as_deref().and_then(here);
         if !needs_pair || pair.is_some() {
-            return Ok((secret, pair));
+            return Some((secret, pair));
         }
     }
-    if s.locations.is_empty() {
-        return Err(
-            "the report has no finding for it and no unredacted secret: write the report with `sprawl scan --format json --no-redact`, or re-scan, then revoke from that report"
-                .into(),
-        );
+    None
+}
+
+/// The secret whose fingerprint is `fp` (and its pair) read again at `path` under `root`, or in the
+/// blob at `commit:path`; or why not, as a redacted report's error shows it after the path.
+fn read_again(
+    engine: &Engine,
+    spec: &ValidateSpec,
+    root: &Path,
+    path: &str,
+    commit: Option<&str>,
+    fp: &Fingerprint,
+    needs_pair: bool,
+) -> Result<(Secret, Option<Secret>), String> {
+    if path.starts_with('<') || path.contains('!') {
+        return Err("not a file".into());
     }
-    let mut tried = Vec::new();
-    for (path, commit, _) in &s.locations {
-        if path.starts_with('<') || path.contains('!') {
-            tried.push(format!("{path} (not a file)"));
-            continue;
-        }
-        let data = match commit {
-            Some(c) => read_blob(root, c, path),
-            None => std::fs::read(root.join(path)).map_err(|e| e.kind().to_string()),
-        };
-        let data = match data {
-            Ok(d) => d,
-            Err(why) => {
-                tried.push(format!("{path} ({why})"));
-                continue;
-            }
-        };
-        let mut scratch = engine.scratch();
-        let mut found = Vec::new();
-        engine.scan(&data, &mut scratch, &mut found);
-        let Some(m) = found
+    let data = match commit {
+        Some(c) => read_blob(root, c, path),
+        None => std::fs::read(root.join(path)).map_err(|e| e.kind().to_string()),
+    }?;
+    let mut scratch = engine.scratch();
+    let mut found = Vec::new();
+    engine.scan(&data, &mut scratch, &mut found);
+    let Some(m) = found
+        .iter()
+        .find(|m| Fingerprint::new(&engine.rule(m.rule).meta.id, m.secret.expose()) == *fp)
+    else {
+        return Err("not there any more".into());
+    };
+    let pair = spec.pair.as_ref().and_then(|pair_rule| {
+        found
             .iter()
-            .find(|m| Fingerprint::new(&engine.rule(m.rule).meta.id, m.secret.expose()) == fp)
-        else {
-            tried.push(format!("{path} (not there any more)"));
-            continue;
-        };
-        let pair = spec.pair.as_ref().and_then(|pair_rule| {
-            found
-                .iter()
-                .find(|p| &engine.rule(p.rule).meta.id == pair_rule)
-                .map(|p| p.secret.clone())
-        });
-        if needs_pair && pair.is_none() {
-            tried.push(format!("{path} (no pair value next to it)"));
-            continue;
-        }
-        return Ok((m.secret.clone(), pair));
+            .find(|p| &engine.rule(p.rule).meta.id == pair_rule)
+            .map(|p| p.secret.clone())
+    });
+    if needs_pair && pair.is_none() {
+        return Err("no pair value next to it".into());
     }
-    Err(format!(
-        "the report is redacted and the secret could not be read again at {} under {}: run from the scanned directory or pass --root, or revoke from a report written with --no-redact",
-        tried.join(", "),
-        root.display()
-    ))
+    Ok((m.secret.clone(), pair))
 }
 
 /// The blob at `commit:path` in the repository at `root` (nothing in it is run: no filters, hooks

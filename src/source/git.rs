@@ -653,78 +653,13 @@ pub fn introductions(
         warnings: Vec::new(),
         broken: HashSet::new(),
     };
-    let shallow = shallow_boundary(repo);
-    let tip_set: HashSet<Oid> = tips.iter().copied().collect();
-    let mut tips: Vec<(i64, Oid, Oid)> = Vec::new();
-    for &id in commits {
-        let Ok(commit) = repo.find_commit(id) else {
-            continue; // already warned in pass 1
-        };
-        let mut gap = shallow.contains(&id).then_some(HistoryGap::Shallow);
-        let parents: Vec<Option<Oid>> = commit
-            .parent_ids()
-            .map(|p| {
-                let tree = repo.find_commit(p).ok().map(|c| c.tree_id());
-                if tree.is_none() {
-                    gap = gap.or(Some(HistoryGap::Missing));
-                }
-                tree
-            })
-            .collect();
-        walker.current = Some((id, commit.time().seconds()));
-        let mut path = Vec::new();
-        walker.diff(Some(id), commit.tree_id(), &parents, &mut path, 0, gap);
-        if tip_set.contains(&id) {
-            tips.push((commit.time().seconds(), id, commit.tree_id()));
-        }
-    }
-    walker.current = None;
-    let mut last_seen = HashMap::new();
-    if wanted.is_some() {
-        // Newest tips first: a blob takes the first (newest) tip that holds it, so a tree shared by
-        // several tips is walked once.
-        tips.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut visited = HashSet::new();
-        for (time, id, tree) in tips {
-            walker.present(tree, Some((id, time)), &mut visited, &mut last_seen, 0);
-        }
-        for (_, id) in ref_objects {
-            match repo.find_object(*id, None).ok().and_then(|o| o.kind()) {
-                Some(ObjectType::Tree) => {
-                    walker.present(*id, None, &mut visited, &mut last_seen, 0)
-                }
-                _ => {
-                    if walker.wanted_blob(*id) {
-                        last_seen.entry(*id).or_insert(LastSeen::Present(None));
-                    }
-                }
-            }
-        }
-        for (blob, (commit, time)) in std::mem::take(&mut walker.removed) {
-            last_seen
-                .entry(blob)
-                .or_insert(LastSeen::Removed(commit, time));
-        }
-    }
-    for (name, id) in ref_objects {
-        let label = format!("<ref:{name}>");
-        match repo.find_object(*id, None).ok().and_then(|o| o.kind()) {
-            Some(ObjectType::Tree) => {
-                let mut path = format!("{label}/").into_bytes();
-                walker.diff(None, *id, &[], &mut path, 0, None);
-            }
-            _ => {
-                if walker.wanted_blob(*id) {
-                    walker.out.push(Introduction {
-                        blob: *id,
-                        path: label,
-                        commit: None,
-                        gap: None,
-                    });
-                }
-            }
-        }
-    }
+    let tips = walker.diff_commits(commits, tips);
+    let last_seen = if wanted.is_some() {
+        walker.last_seen(tips, ref_objects)
+    } else {
+        HashMap::new()
+    };
+    walker.diff_ref_objects(ref_objects);
     for (what, message) in walker.warnings {
         sink.warning(&what, message);
     }
@@ -908,39 +843,20 @@ impl Introducer<'_> {
             .zip(&parent_entries)
             .any(|(p, e)| p.is_some() && e.is_none());
         let gap = gap.or(missing_parent_tree.then_some(HistoryGap::Missing));
-        // One cursor per parent: entries are in git order on both sides, so a merge join finds each
-        // name's counterpart without searching.
         let mut cursors = vec![0usize; parents.len()];
         for (name, mode, eid) in entries.iter() {
             let kind = entry_kind(*mode);
-            let is_tree = matches!(kind, Kind::Tree);
-            let mut counterparts: Vec<Option<(i32, Oid)>> = Vec::with_capacity(parents.len());
-            for (pi, pe) in parent_entries.iter().enumerate() {
-                let found = pe.as_ref().and_then(|pe| {
-                    while let Some((pname, pmode, pid)) = pe.get(cursors[pi]) {
-                        let p_tree = matches!(entry_kind(*pmode), Kind::Tree);
-                        match git_order(pname, p_tree, name, is_tree) {
-                            std::cmp::Ordering::Less => cursors[pi] += 1,
-                            std::cmp::Ordering::Equal => return Some((*pmode, *pid)),
-                            std::cmp::Ordering::Greater => return None,
-                        }
-                    }
-                    None
-                });
-                counterparts.push(found);
-            }
+            let counterparts = counterparts(
+                &parent_entries,
+                &mut cursors,
+                name,
+                matches!(kind, Kind::Tree),
+            );
             let same_in_a_parent = counterparts.iter().any(|c| c.map(|c| c.1) == Some(*eid));
             match kind {
                 Kind::Blob => {
                     if !same_in_a_parent && self.wanted_blob(*eid) {
-                        let mut full = path.clone();
-                        full.extend_from_slice(name);
-                        self.out.push(Introduction {
-                            blob: *eid,
-                            path: String::from_utf8_lossy(&full).into_owned(),
-                            commit,
-                            gap,
-                        });
+                        self.introduce(*eid, path, name, commit, gap);
                     }
                 }
                 Kind::Tree => {
@@ -949,13 +865,7 @@ impl Introducer<'_> {
                     if same_in_a_parent && (parents.len() < 2 || !self.tracks_removals()) {
                         continue;
                     }
-                    let sub_parents: Vec<Option<Oid>> = counterparts
-                        .iter()
-                        .map(|c| {
-                            c.filter(|(m, _)| matches!(entry_kind(*m), Kind::Tree))
-                                .map(|c| c.1)
-                        })
-                        .collect();
+                    let sub_parents = subtree_parents(&counterparts);
                     let len = path.len();
                     path.extend_from_slice(name);
                     path.push(b'/');
@@ -963,6 +873,157 @@ impl Introducer<'_> {
                     path.truncate(len);
                 }
                 Kind::Other => {}
+            }
+        }
+    }
+
+    /// Records blob `id` at `path` + `name` as introduced by `commit` (or where history stops, with
+    /// a `gap`).
+    fn introduce(
+        &mut self,
+        id: Oid,
+        path: &[u8],
+        name: &[u8],
+        commit: Option<Oid>,
+        gap: Option<HistoryGap>,
+    ) {
+        let mut full = path.to_vec();
+        full.extend_from_slice(name);
+        self.out.push(Introduction {
+            blob: id,
+            path: String::from_utf8_lossy(&full).into_owned(),
+            commit,
+            gap,
+        });
+    }
+}
+
+/// The ids of the `counterparts` that are trees: the parents of a subtree.
+fn subtree_parents(counterparts: &[Option<(i32, Oid)>]) -> Vec<Option<Oid>> {
+    counterparts
+        .iter()
+        .map(|c| {
+            c.filter(|(m, _)| matches!(entry_kind(*m), Kind::Tree))
+                .map(|c| c.1)
+        })
+        .collect()
+}
+
+/// The counterpart (mode, id) of entry `name` (a tree when `is_tree`) in each parent's entries, or
+/// `None` where a parent has no such name or its tree could not be read. One cursor per parent, moved forward: entries
+/// are in git order on both sides, so a merge join finds each name's counterpart without searching.
+fn counterparts(
+    parents: &[Option<Entries>],
+    cursors: &mut [usize],
+    name: &[u8],
+    is_tree: bool,
+) -> Vec<Option<(i32, Oid)>> {
+    let mut counterparts = Vec::with_capacity(parents.len());
+    for (pi, pe) in parents.iter().enumerate() {
+        let found = pe.as_ref().and_then(|pe| {
+            while let Some((pname, pmode, pid)) = pe.get(cursors[pi]) {
+                let p_tree = matches!(entry_kind(*pmode), Kind::Tree);
+                match git_order(pname, p_tree, name, is_tree) {
+                    std::cmp::Ordering::Less => cursors[pi] += 1,
+                    std::cmp::Ordering::Equal => return Some((*pmode, *pid)),
+                    std::cmp::Ordering::Greater => return None,
+                }
+            }
+            None
+        });
+        counterparts.push(found);
+    }
+    counterparts
+}
+
+impl Introducer<'_> {
+    /// Diffs each of `commits` against its parents (a shallow boundary or a missing parent is a
+    /// history gap). The commits among `tips`, as (time, id, tree).
+    fn diff_commits(&mut self, commits: &[Oid], tips: &[Oid]) -> Vec<(i64, Oid, Oid)> {
+        let repo = self.repo;
+        let shallow = shallow_boundary(repo);
+        let tip_set: HashSet<Oid> = tips.iter().copied().collect();
+        let mut tips: Vec<(i64, Oid, Oid)> = Vec::new();
+        for &id in commits {
+            let Ok(commit) = repo.find_commit(id) else {
+                continue; // already warned in pass 1
+            };
+            let mut gap = shallow.contains(&id).then_some(HistoryGap::Shallow);
+            let parents: Vec<Option<Oid>> = commit
+                .parent_ids()
+                .map(|p| {
+                    let tree = repo.find_commit(p).ok().map(|c| c.tree_id());
+                    if tree.is_none() {
+                        gap = gap.or(Some(HistoryGap::Missing));
+                    }
+                    tree
+                })
+                .collect();
+            self.current = Some((id, commit.time().seconds()));
+            let mut path = Vec::new();
+            self.diff(Some(id), commit.tree_id(), &parents, &mut path, 0, gap);
+            if tip_set.contains(&id) {
+                tips.push((commit.time().seconds(), id, commit.tree_id()));
+            }
+        }
+        self.current = None;
+        tips
+    }
+
+    /// When each wanted blob was last seen: present in the tree of the newest of `tips` (time, id,
+    /// tree) that holds it, or in a tree or blob of `ref_objects`; else removed by the newest commit
+    /// that removed it (`self.removed`, emptied here).
+    fn last_seen(
+        &mut self,
+        mut tips: Vec<(i64, Oid, Oid)>,
+        ref_objects: &[(String, Oid)],
+    ) -> HashMap<Oid, LastSeen> {
+        let mut last_seen = HashMap::new();
+        // Newest tips first: a blob takes the first (newest) tip that holds it, so a tree shared by
+        // several tips is walked once.
+        tips.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut visited = HashSet::new();
+        for (time, id, tree) in tips {
+            self.present(tree, Some((id, time)), &mut visited, &mut last_seen, 0);
+        }
+        for (_, id) in ref_objects {
+            match self.repo.find_object(*id, None).ok().and_then(|o| o.kind()) {
+                Some(ObjectType::Tree) => self.present(*id, None, &mut visited, &mut last_seen, 0),
+                _ => {
+                    if self.wanted_blob(*id) {
+                        last_seen.entry(*id).or_insert(LastSeen::Present(None));
+                    }
+                }
+            }
+        }
+        for (blob, (commit, time)) in std::mem::take(&mut self.removed) {
+            last_seen
+                .entry(blob)
+                .or_insert(LastSeen::Removed(commit, time));
+        }
+        last_seen
+    }
+
+    /// Records the wanted blobs of `ref_objects` (refs to a tree or a blob, not a commit) at
+    /// `<ref:name>` paths, with no commit.
+    fn diff_ref_objects(&mut self, ref_objects: &[(String, Oid)]) {
+        for (name, id) in ref_objects {
+            let label = format!("<ref:{name}>");
+            match self.repo.find_object(*id, None).ok().and_then(|o| o.kind()) {
+                Some(ObjectType::Tree) => {
+                    let mut path = format!("{label}/").into_bytes();
+                    self.diff(None, *id, &[], &mut path, 0, None);
+                }
+                _ => {
+                    if self.wanted_blob(*id) {
+                        self.out.push(Introduction {
+                            blob: *id,
+                            path: label,
+                            commit: None,
+                            gap: None,
+                        });
+                    }
+                }
             }
         }
     }

@@ -135,7 +135,7 @@ fn permitted(
     addrs: &[SocketAddr],
     allowed_private: &[String],
 ) -> io::Result<Vec<SocketAddr>> {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let host = unbracketed(host);
     if allowed_private.iter().any(|h| h.eq_ignore_ascii_case(host)) {
         return Ok(addrs.to_vec());
     }
@@ -347,13 +347,36 @@ pub fn send(
     }
     let path = fill(req.path, vars, url_encode);
     let url = format!("{}{}", target.base.trim_end_matches('/'), path);
+    let uri = checked_uri(&url, req, target)?;
+    let method = Method::from_bytes(req.method.as_bytes()).map_err(|_| "network_error")?;
+    let body = req.body.map(|b| fill_body(b, vars));
+    let headers = headers(req, vars, &url, body.as_deref(), amz_date)?;
+    let mut request = ureq::http::Request::new(());
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    *request.headers_mut() = headers;
+    let result = match &body {
+        Some(b) => agent.run(request.map(|()| b.as_str())),
+        None => agent.run(request),
+    };
+    result.map_err(|e| error_reason(&e))
+}
+
+/// `host` without the brackets of an IPv6 literal.
+fn unbracketed(host: &str) -> &str {
+    host.trim_start_matches('[').trim_end_matches(']')
+}
+
+/// `url` as it will be sent, when it may be: on `target`'s host, a host the rule allows (or the
+/// user's endpoint), no userinfo, `https` (or `http` for the user's endpoint); else
+/// `refused_address`.
+fn checked_uri(url: &str, req: &Request, target: &Target) -> Result<Uri, &'static str> {
     // What is sent is the `url` crate's reading of the URL (as ureq 2 sent it: normalised, unsafe
     // characters percent-encoded), which ureq then parses as an `http::Uri`: both readings must find
     // the target's host and no userinfo, with an allowed scheme.
-    let parsed = url::Url::parse(&url).ok();
+    let parsed = url::Url::parse(url).ok();
     let host_ok = parsed.as_ref().is_some_and(|u| {
-        let host = u.host_str().unwrap_or_default();
-        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let host = unbracketed(u.host_str().unwrap_or_default());
         u.username().is_empty()
             && u.password().is_none()
             && host.eq_ignore_ascii_case(&target.host)
@@ -364,19 +387,41 @@ pub fn send(
         .is_some_and(|u| u.scheme() == "https" || (target.configured && u.scheme() == "http"));
     let uri: Option<Uri> = parsed.as_ref().and_then(|u| u.as_str().parse().ok());
     let sent_ok = uri.as_ref().is_some_and(|u| {
-        let host = u.host().unwrap_or_default();
-        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let host = unbracketed(u.host().unwrap_or_default());
         u.authority().is_some_and(|a| !a.as_str().contains('@'))
             && host.eq_ignore_ascii_case(&target.host)
             && u.scheme_str() == parsed.as_ref().map(url::Url::scheme)
     });
-    let (Some(uri), true, true, true) = (uri, host_ok, scheme_ok, sent_ok) else {
-        return Err("refused_address");
-    };
-    let method = Method::from_bytes(req.method.as_bytes()).map_err(|_| "network_error")?;
-    // A header set twice keeps its last value (an explicit `Authorization` is replaced by basic
-    // authentication or a signature). A name or value HTTP cannot carry is refused here, before any
-    // connection, as the client would refuse it.
+    match (uri, host_ok, scheme_ok, sent_ok) {
+        (Some(uri), true, true, true) => Ok(uri),
+        _ => Err("refused_address"),
+    }
+}
+
+/// A request body with `vars` filled in; in a JSON body, values are JSON-escaped so they cannot
+/// change its structure.
+fn fill_body(body: &str, vars: &[(&str, &str)]) -> String {
+    if body.trim_start().starts_with(['{', '[']) {
+        fill(body, vars, |v| {
+            let quoted = serde_json::Value::String(v.to_string()).to_string();
+            quoted[1..quoted.len() - 1].to_string()
+        })
+    } else {
+        fill_plain(body, vars)
+    }
+}
+
+/// The headers of `req` with `vars` filled in, then basic authentication, then the AWS signature
+/// of `url` and `body`. A header set twice keeps its last value (an explicit `Authorization` is
+/// replaced by basic authentication or a signature). A name or value HTTP cannot carry is refused
+/// here (`network_error`), before any connection, as the client would refuse it.
+fn headers(
+    req: &Request,
+    vars: &[(&str, &str)],
+    url: &str,
+    body: Option<&str>,
+    amz_date: &str,
+) -> Result<HeaderMap, &'static str> {
     let mut headers = HeaderMap::new();
     let mut set = |name: &str, value: &str| -> Result<(), &'static str> {
         let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| "network_error")?;
@@ -384,74 +429,65 @@ pub fn send(
         headers.insert(name, value);
         Ok(())
     };
-    let plain = |v: &str| v.to_string();
     for (name, value) in req.headers {
-        set(name, &fill(value, vars, plain))?;
+        set(name, &fill_plain(value, vars))?;
     }
     if let Some((user, password)) = req.basic_auth {
-        let raw = format!(
-            "{}:{}",
-            fill(user, vars, plain),
-            fill(password, vars, plain)
-        );
+        let raw = format!("{}:{}", fill_plain(user, vars), fill_plain(password, vars));
         let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
         set("Authorization", &format!("Basic {encoded}"))?;
     }
-    // In a JSON body, values are JSON-escaped so they cannot change its structure.
-    let body = req.body.map(|b| {
-        if b.trim_start().starts_with(['{', '[']) {
-            fill(b, vars, |v| {
-                let quoted = serde_json::Value::String(v.to_string()).to_string();
-                quoted[1..quoted.len() - 1].to_string()
-            })
-        } else {
-            fill(b, vars, plain)
-        }
-    });
     if let Some(service) = req.sign_for {
-        let var = |name: &str| {
-            vars.iter()
-                .find(|(n, _)| *n == name)
-                .map_or("", |(_, v)| *v)
-        };
-        // Sign what is sent: the endpoint's host and the full path (a configured base may add a prefix).
-        let (origin, _, full_path) = split_url(&url).unwrap_or_default();
-        let authority = origin.split("://").nth(1).unwrap_or_default();
-        let content_type = "application/x-www-form-urlencoded; charset=utf-8";
-        let (url_path, query) = full_path.split_once('?').unwrap_or((full_path, ""));
-        let authorization = sigv4::authorization(
-            &sigv4::Request {
-                method: req.method,
-                path: url_path,
-                query,
-                headers: &[
-                    ("content-type", content_type),
-                    ("host", authority),
-                    ("x-amz-date", amz_date),
-                ],
-                payload: body.as_deref().unwrap_or_default().as_bytes(),
-            },
-            &sigv4::Signing {
-                access_key_id: var("secret"),
-                secret_access_key: var("pair"),
-                amz_date,
-                region: "us-east-1",
-                service,
-            },
-        );
-        set("Content-Type", content_type)?;
+        let authorization = sigv4_authorization(req.method, service, vars, url, body, amz_date);
+        set("Content-Type", SIGNED_CONTENT_TYPE)?;
         set("X-Amz-Date", amz_date)?;
         set("Authorization", &authorization)?;
     }
-    let mut request = ureq::http::Request::new(());
-    *request.method_mut() = method;
-    *request.uri_mut() = uri;
-    *request.headers_mut() = headers;
-    let result = match &body {
-        Some(b) => agent.run(request.map(|()| b.as_str())),
-        None => agent.run(request),
+    Ok(headers)
+}
+
+/// The content type a request signed with AWS SigV4 is sent (and signed) with.
+const SIGNED_CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
+
+/// The AWS SigV4 `Authorization` value of a `method` request to `url` with `body`, for `service`:
+/// the access key id is `{secret}`, the secret key `{pair}`.
+fn sigv4_authorization(
+    method: &str,
+    service: &str,
+    vars: &[(&str, &str)],
+    url: &str,
+    body: Option<&str>,
+    amz_date: &str,
+) -> String {
+    let var = |name: &str| {
+        vars.iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, v)| *v)
     };
-    result.map_err(|e| error_reason(&e))
+    // Sign what is sent: the endpoint's host and the full path (a configured base may add a prefix).
+    let (origin, _, full_path) = split_url(url).unwrap_or_default();
+    let authority = origin.split("://").nth(1).unwrap_or_default();
+    let (url_path, query) = full_path.split_once('?').unwrap_or((full_path, ""));
+    sigv4::authorization(
+        &sigv4::Request {
+            method,
+            path: url_path,
+            query,
+            headers: &[
+                ("content-type", SIGNED_CONTENT_TYPE),
+                ("host", authority),
+                ("x-amz-date", amz_date),
+            ],
+            payload: body.unwrap_or_default().as_bytes(),
+        },
+        &sigv4::Signing {
+            access_key_id: var("secret"),
+            secret_access_key: var("pair"),
+            amz_date,
+            region: "us-east-1",
+            service,
+        },
+    )
 }
 
 /// Sends the rule's request for `secret` (and its `pair`) to `target` and reads the answer.

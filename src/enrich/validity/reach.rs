@@ -36,10 +36,7 @@ pub fn run(
 ) -> Reach {
     let secret = secret.expose_lossy();
     let pair = pair.map(Secret::expose_lossy).unwrap_or_default();
-    let mut named: Vec<(String, String)> = Vec::new();
-    let mut facts: Vec<(String, String)> = Vec::new();
-    let mut unreadable: Vec<String> = Vec::new();
-    let mut best: Option<(Severity, String)> = None;
+    let mut walk = Walk::default();
     for (n, step) in spec.reach.iter().enumerate() {
         let whats = step
             .facts
@@ -48,7 +45,68 @@ pub fn run(
             .collect::<Vec<_>>()
             .join(", ");
         let target = http::target(endpoint, &step.origin);
-        let missing = crate::rules::validate::placeholders(&step.path)
+        let sent = |http_status: Option<u16>, outcome: &'static str| Sent {
+            step: n,
+            host: &target.host,
+            http_status,
+            outcome,
+        };
+        if let Some(name) = walk.missing(step) {
+            let why = format!("no {name} to ask with");
+            walk.unread(&whats, &why, sent(None, "skipped"), &mut audit);
+            continue;
+        }
+        if !pace() {
+            walk.unread(
+                &whats,
+                "rate limited",
+                sent(None, "rate_limited"),
+                &mut audit,
+            );
+            continue;
+        }
+        let mut vars: Vec<(&str, &str)> = vec![("secret", &secret), ("pair", &pair)];
+        vars.extend(walk.named.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let request = request(spec, step);
+        match http::send(agent, &request, &target, &vars, &http::amz_date()) {
+            Ok(resp) if resp.status().is_success() => {
+                let status = resp.status().as_u16();
+                let answer = Answer::read(resp);
+                audit(sent(Some(status), "read"));
+                walk.read_facts(step, &answer);
+            }
+            Ok(resp) => {
+                let status = resp.status().as_u16();
+                let why = format!("HTTP {status}");
+                walk.unread(&whats, &why, sent(Some(status), "unreadable"), &mut audit);
+            }
+            Err(reason) => {
+                let why = reason.replace('_', " ");
+                walk.unread(&whats, &why, sent(None, reason), &mut audit);
+            }
+        }
+    }
+    walk.reach()
+}
+
+/// What the walk has learnt so far, step by step.
+#[derive(Default)]
+struct Walk {
+    /// The first value of each named fact (`name = "user"`), a placeholder for later steps.
+    named: Vec<(String, String)>,
+    /// (what, as shown) of every fact read, in order.
+    facts: Vec<(String, String)>,
+    /// The facts that could not be read, and why.
+    unreadable: Vec<String>,
+    /// The greatest severity proved so far, and by which fact.
+    best: Option<(Severity, String)>,
+}
+
+impl Walk {
+    /// The first placeholder of `step` (path or headers) that is neither `secret`, `pair` nor the
+    /// name of a fact read earlier: the step cannot be asked without it.
+    fn missing(&self, step: &ReachStep) -> Option<String> {
+        crate::rules::validate::placeholders(&step.path)
             .into_iter()
             .chain(
                 step.headers
@@ -56,58 +114,63 @@ pub fn run(
                     .flatten()
                     .flat_map(|(_, v)| crate::rules::validate::placeholders(v)),
             )
-            .find(|p| *p != "secret" && *p != "pair" && !named.iter().any(|(k, _)| k == p))
-            .map(str::to_string);
-        if let Some(name) = missing {
-            unreadable.push(format!("{whats} (no {name} to ask with)"));
-            audit(Sent {
-                step: n,
-                host: &target.host,
-                http_status: None,
-                outcome: "skipped",
-            });
-            continue;
-        }
-        if !pace() {
-            unreadable.push(format!("{whats} (rate limited)"));
-            audit(Sent {
-                step: n,
-                host: &target.host,
-                http_status: None,
-                outcome: "rate_limited",
-            });
-            continue;
-        }
-        let mut vars: Vec<(&str, &str)> = vec![("secret", &secret), ("pair", &pair)];
-        vars.extend(named.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        let request = request(spec, step);
-        let answer = http::send(agent, &request, &target, &vars, &http::amz_date());
-        let resp = match answer {
-            Ok(resp) if resp.status().is_success() => resp,
-            Ok(resp) => {
-                let status = resp.status().as_u16();
-                unreadable.push(format!("{whats} (HTTP {status})"));
-                audit(Sent {
-                    step: n,
-                    host: &target.host,
-                    http_status: Some(status),
-                    outcome: "unreadable",
-                });
-                continue;
+            .find(|p| *p != "secret" && *p != "pair" && !self.named.iter().any(|(k, _)| k == p))
+            .map(str::to_string)
+    }
+
+    /// Records the facts `whats` of a step as unreadable for `why`, then audits `sent`.
+    fn unread(&mut self, whats: &str, why: &str, sent: Sent, audit: &mut impl FnMut(Sent)) {
+        self.unreadable.push(format!("{whats} ({why})"));
+        audit(sent);
+    }
+
+    /// Reads `step`'s facts from its `answer`: names them for later steps, keeps the greatest
+    /// severity they prove, and records each as shown.
+    fn read_facts(&mut self, step: &ReachStep, answer: &Answer) {
+        for fact in &step.facts {
+            let read = read_fact(fact, answer.json.as_ref(), &answer.text, &answer.headers);
+            if let (Some(name), Some(first)) = (&fact.name, read.values.first()) {
+                self.named.push((name.clone(), first.clone()));
             }
-            Err(reason) => {
-                unreadable.push(format!("{whats} ({})", reason.replace('_', " ")));
-                audit(Sent {
-                    step: n,
-                    host: &target.host,
-                    http_status: None,
-                    outcome: reason,
-                });
-                continue;
+            let shown = read.shown();
+            if let Some(g) = proves(fact, &read) {
+                if self.best.as_ref().is_none_or(|(s, _)| g > *s) {
+                    self.best = Some((g, format!("{}: {}", fact.what, shown)));
+                }
             }
-        };
-        let status = resp.status().as_u16();
-        // Names are lowercase; a header sent twice is read by its first value.
+            self.facts.push((fact.what.clone(), shown));
+        }
+    }
+
+    /// The walk's result: the greatest severity proved (else read) and why, and what was unreadable.
+    fn reach(self) -> Reach {
+        let (severity, why) = self
+            .best
+            .unwrap_or((Severity::Read, "no write or admin rights found".to_string()));
+        let mut summary = format!("{}: {why}", severity.as_str());
+        if !self.unreadable.is_empty() {
+            summary.push_str(&format!("; could not read {}", self.unreadable.len()));
+        }
+        Reach {
+            severity,
+            summary: http::printable(&summary),
+            facts: self.facts,
+            unreadable: self.unreadable,
+        }
+    }
+}
+
+/// A successful answer, read once for all the facts of its step.
+struct Answer {
+    /// Names are lowercase; a header sent twice is read by its first value.
+    headers: Vec<(String, String)>,
+    text: String,
+    json: Option<Value>,
+}
+
+impl Answer {
+    /// Reads `resp`'s headers and body (at most [`http::MAX_BODY`]; an unreadable body is empty).
+    fn read(resp: http::Response) -> Answer {
         let headers: Vec<(String, String)> = resp
             .headers()
             .keys()
@@ -120,37 +183,11 @@ pub fn run(
             .collect();
         let text = http::body_text(resp).unwrap_or_default();
         let json: Option<Value> = serde_json::from_str(&text).ok();
-        audit(Sent {
-            step: n,
-            host: &target.host,
-            http_status: Some(status),
-            outcome: "read",
-        });
-        for fact in &step.facts {
-            let read = read_fact(fact, json.as_ref(), &text, &headers);
-            if let (Some(name), Some(first)) = (&fact.name, read.values.first()) {
-                named.push((name.clone(), first.clone()));
-            }
-            let shown = read.shown();
-            if let Some(g) = proves(fact, &read) {
-                if best.as_ref().is_none_or(|(s, _)| g > *s) {
-                    best = Some((g, format!("{}: {}", fact.what, shown)));
-                }
-            }
-            facts.push((fact.what.clone(), shown));
+        Answer {
+            headers,
+            text,
+            json,
         }
-    }
-    let (severity, why) =
-        best.unwrap_or((Severity::Read, "no write or admin rights found".to_string()));
-    let mut summary = format!("{}: {why}", severity.as_str());
-    if !unreadable.is_empty() {
-        summary.push_str(&format!("; could not read {}", unreadable.len()));
-    }
-    Reach {
-        severity,
-        summary: http::printable(&summary),
-        facts,
-        unreadable,
     }
 }
 
