@@ -121,13 +121,7 @@ fn reach_text(r: &Row) -> &str {
 }
 
 fn revoke_text(r: &Row) -> String {
-    match &r.revoke {
-        Some(v) => match &v.cli {
-            Some(cli) => format!("{} (CLI: `{cli}`)", v.page),
-            None => v.page.clone(),
-        },
-        None => "-".into(),
-    }
+    r.revoke.as_ref().map_or_else(|| "-".into(), |v| v.line())
 }
 
 /// `2 credentials: 1 live, 2 in HEAD, greatest severity admin, oldest first seen 2024-01-01 (exposed up
@@ -306,7 +300,7 @@ fn write_human(owners: &[Owner], out: &mut dyn Write) -> io::Result<()> {
                 "  {}. {}  {}  {}  {}  {}  {}  {}",
                 n + 1,
                 r.severity,
-                r.status(),
+                cell(r.status(), false),
                 cell(&r.provider, false),
                 cell(&r.secret, false),
                 match r.exposed_days {

@@ -75,6 +75,13 @@ pub struct RevokeByHand {
     pub how: String,
 }
 
+impl RevokeByHand {
+    /// `https://… (CLI: `cmd`)`, as the scan reports print it.
+    pub fn line(&self) -> String {
+        crate::rules::revoke_line(&self.page, self.cli.as_deref())
+    }
+}
+
 /// An error reading a report: names the file, never echoes its content (it may hold secrets).
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: {message}")]
@@ -120,6 +127,18 @@ pub fn severity_rank(s: &str) -> u8 {
         "read" => 2,
         "none" => 0,
         _ => 1,
+    }
+}
+
+/// A severity as a report gives it, kept only when it is one sprawl writes: a hand-edited or foreign
+/// report's text never reaches a table, a heading or a terminal through it.
+fn known_severity(s: &str) -> &'static str {
+    match s {
+        "admin" => "admin",
+        "write" => "write",
+        "read" => "read",
+        "none" => "none",
+        _ => "unknown",
     }
 }
 
@@ -313,7 +332,7 @@ impl Inventory {
         let v = c
             .validity
             .unwrap_or_else(|| serde_json::json!({"status": "not_checked"}));
-        let severity = c.severity.unwrap_or_else(|| "unknown".into());
+        let severity = known_severity(c.severity.as_deref().unwrap_or_default()).to_string();
         let (new, old) = (validity_rank(&v), validity_rank(&row.validity));
         if new > old
             || (new == old

@@ -85,13 +85,18 @@ pub struct Revoke {
     pub cli: Option<String>,
 }
 
+/// `page (CLI: `cmd`)`, or the page alone: where and how to revoke, on one line.
+pub fn revoke_line(page: &str, cli: Option<&str>) -> String {
+    match cli {
+        Some(cli) => format!("{page} (CLI: `{cli}`)"),
+        None => page.to_string(),
+    }
+}
+
 impl Revoke {
     /// `https://… (CLI: `cmd`)`: one line for reports.
     pub fn line(&self) -> String {
-        match &self.cli {
-            Some(cli) => format!("{} (CLI: `{cli}`)", self.page),
-            None => self.page.clone(),
-        }
+        revoke_line(&self.page, self.cli.as_deref())
     }
 
     /// `Revoke it at …` for a message that already says `fix`: absent when the fix names the page and

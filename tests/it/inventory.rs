@@ -500,3 +500,40 @@ fn inventory_scan_covers_held_back_findings() {
     rules.sort();
     assert_eq!(rules, ["generic.password", "github.pat-classic"]);
 }
+
+/// A hand-edited or foreign report cannot put markup or terminal escapes into the governance view
+/// through a credential's severity or validity: an unknown severity reads as `unknown`, the validity is
+/// escaped like every other cell.
+#[test]
+fn the_governance_view_escapes_what_a_report_says_of_severity_and_validity() {
+    let sb = Sandbox::new();
+    let report = serde_json::json!({
+        "schema_version": 1,
+        "findings": [{"rule_id": "github.pat-classic", "provider": "github", "fingerprint": "fp-1",
+                      "secret": "ghp_Mk…", "path": "a.env", "owners": ["@org/web"]}],
+        "credentials": [{"fingerprint": "fp-1", "owners": ["@org/web"], "governance": "ungoverned",
+                         "severity": "\u{1b}[2J| admin", "severity_reason": "x",
+                         "validity": {"status": "live\u{1b}[31m|"}}],
+    });
+    sb.file("r.json", report.to_string());
+    for format in ["human", "markdown"] {
+        let out = inventory(
+            &sb,
+            &["--from", "r.json", "--by", "owner", "--format", format],
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(!out.stdout.contains('\u{1b}'), "{format}: {:?}", out.stdout);
+        assert!(
+            out.stdout.contains("greatest severity unknown"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+    let out = inventory(&sb, &["--from", "r.json", "--by", "owner"]);
+    assert!(
+        out.stdout
+            .contains("  1. unknown  live\\u{1b}[31m|  github"),
+        "{}",
+        out.stdout
+    );
+}
